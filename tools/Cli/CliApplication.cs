@@ -1,24 +1,33 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
+using HsmWallet.Cli.Output;
 
 namespace HsmWallet.Cli;
 
 /// <summary>Builds the command tree once, so the process entry point and in-process tests run the same parser.</summary>
 internal static class CliApplication
 {
-    /// <summary>Runs one command line with explicit streams, so tests need no global console state.</summary>
-    public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error)
+    /// <summary>Runs one command line with explicit streams; returns 0 on success, 1 when refused or failed, 2 on bad usage.</summary>
+    public static int Run(string[] args, Func<Stream> openInput, TextWriter output, TextWriter error, bool? inputIsTerminal = null)
     {
+        var context = new CliContext(openInput, output, error, inputIsTerminal ?? !Console.IsInputRedirected);
         var root = new RootCommand("hsmwallet: the operator's tool for HsmWallet, an XRP Ledger signer for AI agents.");
+        root.Options.Add(GlobalOptions.Json);
         foreach (var option in root.Options.OfType<VersionOption>())
         {
             option.Action = new PrintVersionAction();
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        _ = input;
-        return root.Parse(args).Invoke(configuration);
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            var json = args.Contains(GlobalOptions.Json.Name, StringComparer.Ordinal);
+            return CommandRunner.ReportUsageError(context, json, parseResult.Errors[0].Message);
+        }
+
+        return parseResult.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
     /// <summary>Prints this tool's own version, not the version of whatever process hosts it.</summary>

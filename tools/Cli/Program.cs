@@ -1,3 +1,3 @@
 using HsmWallet.Cli;
 
-return CliApplication.Run(args, Console.In, Console.Out, Console.Error);
+return CliApplication.Run(args, Console.OpenStandardInput, Console.Out, Console.Error);
