@@ -55,8 +55,8 @@ internal static class LedgerHeaderCodec
             ["account_hash"] = Convert.ToHexString(binary.Slice(76, 32)),
             ["parent_close_time"] = BinaryPrimitives.ReadUInt32BigEndian(binary[108..]),
             ["close_time"] = BinaryPrimitives.ReadUInt32BigEndian(binary[112..]),
-            ["close_time_resolution"] = binary[116],
-            ["close_flags"] = binary[117],
+            ["close_time_resolution"] = (uint)binary[116],
+            ["close_flags"] = (uint)binary[117],
         };
     }
 

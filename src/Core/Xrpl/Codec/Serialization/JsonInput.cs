@@ -10,15 +10,15 @@ namespace HsmWallet.Core.Xrpl.Codec.Serialization;
 /// </summary>
 internal static class JsonInput
 {
-    /// <summary>Returns the text of a JSON string.</summary>
-    public static string String(JsonNode? node, string field, string expected)
+    /// <summary>Returns the text of a JSON string, or refuses with the given rule.</summary>
+    public static string String(JsonNode? node, string field, string rule)
     {
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.TryGetValue<string>(out var text))
         {
             return text;
         }
 
-        throw new InvalidInputException(field, $"must be {expected}");
+        throw new InvalidInputException(field, rule);
     }
 
     /// <summary>Returns the text when the node is a JSON string, for fields that accept several shapes.</summary>
@@ -35,12 +35,12 @@ internal static class JsonInput
     }
 
     /// <summary>Returns the object, or refuses.</summary>
-    public static JsonObject Object(JsonNode? node, string field, string expected) =>
-        node as JsonObject ?? throw new InvalidInputException(field, $"must be {expected}");
+    public static JsonObject Object(JsonNode? node, string field, string rule) =>
+        node as JsonObject ?? throw new InvalidInputException(field, rule);
 
     /// <summary>Returns the array, or refuses.</summary>
-    public static JsonArray Array(JsonNode? node, string field, string expected) =>
-        node as JsonArray ?? throw new InvalidInputException(field, $"must be {expected}");
+    public static JsonArray Array(JsonNode? node, string field, string rule) =>
+        node as JsonArray ?? throw new InvalidInputException(field, rule);
 
     /// <summary>Reads a whole JSON number (not text, not a fraction) within a range.</summary>
     public static long Integer(JsonNode? node, string field, long min, long max)
@@ -71,17 +71,17 @@ internal static class JsonInput
     }
 
     /// <summary>Decodes hex text into the sink's buffer without an intermediate array.</summary>
-    public static void WriteHex(string text, Binary.ByteSink sink, string field, string expected)
+    public static void WriteHex(string text, Binary.ByteSink sink, string field, string rule)
     {
         if (text.Length % 2 != 0)
         {
-            throw new InvalidInputException(field, $"must be {expected}");
+            throw new InvalidInputException(field, rule);
         }
 
         var destination = sink.GetSpan(text.Length / 2);
         if (Convert.FromHexString(text, destination, out _, out var written) != OperationStatus.Done || written != destination.Length)
         {
-            throw new InvalidInputException(field, $"must be {expected}");
+            throw new InvalidInputException(field, rule);
         }
 
         sink.Advance(written);

@@ -54,7 +54,7 @@ internal static class EnumeratedCodec
     {
         var (values, width) = TableOf(field);
         var bytes = cursor.Read(width, field.Name);
-        long code = width switch
+        uint code = width switch
         {
             1 => bytes[0],
             2 => BinaryPrimitives.ReadUInt16BigEndian(bytes),

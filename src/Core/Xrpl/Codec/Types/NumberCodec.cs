@@ -96,8 +96,14 @@ internal static class NumberCodec
             return "0";
         }
 
+        if (serializedMantissa == long.MinValue)
+        {
+            // No encoder produces it: its magnitude does not fit the signed range rippled keeps.
+            throw new InvalidInputException(field, "holds a Number outside the ledger's range");
+        }
+
         var negative = serializedMantissa < 0;
-        var mantissa = negative ? (ulong)(-(Int128)serializedMantissa) : (ulong)serializedMantissa;
+        var mantissa = (ulong)Math.Abs(serializedMantissa);
         long exponent = serializedExponent;
         while (mantissa < MinMantissa && exponent > MinExponent)
         {

@@ -42,13 +42,13 @@ internal static class UnsignedIntegerCodec
         return (uint)JsonInput.Integer(value, field, 0, uint.MaxValue);
     }
 
-    /// <summary>Reads a UInt8 as a JSON number.</summary>
+    /// <summary>Reads a UInt8 as a JSON number (held as uint, like every unsigned field up to 32 bits).</summary>
     public static JsonNode ReadUInt8(FieldDefinition field, ref BinaryCursor cursor) =>
-        JsonValue.Create(cursor.ReadByte(field.Name));
+        JsonValue.Create((uint)cursor.ReadByte(field.Name));
 
-    /// <summary>Reads a UInt16 as a JSON number.</summary>
+    /// <summary>Reads a UInt16 as a JSON number (held as uint).</summary>
     public static JsonNode ReadUInt16(FieldDefinition field, ref BinaryCursor cursor) =>
-        JsonValue.Create(BinaryPrimitives.ReadUInt16BigEndian(cursor.Read(2, field.Name)));
+        JsonValue.Create((uint)BinaryPrimitives.ReadUInt16BigEndian(cursor.Read(2, field.Name)));
 
     /// <summary>Reads a UInt32 as a JSON number.</summary>
     public static JsonNode ReadUInt32(FieldDefinition field, ref BinaryCursor cursor) =>
