@@ -38,29 +38,26 @@ public static class XrplBase58
     public static byte[] DecodeChecked(string text, string field)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var raw = Decode(text, field);
-        try
-        {
-            if (raw.Length < ChecksumLength + 1)
-            {
-                throw new InvalidInputException(field, "is too short to hold a base58 checksum");
-            }
-
-            Span<byte> expected = stackalloc byte[ChecksumLength];
-            var payload = raw.AsSpan(0, raw.Length - ChecksumLength);
-            Checksum(payload, expected);
-            if (!CryptographicOperations.FixedTimeEquals(expected, raw.AsSpan(payload.Length)))
-            {
-                throw new InvalidInputException(field, "has a wrong base58 checksum (a typo?)");
-            }
-
-            return payload.ToArray();
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(raw);
-        }
+        return DecodeChecked(text.AsSpan(), field);
     }
+
+    /// <summary>
+    /// Decodes text held in characters and verifies its checksum, so secret text (a seed) never has
+    /// to become an immutable string; the caller owns and must zero the result.
+    /// </summary>
+    /// <param name="text">The base58 text.</param>
+    /// <param name="field">Names the input in any error, since the text itself may be secret.</param>
+    public static byte[] DecodeChecked(ReadOnlySpan<char> text, string field) =>
+        VerifyChecksum(Decode(text, field), field);
+
+    /// <summary>
+    /// Decodes ASCII text held in bytes (as read from stdin or a file) and verifies its checksum,
+    /// so secret text never has to become a string; the caller owns and must zero the result.
+    /// </summary>
+    /// <param name="asciiText">The base58 text, one ASCII byte per character.</param>
+    /// <param name="field">Names the input in any error, since the text itself may be secret.</param>
+    public static byte[] DecodeChecked(ReadOnlySpan<byte> asciiText, string field) =>
+        VerifyChecksum(Decode(asciiText, field), field);
 
     /// <summary>Encodes bytes without a checksum; leading zero bytes become leading 'r's.</summary>
     public static string Encode(ReadOnlySpan<byte> data)
@@ -103,25 +100,65 @@ public static class XrplBase58
     public static byte[] Decode(string text, string field)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Length == 0)
+        return Decode(text.AsSpan(), field);
+    }
+
+    /// <summary>Decodes characters without checking a checksum, for callers that keep text out of strings.</summary>
+    public static byte[] Decode(ReadOnlySpan<char> text, string field) =>
+        DecodeCore(text, default, useBytes: false, field);
+
+    /// <summary>Decodes ASCII bytes without checking a checksum, for text read as bytes.</summary>
+    public static byte[] Decode(ReadOnlySpan<byte> asciiText, string field) =>
+        DecodeCore(default, asciiText, useBytes: true, field);
+
+    private static byte[] VerifyChecksum(byte[] raw, string field)
+    {
+        try
+        {
+            if (raw.Length < ChecksumLength + 1)
+            {
+                throw new InvalidInputException(field, "is too short to hold a base58 checksum");
+            }
+
+            Span<byte> expected = stackalloc byte[ChecksumLength];
+            var payload = raw.AsSpan(0, raw.Length - ChecksumLength);
+            Checksum(payload, expected);
+            if (!CryptographicOperations.FixedTimeEquals(expected, raw.AsSpan(payload.Length)))
+            {
+                throw new InvalidInputException(field, "has a wrong base58 checksum (a typo?)");
+            }
+
+            return payload.ToArray();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(raw);
+        }
+    }
+
+    // One decoder for both text forms: exactly one of chars and bytes is used, chosen by useBytes.
+    private static byte[] DecodeCore(ReadOnlySpan<char> chars, ReadOnlySpan<byte> bytes, bool useBytes, string field)
+    {
+        var textLength = useBytes ? bytes.Length : chars.Length;
+        if (textLength == 0)
         {
             throw new InvalidInputException(field, "is empty");
         }
 
         var leadingZeros = 0;
-        while (leadingZeros < text.Length && text[leadingZeros] == Alphabet[0])
+        while (leadingZeros < textLength && (useBytes ? bytes[leadingZeros] : chars[leadingZeros]) == Alphabet[0])
         {
             leadingZeros++;
         }
 
         // log(58) / log(256) < 0.733: enough bytes for any input.
-        var bytes = new byte[(text.Length - leadingZeros) * 733 / 1000 + 1];
+        var decoded = new byte[(textLength - leadingZeros) * 733 / 1000 + 1];
         var length = 0;
         try
         {
-            for (var i = leadingZeros; i < text.Length; i++)
+            for (var i = leadingZeros; i < textLength; i++)
             {
-                var c = text[i];
+                int c = useBytes ? bytes[i] : chars[i];
                 int digit = c < 128 ? DigitOf[c] : -1;
                 if (digit < 0)
                 {
@@ -132,8 +169,8 @@ public static class XrplBase58
                 var j = 0;
                 for (; j < length || carry != 0; j++)
                 {
-                    carry += 58 * bytes[j];
-                    bytes[j] = (byte)carry;
+                    carry += 58 * decoded[j];
+                    decoded[j] = (byte)carry;
                     carry >>= 8;
                 }
 
@@ -143,14 +180,14 @@ public static class XrplBase58
             var result = new byte[leadingZeros + length];
             for (var k = 0; k < length; k++)
             {
-                result[leadingZeros + k] = bytes[length - 1 - k];
+                result[leadingZeros + k] = decoded[length - 1 - k];
             }
 
             return result;
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(bytes);
+            CryptographicOperations.ZeroMemory(decoded);
         }
     }
 
