@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
+using HsmWallet.Cli.Commands;
 using HsmWallet.Cli.Output;
 
 namespace HsmWallet.Cli;
@@ -19,6 +20,9 @@ internal static class CliApplication
             option.Action = new PrintVersionAction();
         }
 
+
+        root.Subcommands.Add(OfflineCommands.Create(context));
+        root.Subcommands.Add(TxCommands.Create(context));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -11,7 +11,11 @@ public static class Fixtures
 
     public static JsonNode Load(string fileName) => JsonNode.Parse(File.ReadAllText(PathOf(fileName)))!;
 
-    public static string Secret => (string)Load("addresses.json")["SECRET"]!;
+    /// <summary>
+    /// The seed the reference tests sign request-sign*.json with (xrpl.js wallet tests use
+    /// Wallet.fromSeed("ss1x3KLrSvfg7irFc1D929WXZ7z9H")); its key is request-sign.json's SigningPubKey.
+    /// </summary>
+    public const string Secret = "ss1x3KLrSvfg7irFc1D929WXZ7z9H";
 
     private static string Locate()
     {
