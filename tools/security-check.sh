@@ -5,12 +5,52 @@
 #   3. a scan of the working tree (git ls-files) for committed secrets, with an allowlist of
 #      public test vectors in tools/security-allowlist.txt.
 # Usage: bash tools/security-check.sh [--skip-audit] [--skip-sbom] [--skip-secrets] [--audit-report FILE]
+#        bash tools/security-check.sh --self-test
 #   --audit-report FILE parses a saved `dotnet list package --vulnerable --format json` report
 #   instead of producing one (used to check the parser and to re-read a CI report).
+#   --self-test plants one of each kind of secret and a vulnerable-package report in a scratch
+#   repository and fails unless every one is caught and prose and allowlisted vectors are not.
+# The scan skips this script (its self-test plants examples) and the allowlist itself.
 # Exit 0 when every step passed, 1 when any failed. Findings never print the matched text:
 # a real secret must not be copied into a CI log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+self_test() {
+  local here scratch status=0 out
+  here="$(pwd)"; scratch="$(mktemp -d)"
+  mkdir -p "$scratch/tools" && cp tools/security-check.sh "$scratch/tools/"
+  (
+    cd "$scratch" && git init -q . && mkdir -p tests/Fixtures
+    {
+      echo '-----BEGIN OPENSSH PRIVATE KEY-----'
+      echo 'signing_key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"'
+      echo '  "legal winner thank year wave sausage worth useful legal winner thank yellow"'
+      echo 'seed: sEdTM1uX8pu2do5XvTnutH6HsouMaM2'
+    } >planted.txt
+    echo 'this line is prose and has the usual function words in it so it is not a phrase ok' >prose.md
+    echo 'sp5fghtJtpUorTwvof1NpDXAzNwf5' >tests/Fixtures/public.txt
+    printf 'xrpl-seed tests/Fixtures/* %s  # public\n' "$(printf '%s' sp5fghtJtpUorTwvof1NpDXAzNwf5 | sha256sum | cut -d' ' -f1)" >tools/security-allowlist.txt
+  )
+  out="$(cd "$scratch" && bash tools/security-check.sh --skip-audit --skip-sbom 2>&1 || true)"
+  for expected in 'planted.txt:1: pem-private' 'planted.txt:2: hex-key' 'planted.txt:3: mnemonic' 'planted.txt:4: xrpl-seed' '1 allowlisted public test vectors, 4 findings'; do
+    grep -q -F "$expected" <<<"$out" || { echo "self-test: missed '$expected'" >&2; status=1; }
+  done
+  if grep -q -F 'sEdTM1uX8pu2do5XvTnutH6HsouMaM2' <<<"$out"; then echo "self-test: a finding printed the secret" >&2; status=1; fi
+  printf '%s\n' '{ "version": 1, "projects": [ { "path": "p", "frameworks": [ { "framework": "net10.0",' \
+    '"transitivePackages": [ { "id": "Some.Package", "resolvedVersion": "1.0.0",' \
+    '"vulnerabilities": [ { "severity": "Critical", "advisoryurl": "https://example.invalid/a" } ] } ] } ] } ] }' >"$scratch/report.json"
+  if bash "$here/tools/security-check.sh" --skip-sbom --skip-secrets --audit-report "$scratch/report.json" >/dev/null 2>&1; then
+    echo "self-test: a Critical transitive advisory passed the audit" >&2; status=1
+  fi
+  sed -i 's/"Critical"/"Moderate"/' "$scratch/report.json"
+  if ! bash "$here/tools/security-check.sh" --skip-sbom --skip-secrets --audit-report "$scratch/report.json" >/dev/null 2>&1; then
+    echo "self-test: a Moderate advisory failed the audit" >&2; status=1
+  fi
+  rm -rf "$scratch"
+  [ "$status" -eq 0 ] && echo "security-check self-test: passed"
+  return "$status"
+}
 
 run_audit=1 run_sbom=1 run_secrets=1 audit_report=""
 while [ $# -gt 0 ]; do
@@ -19,6 +59,7 @@ while [ $# -gt 0 ]; do
     --skip-sbom) run_sbom=0 ;;
     --skip-secrets) run_secrets=0 ;;
     --audit-report) audit_report="$2"; shift ;;
+    --self-test) self_test; exit $? ;;
     *) echo "security-check: unknown option $1" >&2; exit 2 ;;
   esac
   shift
