@@ -25,6 +25,8 @@ dotnet restore HsmWallet.sln --locked-mode
 dotnet build HsmWallet.sln --no-restore -c Release
 status=0
 dotnet test HsmWallet.sln --no-build -c Release --logger "trx" --results-directory "$results" || status=$?
+# The GitHub workflows are code too: actionlint fails the run on any finding.
+bash tools/lint-workflows.sh || status=1
 
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do
