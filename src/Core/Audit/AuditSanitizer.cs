@@ -283,8 +283,21 @@ public static partial class AuditSanitizer
             var runLength = i - runStart;
             if (runLength >= MinMnemonicWords && inList * 3 >= runLength * 2)
             {
-                var start = words[runStart].Index;
-                var end = words[i - 1].Index + words[i - 1].Length;
+                // Ordinary words around the phrase stay readable.
+                var first = runStart;
+                var last = i - 1;
+                while (!dictionary.Contains(words[first].Value))
+                {
+                    first++;
+                }
+
+                while (!dictionary.Contains(words[last].Value))
+                {
+                    last--;
+                }
+
+                var start = words[first].Index;
+                var end = words[last].Index + words[last].Length;
                 result ??= new StringBuilder(text.Length);
                 result.Append(text, copied, start - copied).Append(Redacted);
                 copied = end;

@@ -133,7 +133,7 @@ public sealed class AuditWriter : IDisposable
                 throw new AuditWriteException("audit: the head record does not verify; run audit verify");
         }
 
-        if (anchorValue is ulong anchor && head!.Anchor is ulong recorded && anchor > recorded)
+        if (anchorValue is ulong anchor && anchor > (head!.Anchor ?? 0))
         {
             throw new AuditWriteException("audit: the log is older than its anchor (rolled back); run audit verify");
         }

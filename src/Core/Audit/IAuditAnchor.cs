@@ -7,7 +7,7 @@ namespace HsmWallet.Core.Audit;
 /// </summary>
 public interface IAuditAnchor
 {
-    /// <summary>Returns the counter's current value.</summary>
+    /// <summary>Returns the counter's value for this audit folder: 0 before its first increment (a hardware counter subtracts the base it started from).</summary>
     ulong Read();
 
     /// <summary>Raises the counter by one and returns the new value; it never goes down.</summary>
