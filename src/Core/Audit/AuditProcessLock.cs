@@ -6,6 +6,8 @@ namespace HsmWallet.Core.Audit;
 /// </summary>
 internal sealed class AuditProcessLock : IDisposable
 {
+    // On Linux a held flock surfaces as IOException carrying errno EWOULDBLOCK (11).
+    private const int WouldBlock = 11;
     private const int SharingViolation = unchecked((int)0x80070020);
 
     private readonly FileStream stream;
@@ -32,7 +34,7 @@ internal sealed class AuditProcessLock : IDisposable
                     UnixCreateMode = AuditFiles.OwnerOnlyFile,
                 }));
             }
-            catch (IOException exception) when (exception.HResult == SharingViolation && Environment.TickCount64 < deadline)
+            catch (IOException exception) when ((exception.HResult == WouldBlock || exception.HResult == SharingViolation) && Environment.TickCount64 < deadline)
             {
                 Thread.Sleep(pause);
                 pause = Math.Min(pause * 2, 20);
