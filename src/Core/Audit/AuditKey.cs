@@ -51,8 +51,18 @@ internal sealed class AuditKey : IDisposable
         return Convert.ToHexStringLower(mac);
     }
 
+    /// <summary>A separate HMAC instance over the same key, for one verifying thread (the caller disposes it).</summary>
+    public IncrementalHash CreateHmac()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        }
+    }
+
     /// <summary>True when a line's hash field is the MAC of its canonical form without that field.</summary>
-    public bool VerifyLine(ReadOnlySpan<byte> line, in AuditLineFields fields)
+    public bool VerifyLine(ReadOnlySpan<byte> line, in AuditLineFields fields, IncrementalHash? threadHmac = null)
     {
         Span<byte> expected = stackalloc byte[MacLength];
         if (!Hex.TryDecodeLower(line[fields.Hash], expected))
@@ -63,7 +73,17 @@ internal sealed class AuditKey : IDisposable
         // Fast path: a line as the writer wrote it is canonical, so cutting out "hash":"...", gives
         // exactly the canonical form without the hash.
         Span<byte> actual = stackalloc byte[MacLength];
-        Compute(line[..fields.HashPropertyStart], line[fields.HashPropertyEnd..], actual);
+        if (threadHmac is null)
+        {
+            Compute(line[..fields.HashPropertyStart], line[fields.HashPropertyEnd..], actual);
+        }
+        else
+        {
+            threadHmac.AppendData(line[..fields.HashPropertyStart]);
+            threadHmac.AppendData(line[fields.HashPropertyEnd..]);
+            threadHmac.GetHashAndReset(actual);
+        }
+
         if (CryptographicOperations.FixedTimeEquals(actual, expected))
         {
             return true;

@@ -67,47 +67,73 @@ public static class AuditVerifier
     private static ChainWalk Walk(List<(int Number, string Path)> files, AuditKey key, AuditHead? head)
     {
         var walk = new ChainWalk();
-        Span<byte> previousHash = stackalloc byte[64];
+        var previousHash = new byte[64];
         Encoding.ASCII.GetBytes(AuditEntry.GenesisHash, previousHash);
         var headHash = head is null ? [] : Encoding.ASCII.GetBytes(head.Hash);
         var expected = 1L;
         using var lines = new AuditLineStream(files);
+        using var batch = new LineBatch();
         try
         {
-            while (lines.TryNext(out var line))
+            while (true)
             {
-                walk.Entries++;
-                var parsed = AuditLineFields.TryRead(line, out var fields);
-                if (parsed && fields.Sequence == expected && line[fields.PreviousHash].SequenceEqual(previousHash)
-                    && key.VerifyLine(line, fields))
+                // Links (sequence, previousHash) are checked in order while a batch fills; the MACs of
+                // the batch are then checked in parallel, the costly part, on every core.
+                batch.Clear(previousHash);
+                int? linkBreak = null;
+                while (batch.Count < LineBatch.Capacity && lines.TryNext(out var line))
                 {
-                    line[fields.Hash].CopyTo(previousHash);
+                    walk.Entries++;
+                    var index = batch.Add(line, out var fields, out var parsed);
+                    if (!parsed || fields.Sequence != expected + index || !line[fields.PreviousHash].SequenceEqual(batch.PreviousHashOf(index)))
+                    {
+                        linkBreak = index;
+                        break;
+                    }
+
                     if (head is not null && fields.Sequence == head.Sequence)
                     {
                         walk.HeadHashMatched = line[fields.Hash].SequenceEqual(headHash);
                     }
-
-                    walk.LastSequence = expected;
-                    expected++;
-                    continue;
                 }
 
-                // The chain breaks here: read what follows and say what kind of break it is.
-                var rest = new List<LineRecord> { LineRecord.From(line, key) };
-                while (lines.TryNext(out var following))
+                var checkedCount = linkBreak ?? batch.Count;
+                var forged = batch.FirstInauthentic(checkedCount, key);
+                var breakAt = forged ?? linkBreak;
+                if (breakAt is int at)
                 {
-                    walk.Entries++;
-                    rest.Add(LineRecord.From(following, key));
+                    // The chain breaks here: read what follows and say what kind of break it is.
+                    var rest = new List<LineRecord>();
+                    for (var i = at; i < batch.Count; i++)
+                    {
+                        rest.Add(LineRecord.From(batch.Line(i), key));
+                    }
+
+                    while (lines.TryNext(out var following))
+                    {
+                        walk.Entries++;
+                        rest.Add(LineRecord.From(following, key));
+                    }
+
+                    walk.LastSequence = expected + at - 1;
+                    (walk.Problem, walk.FirstBad) = Classify(expected + at, Encoding.ASCII.GetString(batch.PreviousHashOf(at)), rest);
+                    return walk;
                 }
 
-                (walk.Problem, walk.FirstBad) = Classify(expected, Encoding.ASCII.GetString(previousHash), rest);
-                return walk;
+                if (batch.Count == 0)
+                {
+                    return walk;
+                }
+
+                expected += batch.Count;
+                walk.LastSequence = expected - 1;
+                batch.PreviousHashOf(batch.Count).CopyTo(previousHash);
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             walk.Problem = AuditProblem.Unreadable;
-            walk.FirstBad = expected;
+            walk.FirstBad = expected + batch.Count;
         }
 
         return walk;
