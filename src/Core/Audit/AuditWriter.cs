@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+
+namespace HsmWallet.Core.Audit;
+
+/// <summary>
+/// Appends entries to the audit chain in a folder: one HMAC chain across rotated files, days and
+/// restarts; each append is fsynced before it returns, serialized across threads and processes,
+/// and any failure throws AuditWriteException so the audited operation fails too.
+/// </summary>
+public sealed class AuditWriter : IDisposable
+{
+    private const int MaxTextLength = 256;
+
+    private readonly AuditKey key;
+    private readonly AuditWriterOptions options;
+    private readonly Lock gate = new();
+    private bool disposed;
+
+    /// <summary>Prepares a writer; the key (32 bytes from the vault) is copied into a pinned buffer zeroed on Dispose. Touches no file yet.</summary>
+    public AuditWriter(string folder, ReadOnlySpan<byte> key, AuditWriterOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        this.options = options ?? new AuditWriterOptions();
+        if (this.options.MaxFileBytes < 1024 || this.options.MaxLineBytes < 1024)
+        {
+            throw new InvalidInputException("audit_options", "file and line limits must be at least 1024 bytes");
+        }
+
+        Folder = Path.GetFullPath(folder);
+        this.key = new AuditKey(key);
+    }
+
+    /// <summary>The audit folder this writer appends to.</summary>
+    public string Folder { get; }
+
+    /// <summary>
+    /// Records one event durably and returns the entry as written. Throws AuditWriteException when it
+    /// cannot be recorded (I/O failure, or a log that no longer matches its head or anchor).
+    /// </summary>
+    public AuditEntry Append(AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        var toolName = CheckedText(auditEvent.ToolName, "toolName");
+        var correlationId = CheckedText(auditEvent.CorrelationId, "correlationId");
+        var operationName = CheckedText(auditEvent.OperationName, "operation.name");
+        var actorId = auditEvent.Actor.Id is null ? null : CheckedText(auditEvent.Actor.Id, "actor.id");
+        var errorCode = auditEvent.ErrorCode is null ? null : CheckedText(auditEvent.ErrorCode, "operation.errorCode");
+        var parameters = AuditSanitizer.SanitizeParameters(auditEvent.Parameters);
+
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            try
+            {
+                AuditFiles.EnsureDirectory(Folder);
+                using var processLock = AuditProcessLock.Acquire(Folder, options.LockTimeout);
+                var anchorValue = options.Anchor?.Read();
+                var tail = AuditTail.Read(AuditFiles.ListLogFiles(Folder), repair: true);
+                var head = LoadHead(tail, anchorValue);
+                var (lastSequence, lastHash) = ChainEnd(tail, head);
+
+                var entry = new AuditEntry(
+                    Guid.NewGuid(),
+                    lastSequence + 1,
+                    AuditEntry.FormatTimestamp(options.TimeProvider.GetUtcNow()),
+                    auditEvent.EventType,
+                    toolName,
+                    correlationId,
+                    new AuditActor(auditEvent.Actor.Type, actorId),
+                    new AuditOperation(operationName, parameters, auditEvent.Result, errorCode),
+                    lastHash,
+                    string.Empty);
+                var json = entry.ToJson(includeHash: false);
+                var hash = key.ComputeHex(json);
+                entry = entry with { Hash = hash };
+                json["hash"] = hash;
+                byte[] line = [.. JsonCanonicalizer.Serialize(json), (byte)'\n'];
+                if (line.Length > options.MaxLineBytes)
+                {
+                    throw new InvalidInputException("audit_entry", "must fit in the audit line size limit");
+                }
+
+                WriteLine(tail, line);
+
+                // The head is written for the anchor value it is about to reach, then the anchor moves:
+                // a crash in between leaves the head ahead of the anchor, which is not a rollback.
+                var head2 = new AuditHead(entry.Sequence, hash, anchorValue is ulong value ? value + 1 : null);
+                AuditFiles.WriteAtomically(Path.Combine(Folder, AuditFiles.HeadFileName), head2.ToFileBytes(key));
+                options.Anchor?.Increment();
+                return entry;
+            }
+            catch (Exception exception) when (exception is not AuditWriteException and not InvalidInputException and not ObjectDisposedException)
+            {
+                throw new AuditWriteException("audit: the entry could not be recorded", exception);
+            }
+        }
+    }
+
+    /// <summary>Zeroes the key copy.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            disposed = true;
+            key.Dispose();
+        }
+    }
+
+    private static string CheckedText(string text, string field)
+    {
+        if (string.IsNullOrEmpty(text) || text.Length > MaxTextLength)
+        {
+            throw new InvalidInputException(field, "must be 1 to 256 characters");
+        }
+
+        return AuditSanitizer.SanitizeText(text);
+    }
+
+    private AuditHead LoadHead(AuditTail tail, ulong? anchorValue)
+    {
+        var status = AuditHead.TryRead(Folder, key, out var head);
+        switch (status)
+        {
+            case AuditHeadStatus.Valid:
+                break;
+            case AuditHeadStatus.Missing when tail.LastLine is null:
+                head = AuditHead.Genesis(anchorValue);
+                AuditFiles.WriteAtomically(Path.Combine(Folder, AuditFiles.HeadFileName), head.ToFileBytes(key));
+                break;
+            case AuditHeadStatus.Missing:
+                throw new AuditWriteException("audit: the head record is missing while the log has entries; run audit verify");
+            default:
+                throw new AuditWriteException("audit: the head record does not verify; run audit verify");
+        }
+
+        if (anchorValue is ulong anchor && anchor > (head!.Anchor ?? 0))
+        {
+            throw new AuditWriteException("audit: the log is older than its anchor (rolled back); run audit verify");
+        }
+
+        return head!;
+    }
+
+    private (long Sequence, string Hash) ChainEnd(AuditTail tail, AuditHead head)
+    {
+        if (tail.LastLine is not byte[] line)
+        {
+            return head.Sequence == 0
+                ? (0, AuditEntry.GenesisHash)
+                : throw new AuditWriteException("audit: the log is shorter than its head (truncated); run audit verify");
+        }
+
+        if (!AuditLineFields.TryRead(line, out var fields) || !key.VerifyLine(line, fields))
+        {
+            throw new AuditWriteException("audit: the last entry does not verify; run audit verify");
+        }
+
+        var hash = System.Text.Encoding.ASCII.GetString(line[fields.Hash]);
+        if (fields.Sequence < head.Sequence
+            || (fields.Sequence == head.Sequence && !CryptographicOperations.FixedTimeEquals(line.AsSpan(fields.Hash), System.Text.Encoding.ASCII.GetBytes(head.Hash))))
+        {
+            throw new AuditWriteException("audit: the log is shorter than its head (truncated); run audit verify");
+        }
+
+        // A log one entry ahead of its head is an append whose head write did not finish; it continues.
+        return (fields.Sequence, hash);
+    }
+
+    private void WriteLine(AuditTail tail, byte[] line)
+    {
+        var number = tail.FileNumber == 0 ? 1 : tail.FileNumber;
+        if (tail.FileNumber != 0 && tail.FileLength > 0 && tail.FileLength + line.Length > options.MaxFileBytes)
+        {
+            number++;
+        }
+
+        var path = Path.Combine(Folder, AuditFiles.LogFileName(number));
+        var created = !File.Exists(path);
+        using (var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Append,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite,
+            UnixCreateMode = AuditFiles.OwnerOnlyFile,
+            BufferSize = 0,
+        }))
+        {
+            stream.Write(line);
+            stream.Flush(flushToDisk: true);
+        }
+
+        if (created)
+        {
+            AuditFiles.FsyncDirectory(Folder);
+        }
+    }
+}
