@@ -36,6 +36,14 @@ public readonly record struct IssuedCurrencyAmount(IssuedValue Value, CurrencyCo
         return new IssuedCurrencyAmount(parsedValue, parsedCurrency, parsedIssuer);
     }
 
+    /// <summary>Reads value and currency text for an issuer already parsed (the codec parses addresses once).</summary>
+    /// <param name="value">Decimal text.</param>
+    /// <param name="currency">A currency code other than XRP.</param>
+    /// <param name="issuer">The issuing account.</param>
+    /// <param name="field">Names the input in any error.</param>
+    public static IssuedCurrencyAmount Parse(string value, string currency, AccountId issuer, string field) =>
+        new(IssuedValue.Parse(value, field), CurrencyCode.ParseIssued(currency, field), issuer);
+
     /// <summary>Reads the ledger's 48-byte form.</summary>
     /// <param name="bytes">Exactly 48 bytes.</param>
     /// <param name="field">Names the input in any error.</param>

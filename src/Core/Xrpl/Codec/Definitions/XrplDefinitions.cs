@@ -93,7 +93,7 @@ internal sealed class XrplDefinitions
     /// <summary>Where a Destination X-address's tag goes.</summary>
     public FieldDefinition DestinationTag { get; }
 
-    /// <summary>Parses a definitions document; public to tests so a malformed table is caught early.</summary>
+    /// <summary>Parses a definitions document; visible to tests so a refreshed table can be checked before it is embedded.</summary>
     internal static XrplDefinitions Parse(Stream json)
     {
         using var document = JsonDocument.Parse(json);

@@ -64,7 +64,13 @@ internal static class ObjectEncoder
 
             if (isUnlModify && name == "Account")
             {
-                // The reference writes UNLModify's Account with no bytes, matching rippled's encoding.
+                // The reference writes UNLModify's Account with no bytes, matching rippled's encoding;
+                // the value must still be empty or a real address.
+                if (!JsonInput.TryString(node, out var empty) || empty.Length != 0)
+                {
+                    AccountIdCodec.ParseWithoutTag(node, name);
+                }
+
                 entries[count++] = new Entry(field, node, default, null);
                 continue;
             }

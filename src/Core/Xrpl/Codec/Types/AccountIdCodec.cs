@@ -12,12 +12,12 @@ internal static class AccountIdCodec
 
     /// <summary>Reads an address, returning the X-address tag (if any) for the caller to place.</summary>
     public static AccountId Parse(JsonNode value, string field, out uint? tag) =>
-        AccountId.Parse(JsonInput.String(value, field, Rule), field, out tag);
+        AddressCache.Parse(JsonInput.String(value, field, Rule), field, out tag);
 
     /// <summary>Reads an address where a tag would have nowhere to go, so a tagged X-address is refused.</summary>
     public static AccountId ParseWithoutTag(JsonNode? value, string field)
     {
-        var account = AccountId.Parse(JsonInput.String(value, field, Rule), field, out var tag);
+        var account = AddressCache.Parse(JsonInput.String(value, field, Rule), field, out var tag);
         if (tag is not null)
         {
             throw new InvalidInputException(field, "must not be an X-address with a tag here (only Account and Destination carry tags)");
@@ -27,9 +27,6 @@ internal static class AccountIdCodec
     }
 
     /// <summary>Reads 20 bytes as a classic address.</summary>
-    public static JsonNode Read(ref BinaryCursor cursor, string field)
-    {
-        var bytes = cursor.Read(AccountId.Length, field);
-        return JsonValue.Create(AccountId.FromBytes(bytes).ToClassicAddress());
-    }
+    public static JsonNode Read(ref BinaryCursor cursor, string field) =>
+        JsonValue.Create(AddressCache.ToClassicAddress(cursor.Read(AccountId.Length, field)));
 }

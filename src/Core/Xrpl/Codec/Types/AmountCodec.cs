@@ -35,7 +35,7 @@ internal static class AmountCodec
             var issued = IssuedCurrencyAmount.Parse(
                 JsonInput.String(amount["value"], name, "value must be a string"),
                 JsonInput.String(amount["currency"], name, "currency must be a string"),
-                JsonInput.String(amount["issuer"], name, "issuer must be a string"),
+                AccountIdCodec.ParseWithoutTag(amount["issuer"], name),
                 name);
             issued.WriteTo(sink.GetSpan(IssuedCurrencyAmount.EncodedLength));
             sink.Advance(IssuedCurrencyAmount.EncodedLength);
@@ -68,7 +68,7 @@ internal static class AmountCodec
             {
                 ["value"] = issued.Value.ToString(),
                 ["currency"] = issued.Currency.ToString(),
-                ["issuer"] = issued.Issuer.ToClassicAddress(),
+                ["issuer"] = AddressCache.ToClassicAddress(issued.Issuer.Bytes),
             };
         }
 

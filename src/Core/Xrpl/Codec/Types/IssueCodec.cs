@@ -91,7 +91,7 @@ internal static class IssueCodec
         return new JsonObject
         {
             ["currency"] = CurrencyCode.FromBytes(currencyOrIssuer).ToString(),
-            ["issuer"] = AccountId.FromBytes(second).ToClassicAddress(),
+            ["issuer"] = AddressCache.ToClassicAddress(second),
         };
     }
 

@@ -149,7 +149,7 @@ internal static class PathSetCodec
         var hop = new JsonObject();
         if ((type & TypeAccount) != 0)
         {
-            hop["account"] = AccountId.FromBytes(cursor.Read(AccountId.Length, field)).ToClassicAddress();
+            hop["account"] = AddressCache.ToClassicAddress(cursor.Read(AccountId.Length, field));
         }
 
         string? currency = null;
@@ -166,7 +166,7 @@ internal static class PathSetCodec
 
         if ((type & TypeIssuer) != 0)
         {
-            hop["issuer"] = AccountId.FromBytes(cursor.Read(AccountId.Length, field)).ToClassicAddress();
+            hop["issuer"] = AddressCache.ToClassicAddress(cursor.Read(AccountId.Length, field));
         }
 
         if (currency is not null)

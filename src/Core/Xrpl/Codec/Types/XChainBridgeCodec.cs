@@ -59,6 +59,6 @@ internal static class XChainBridgeCodec
             throw new InvalidInputException(field, "has a bridge door whose length is not 20");
         }
 
-        return AccountId.FromBytes(cursor.Read(AccountId.Length, field)).ToClassicAddress();
+        return AddressCache.ToClassicAddress(cursor.Read(AccountId.Length, field));
     }
 }
