@@ -28,6 +28,9 @@ public sealed class DecodedSeed : IDisposable
         KeyType = keyType;
     }
 
+    /// <summary>Zeroes the entropy even when a caller forgot to dispose the seed.</summary>
+    ~DecodedSeed() => CryptographicOperations.ZeroMemory(_entropy);
+
     /// <summary>The key type the seed's prefix names ("sEd..." is Ed25519, "s..." otherwise secp256k1).</summary>
     public KeyType KeyType { get; }
 
@@ -62,8 +65,9 @@ public sealed class DecodedSeed : IDisposable
     /// <summary>Zeroes the entropy; every later read throws.</summary>
     public void Dispose()
     {
-        CryptographicOperations.ZeroMemory(_entropy);
         _disposed = true;
+        CryptographicOperations.ZeroMemory(_entropy);
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Lets tests prove the buffer is zero after Dispose without exposing it publicly.</summary>

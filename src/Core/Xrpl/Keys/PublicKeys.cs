@@ -31,6 +31,7 @@ public static class PublicKeys
 
         if (publicKey[0] == Ed25519Prefix)
         {
+            // As rippled: the prefix and length decide; verification rejects keys that are not points.
             return KeyType.Ed25519;
         }
 

@@ -8,7 +8,7 @@ namespace HsmWallet.Core.Xrpl.Keys;
 /// <summary>
 /// A private key that can sign but never be read, in the manner of NSec's Key: the secret lives in a
 /// pinned buffer zeroed on Dispose, and nothing public returns it, so code that holds a key cannot
-/// leak it by accident.
+/// leak it by accident. Sign may be called from several threads at once; Dispose must not race it.
 /// </summary>
 public sealed class XrplSigningKey : IDisposable
 {
