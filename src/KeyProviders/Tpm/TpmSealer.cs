@@ -201,6 +201,9 @@ public sealed class TpmSealer
                     }
                     finally
                     {
+                        // ESAPI keeps a copy of the auth value with the object's metadata: overwrite it before the flush frees it.
+                        var cleared = default(Tpm2bDigest);
+                        _ = EsysNative.SetAuth(connection.Context, item, &cleared);
                         connection.FlushQuietly(item);
                     }
                 }
