@@ -108,6 +108,16 @@ public sealed class TpmSealRoundTripTests(SwtpmInstance swtpm) : IClassFixture<S
     }
 
     [Fact]
+    public void A_slot_without_a_PIN_refuses_a_PIN_instead_of_ignoring_it()
+    {
+        var parameters = sealer.Seal(swtpm.Tcti, TestPins.VaultKey(10), [], [], TestPins.CheapCost);
+
+        var error = Assert.Throws<InvalidInputException>(() => sealer.Unseal(parameters, TestPins.Pin("1234"), new byte[32]));
+
+        Assert.Equal("pin", error.Field);
+    }
+
+    [Fact]
     public void A_vault_key_of_the_wrong_length_is_refused()
     {
         var error = Assert.Throws<InvalidInputException>(() => sealer.Seal(swtpm.Tcti, new byte[16], [], [], TestPins.CheapCost));
