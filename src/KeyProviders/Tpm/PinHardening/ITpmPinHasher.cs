@@ -1,0 +1,11 @@
+namespace HsmWallet.KeyProviders.Tpm.PinHardening;
+
+/// <summary>
+/// The Argon2id seam for PIN hardening, so the engine does not care which implementation runs
+/// (the reference libargon2 by default; the lead may unify it with the vault's password KDF).
+/// </summary>
+public interface ITpmPinHasher
+{
+    /// <summary>Writes Argon2id(pin, salt, memory, iterations, parallelism) into <paramref name="destination"/> (64 bytes here).</summary>
+    void Hash(ReadOnlySpan<byte> pin, ReadOnlySpan<byte> salt, TpmPinKdfCost cost, Span<byte> destination);
+}
