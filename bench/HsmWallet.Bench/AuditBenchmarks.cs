@@ -6,8 +6,6 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using HsmWallet.Core.Audit;
 
 namespace HsmWallet.Bench;
@@ -144,42 +142,4 @@ internal static class AuditLogGenerator
 
     private static FileStream Open(string folder, int number) =>
         new(Path.Combine(folder, "audit-" + number.ToString("D6", CultureInfo.InvariantCulture) + ".jsonl"), FileMode.Create, FileAccess.Write);
-}
-
-/// <summary>A percentile column BenchmarkDotNet lacks (it has P95, not P99).</summary>
-internal sealed class PercentileColumn(int percentile) : IColumn
-{
-    public string Id => "Percentile" + percentile;
-
-    public string ColumnName => "P" + percentile;
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Statistics;
-
-    public int PriorityInCategory => 10;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Time;
-
-    public string Legend => $"Percentile {percentile} of single-measurement times";
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var statistics = summary[benchmarkCase]?.ResultStatistics;
-        if (statistics is null)
-        {
-            return "NA";
-        }
-
-        var nanoseconds = statistics.Percentiles.Percentile(percentile);
-        return (nanoseconds / 1_000_000).ToString("0.000", CultureInfo.InvariantCulture) + " ms";
-    }
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 }
