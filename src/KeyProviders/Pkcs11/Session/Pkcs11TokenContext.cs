@@ -77,6 +77,21 @@ internal sealed class Pkcs11TokenContext
         }
     }
 
+    /// <summary>Runs an administrative operation (key generation) on a fresh read-write session logged in with the PIN.</summary>
+    public T WithReadWriteLogin<T>(ReadOnlySpan<byte> pin, Func<ISession, T> operation)
+    {
+        using var session = Pkcs11StepException.Run(Pkcs11ErrorMapping.Step.Session, () => Slot.OpenSession(SessionType.ReadWrite));
+        LoginGate.Enter(session, pin);
+        try
+        {
+            return operation(session);
+        }
+        finally
+        {
+            LoginGate.Exit(session);
+        }
+    }
+
     /// <summary>Reads the token's user-PIN flags; all false when the token cannot answer.</summary>
     public Pkcs11PinStatus ReadPinStatus()
     {
