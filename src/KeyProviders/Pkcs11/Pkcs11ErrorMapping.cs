@@ -34,6 +34,15 @@ internal static class Pkcs11ErrorMapping
         or CKR.CKR_SLOT_ID_INVALID or CKR.CKR_TOKEN_NOT_RECOGNIZED or CKR.CKR_OBJECT_HANDLE_INVALID
         or CKR.CKR_KEY_HANDLE_INVALID;
 
+    /// <summary>
+    /// True when a retry after re-initialisation is worth one attempt: stale-session codes anywhere, and general or
+    /// device errors outside login and decryption (SoftHSM2 answers CKR_GENERAL_ERROR for a token whose files vanished).
+    /// Login errors are never retried, so a PIN is presented to the token once per call.
+    /// </summary>
+    internal static bool IsRecoverable(CKR returnValue, Step step) =>
+        IsRecoverable(returnValue)
+        || (returnValue is CKR.CKR_GENERAL_ERROR or CKR.CKR_DEVICE_ERROR && step is Step.Session or Step.Other);
+
     /// <summary>Builds the engine's exception for a module error in a step, with the PIN flags read afterwards.</summary>
     internal static Pkcs11UnlockException ToException(Pkcs11Exception exception, Step step, Pkcs11SlotConfiguration configuration, Pkcs11PinStatus pinStatus)
     {

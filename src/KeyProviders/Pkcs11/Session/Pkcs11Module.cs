@@ -67,7 +67,7 @@ internal sealed class Pkcs11Module
                     throw new Pkcs11UnlockException(Pkcs11Failure.TokenNotPresent, $"PKCS#11 {configuration.TokenDescription} is not present");
                 }
             }
-            catch (Pkcs11StepException error) when (!last && Pkcs11ErrorMapping.IsRecoverable(error.Error.RV))
+            catch (Pkcs11StepException error) when (!last && Pkcs11ErrorMapping.IsRecoverable(error.Error.RV, error.Step))
             {
                 // Stale sessions or slots: fall through to re-initialise and retry once.
             }
@@ -75,7 +75,7 @@ internal sealed class Pkcs11Module
             {
                 throw Pkcs11ErrorMapping.ToException(error.Error, error.Step, configuration, token?.ReadPinStatus() ?? default);
             }
-            catch (Pkcs11Exception error) when (!last && Pkcs11ErrorMapping.IsRecoverable(error.RV))
+            catch (Pkcs11Exception error) when (!last && Pkcs11ErrorMapping.IsRecoverable(error.RV, Pkcs11ErrorMapping.Step.Session))
             {
                 // As above, raised outside a tagged step.
             }
@@ -203,13 +203,23 @@ internal sealed class Pkcs11Module
         var key = configuration.TokenLabel is not null ? "label:" + configuration.TokenLabel : "serial:" + configuration.TokenSerial;
         if (tokens.TryGetValue(key, out var cached))
         {
-            var info = Pkcs11StepException.Run(Pkcs11ErrorMapping.Step.Session, cached.Slot.GetTokenInfo);
-            if (Matches(info, configuration))
+            ITokenInfo? info = null;
+            try
+            {
+                info = cached.Slot.GetTokenInfo();
+            }
+            catch (Pkcs11Exception)
+            {
+                // The token left its slot (removed, files gone): forget it and let the caller re-initialise.
+            }
+
+            if (info is not null && Matches(info, configuration))
             {
                 return cached;
             }
 
             tokens.TryRemove(key, out _);
+            return null;
         }
 
         lock (tokenSearch)

@@ -36,7 +36,7 @@ internal sealed class Pkcs11TokenContext
             healthy = true;
             return result;
         }
-        catch (Pkcs11StepException error) when (!Pkcs11ErrorMapping.IsRecoverable(error.Error.RV))
+        catch (Pkcs11StepException error) when (!Pkcs11ErrorMapping.IsRecoverable(error.Error.RV, error.Step))
         {
             healthy = true;
             throw;
@@ -66,7 +66,7 @@ internal sealed class Pkcs11TokenContext
                 LoginGate.Exit(session);
             }
         }
-        catch (Pkcs11StepException error) when (!Pkcs11ErrorMapping.IsRecoverable(error.Error.RV))
+        catch (Pkcs11StepException error) when (!Pkcs11ErrorMapping.IsRecoverable(error.Error.RV, error.Step))
         {
             healthy = true;
             throw;
