@@ -64,7 +64,7 @@ else
   case "$mode" in
     aes-gcm)
       # Token, private, sensitive, never extractable (pkcs11-tool sets CKA_EXTRACTABLE only with --extractable).
-      # pkcs11-tool cannot clear CKA_MODIFIABLE: `hsmwallet token provision` sets that too.
+      # pkcs11-tool cannot clear CKA_MODIFIABLE nor the wrap/unwrap usage SoftHSM2 adds: `hsmwallet token provision` sets exact attributes.
       p11 --keygen --key-type AES:32 --label "$key_label" --id 01 --sensitive --usage-decrypt >/dev/null ;;
     ecies)
       p11 --keypairgen --key-type EC:prime256v1 --label "$key_label" --id 01 --usage-derive --sensitive >/dev/null ;;
