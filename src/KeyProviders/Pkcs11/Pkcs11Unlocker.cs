@@ -43,6 +43,7 @@ public static class Pkcs11Unlocker
                         var nonce = RandomNumberGenerator.GetBytes(GcmEnvelope.NonceLength);
                         var mechanism = GcmMechanism(session, nonce, data);
                         var sealedKey = Pkcs11StepException.Run(Pkcs11ErrorMapping.Step.Other, () => session.Encrypt(mechanism, key, keyCopy));
+                        VerifyRoundTrip(session, configuration, key, nonce, data, sealedKey, keyCopy);
                         return (byte[])[.. nonce, .. sealedKey];
                     }));
                     if (wrapped.Length != GcmEnvelope.Length)
@@ -199,6 +200,36 @@ public static class Pkcs11Unlocker
         Pkcs11WrapMode.Ecies => Pkcs11KeyObjects.TryFind(session, configuration, session.GetSessionInfo().State is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS ? CKO.CKO_PRIVATE_KEY : CKO.CKO_PUBLIC_KEY, CKK.CKK_EC) is not null,
         _ => Pkcs11KeyObjects.TryFind(session, configuration, session.GetSessionInfo().State is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS ? CKO.CKO_PRIVATE_KEY : CKO.CKO_PUBLIC_KEY, CKK.CKK_RSA) is not null,
     };
+
+    /// <summary>
+    /// Decrypts what was just encrypted, with the nonce we chose: tokens that replace the caller's GCM IV with one
+    /// of their own (AWS CloudHSM; Luna in FIPS mode) would otherwise enrol a key no one can unwrap.
+    /// </summary>
+    private static void VerifyRoundTrip(ISession session, Pkcs11SlotConfiguration configuration, IObjectHandle key, byte[] nonce, byte[] associatedData, byte[] sealedKey, byte[] vaultKey)
+    {
+        byte[]? check = null;
+        try
+        {
+            check = session.Decrypt(GcmMechanism(session, nonce, associatedData), key, sealedKey);
+            if (sealedKey.Length == GcmEnvelope.VaultKeyLength + GcmEnvelope.TagLength && CryptographicOperations.FixedTimeEquals(check, vaultKey))
+            {
+                return;
+            }
+        }
+        catch (Pkcs11Exception)
+        {
+            // Falls through to the refusal below.
+        }
+        finally
+        {
+            if (check is not null)
+            {
+                CryptographicOperations.ZeroMemory(check);
+            }
+        }
+
+        throw new Pkcs11UnlockException(Pkcs11Failure.MechanismUnsupported, $"PKCS#11 {configuration.TokenDescription}: CKM_AES_GCM did not decrypt with the IV HsmWallet chose (the token may generate its own IV); use the ecies or rsa-oaep mode");
+    }
 
     private static void DecryptOnToken(ISession session, Pkcs11SlotConfiguration configuration, byte[] wrapped, byte[] associatedData, byte[] secret)
     {

@@ -188,11 +188,11 @@ public static class Pkcs11Provisioner
         switch (configuration.Mode)
         {
             case Pkcs11WrapMode.AesGcm:
-            {
-                var template = Common(CKO.CKO_SECRET_KEY, isPrivate: true);
-                template.AddRange(
-                [
-                    attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+                {
+                    var template = Common(CKO.CKO_SECRET_KEY, isPrivate: true);
+                    template.AddRange(
+                    [
+                        attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
                     attributes.Create(CKA.CKA_VALUE_LEN, 32UL),
                     attributes.Create(CKA.CKA_SENSITIVE, true),
                     attributes.Create(CKA.CKA_EXTRACTABLE, false),
@@ -203,57 +203,57 @@ public static class Pkcs11Provisioner
                     attributes.Create(CKA.CKA_SIGN, false),
                     attributes.Create(CKA.CKA_DERIVE, false),
                 ]);
-                session.GenerateKey(mechanisms.Create(CKM.CKM_AES_KEY_GEN), template);
-                return null;
-            }
+                    session.GenerateKey(mechanisms.Create(CKM.CKM_AES_KEY_GEN), template);
+                    return null;
+                }
 
             case Pkcs11WrapMode.Ecies:
-            {
-                var publicTemplate = Common(CKO.CKO_PUBLIC_KEY, isPrivate: false);
-                publicTemplate.AddRange([attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC), attributes.Create(CKA.CKA_EC_PARAMS, P256Parameters)]);
-                var privateTemplate = Common(CKO.CKO_PRIVATE_KEY, isPrivate: true);
-                privateTemplate.AddRange(
-                [
-                    attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC),
+                {
+                    var publicTemplate = Common(CKO.CKO_PUBLIC_KEY, isPrivate: false);
+                    publicTemplate.AddRange([attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC), attributes.Create(CKA.CKA_EC_PARAMS, P256Parameters)]);
+                    var privateTemplate = Common(CKO.CKO_PRIVATE_KEY, isPrivate: true);
+                    privateTemplate.AddRange(
+                    [
+                        attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC),
                     attributes.Create(CKA.CKA_SENSITIVE, true),
                     attributes.Create(CKA.CKA_EXTRACTABLE, false),
                     attributes.Create(CKA.CKA_DERIVE, true),
                     attributes.Create(CKA.CKA_SIGN, false),
                 ]);
-                session.GenerateKeyPair(mechanisms.Create(CKM.CKM_EC_KEY_PAIR_GEN), publicTemplate, privateTemplate, out _, out _);
-                var point = Pkcs11KeyObjects.ReadEcPoint(session, configuration);
-                using var key = ECDiffieHellman.Create(new ECParameters
-                {
-                    Curve = ECCurve.NamedCurves.nistP256,
-                    Q = new ECPoint { X = point[1..33], Y = point[33..] },
-                });
-                return key.ExportSubjectPublicKeyInfoPem();
-            }
+                    session.GenerateKeyPair(mechanisms.Create(CKM.CKM_EC_KEY_PAIR_GEN), publicTemplate, privateTemplate, out _, out _);
+                    var point = Pkcs11KeyObjects.ReadEcPoint(session, configuration);
+                    using var key = ECDiffieHellman.Create(new ECParameters
+                    {
+                        Curve = ECCurve.NamedCurves.nistP256,
+                        Q = new ECPoint { X = point[1..33], Y = point[33..] },
+                    });
+                    return key.ExportSubjectPublicKeyInfoPem();
+                }
 
             default:
-            {
-                var publicTemplate = Common(CKO.CKO_PUBLIC_KEY, isPrivate: false);
-                publicTemplate.AddRange(
-                [
-                    attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
+                {
+                    var publicTemplate = Common(CKO.CKO_PUBLIC_KEY, isPrivate: false);
+                    publicTemplate.AddRange(
+                    [
+                        attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
                     attributes.Create(CKA.CKA_MODULUS_BITS, (ulong)RsaModulusBits),
                     attributes.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 0x01, 0x00, 0x01 }),
                     attributes.Create(CKA.CKA_ENCRYPT, true),
                     attributes.Create(CKA.CKA_VERIFY, false),
                 ]);
-                var privateTemplate = Common(CKO.CKO_PRIVATE_KEY, isPrivate: true);
-                privateTemplate.AddRange(
-                [
-                    attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
+                    var privateTemplate = Common(CKO.CKO_PRIVATE_KEY, isPrivate: true);
+                    privateTemplate.AddRange(
+                    [
+                        attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
                     attributes.Create(CKA.CKA_SENSITIVE, true),
                     attributes.Create(CKA.CKA_EXTRACTABLE, false),
                     attributes.Create(CKA.CKA_DECRYPT, true),
                     attributes.Create(CKA.CKA_SIGN, false),
                 ]);
-                session.GenerateKeyPair(mechanisms.Create(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN), publicTemplate, privateTemplate, out _, out _);
-                using var rsa = RSA.Create(Pkcs11KeyObjects.ReadRsaPublicKey(session, configuration));
-                return rsa.ExportSubjectPublicKeyInfoPem();
-            }
+                    session.GenerateKeyPair(mechanisms.Create(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN), publicTemplate, privateTemplate, out _, out _);
+                    using var rsa = RSA.Create(Pkcs11KeyObjects.ReadRsaPublicKey(session, configuration));
+                    return rsa.ExportSubjectPublicKeyInfoPem();
+                }
         }
     }
 
