@@ -46,12 +46,20 @@ public sealed class PinTests(SoftHsmFixture softHsm)
     {
         var wrapped = Pkcs11Unlocker.Wrap(softHsm.AesGcm, RandomNumberGenerator.GetBytes(32), AssociatedData, SoftHsmFixture.UserPin).Wrapped;
         using var stop = new CancellationTokenSource();
+        var busyFailures = 0;
         var busy = new Thread(() =>
         {
             var destination = new byte[32];
             while (!stop.IsCancellationRequested)
             {
-                Pkcs11Unlocker.Unwrap(softHsm.AesGcm, wrapped, AssociatedData, SoftHsmFixture.UserPin, destination);
+                try
+                {
+                    Pkcs11Unlocker.Unwrap(softHsm.AesGcm, wrapped, AssociatedData, SoftHsmFixture.UserPin, destination);
+                }
+                catch (Pkcs11UnlockException)
+                {
+                    Interlocked.Increment(ref busyFailures);
+                }
             }
         });
         busy.Start();
@@ -69,6 +77,9 @@ public sealed class PinTests(SoftHsmFixture softHsm)
             stop.Cancel();
             busy.Join();
         }
+
+        // The wrong PIN never logged the right one out from under the working thread.
+        Assert.Equal(0, busyFailures);
     }
 
     [Fact]

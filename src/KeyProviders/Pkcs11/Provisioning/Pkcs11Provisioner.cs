@@ -160,101 +160,98 @@ public static class Pkcs11Provisioner
     private static string? Generate(ISession session, Pkcs11SlotConfiguration configuration)
     {
         var attributes = session.Factories.ObjectAttributeFactory;
-        var mechanisms = session.Factories.MechanismFactory;
         var existing = session.FindAllObjects([attributes.Create(CKA.CKA_LABEL, configuration.KeyLabel!)]);
         if (existing.Count > 0)
         {
             throw new InvalidInputException("key-label", "a key with this label already exists on the token");
         }
 
-        List<IObjectAttribute> Common(CKO objectClass, bool isPrivate)
+        return configuration.Mode switch
         {
-            var template = new List<IObjectAttribute>
-            {
-                attributes.Create(CKA.CKA_CLASS, objectClass),
-                attributes.Create(CKA.CKA_TOKEN, true),
-                attributes.Create(CKA.CKA_PRIVATE, isPrivate),
-                attributes.Create(CKA.CKA_MODIFIABLE, false),
-                attributes.Create(CKA.CKA_LABEL, configuration.KeyLabel!),
-            };
-            if (configuration.KeyIdBytes is { } id)
-            {
-                template.Add(attributes.Create(CKA.CKA_ID, id));
-            }
+            Pkcs11WrapMode.AesGcm => GenerateAesKey(session, configuration),
+            Pkcs11WrapMode.Ecies => GenerateEcKeyPair(session, configuration),
+            _ => GenerateRsaKeyPair(session, configuration),
+        };
+    }
 
-            return template;
+    private static string? GenerateAesKey(ISession session, Pkcs11SlotConfiguration configuration)
+    {
+        var attributes = session.Factories.ObjectAttributeFactory;
+        var template = CommonAttributes(session, configuration, CKO.CKO_SECRET_KEY, isPrivate: true);
+        template.Add(attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES));
+        template.Add(attributes.Create(CKA.CKA_VALUE_LEN, 32UL));
+        template.Add(attributes.Create(CKA.CKA_SENSITIVE, true));
+        template.Add(attributes.Create(CKA.CKA_EXTRACTABLE, false));
+        template.Add(attributes.Create(CKA.CKA_ENCRYPT, true));
+        template.Add(attributes.Create(CKA.CKA_DECRYPT, true));
+        template.Add(attributes.Create(CKA.CKA_WRAP, false));
+        template.Add(attributes.Create(CKA.CKA_UNWRAP, false));
+        template.Add(attributes.Create(CKA.CKA_SIGN, false));
+        template.Add(attributes.Create(CKA.CKA_DERIVE, false));
+        session.GenerateKey(session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN), template);
+        return null;
+    }
+
+    private static string GenerateEcKeyPair(ISession session, Pkcs11SlotConfiguration configuration)
+    {
+        var attributes = session.Factories.ObjectAttributeFactory;
+        var publicTemplate = CommonAttributes(session, configuration, CKO.CKO_PUBLIC_KEY, isPrivate: false);
+        publicTemplate.Add(attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC));
+        publicTemplate.Add(attributes.Create(CKA.CKA_EC_PARAMS, P256Parameters));
+        var privateTemplate = CommonAttributes(session, configuration, CKO.CKO_PRIVATE_KEY, isPrivate: true);
+        privateTemplate.Add(attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC));
+        privateTemplate.Add(attributes.Create(CKA.CKA_SENSITIVE, true));
+        privateTemplate.Add(attributes.Create(CKA.CKA_EXTRACTABLE, false));
+        privateTemplate.Add(attributes.Create(CKA.CKA_DERIVE, true));
+        privateTemplate.Add(attributes.Create(CKA.CKA_SIGN, false));
+        session.GenerateKeyPair(session.Factories.MechanismFactory.Create(CKM.CKM_EC_KEY_PAIR_GEN), publicTemplate, privateTemplate, out _, out _);
+        var point = Pkcs11KeyObjects.ReadEcPoint(session, configuration);
+        using var key = ECDiffieHellman.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = point[1..33], Y = point[33..] },
+        });
+        return key.ExportSubjectPublicKeyInfoPem();
+    }
+
+    private static string GenerateRsaKeyPair(ISession session, Pkcs11SlotConfiguration configuration)
+    {
+        var attributes = session.Factories.ObjectAttributeFactory;
+        var publicTemplate = CommonAttributes(session, configuration, CKO.CKO_PUBLIC_KEY, isPrivate: false);
+        publicTemplate.Add(attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA));
+        publicTemplate.Add(attributes.Create(CKA.CKA_MODULUS_BITS, (ulong)RsaModulusBits));
+        publicTemplate.Add(attributes.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 0x01, 0x00, 0x01 }));
+        publicTemplate.Add(attributes.Create(CKA.CKA_ENCRYPT, true));
+        publicTemplate.Add(attributes.Create(CKA.CKA_VERIFY, false));
+        var privateTemplate = CommonAttributes(session, configuration, CKO.CKO_PRIVATE_KEY, isPrivate: true);
+        privateTemplate.Add(attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA));
+        privateTemplate.Add(attributes.Create(CKA.CKA_SENSITIVE, true));
+        privateTemplate.Add(attributes.Create(CKA.CKA_EXTRACTABLE, false));
+        privateTemplate.Add(attributes.Create(CKA.CKA_DECRYPT, true));
+        privateTemplate.Add(attributes.Create(CKA.CKA_SIGN, false));
+        session.GenerateKeyPair(session.Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN), publicTemplate, privateTemplate, out _, out _);
+        using var rsa = RSA.Create(Pkcs11KeyObjects.ReadRsaPublicKey(session, configuration));
+        return rsa.ExportSubjectPublicKeyInfoPem();
+    }
+
+    /// <summary>Attributes every generated object shares: on the token, unmodifiable, found by the configured label and id.</summary>
+    private static List<IObjectAttribute> CommonAttributes(ISession session, Pkcs11SlotConfiguration configuration, CKO objectClass, bool isPrivate)
+    {
+        var attributes = session.Factories.ObjectAttributeFactory;
+        var template = new List<IObjectAttribute>
+        {
+            attributes.Create(CKA.CKA_CLASS, objectClass),
+            attributes.Create(CKA.CKA_TOKEN, true),
+            attributes.Create(CKA.CKA_PRIVATE, isPrivate),
+            attributes.Create(CKA.CKA_MODIFIABLE, false),
+            attributes.Create(CKA.CKA_LABEL, configuration.KeyLabel!),
+        };
+        if (configuration.KeyIdBytes is { } id)
+        {
+            template.Add(attributes.Create(CKA.CKA_ID, id));
         }
 
-        switch (configuration.Mode)
-        {
-            case Pkcs11WrapMode.AesGcm:
-                {
-                    var template = Common(CKO.CKO_SECRET_KEY, isPrivate: true);
-                    template.AddRange(
-                    [
-                        attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
-                    attributes.Create(CKA.CKA_VALUE_LEN, 32UL),
-                    attributes.Create(CKA.CKA_SENSITIVE, true),
-                    attributes.Create(CKA.CKA_EXTRACTABLE, false),
-                    attributes.Create(CKA.CKA_ENCRYPT, true),
-                    attributes.Create(CKA.CKA_DECRYPT, true),
-                    attributes.Create(CKA.CKA_WRAP, false),
-                    attributes.Create(CKA.CKA_UNWRAP, false),
-                    attributes.Create(CKA.CKA_SIGN, false),
-                    attributes.Create(CKA.CKA_DERIVE, false),
-                ]);
-                    session.GenerateKey(mechanisms.Create(CKM.CKM_AES_KEY_GEN), template);
-                    return null;
-                }
-
-            case Pkcs11WrapMode.Ecies:
-                {
-                    var publicTemplate = Common(CKO.CKO_PUBLIC_KEY, isPrivate: false);
-                    publicTemplate.AddRange([attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC), attributes.Create(CKA.CKA_EC_PARAMS, P256Parameters)]);
-                    var privateTemplate = Common(CKO.CKO_PRIVATE_KEY, isPrivate: true);
-                    privateTemplate.AddRange(
-                    [
-                        attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC),
-                    attributes.Create(CKA.CKA_SENSITIVE, true),
-                    attributes.Create(CKA.CKA_EXTRACTABLE, false),
-                    attributes.Create(CKA.CKA_DERIVE, true),
-                    attributes.Create(CKA.CKA_SIGN, false),
-                ]);
-                    session.GenerateKeyPair(mechanisms.Create(CKM.CKM_EC_KEY_PAIR_GEN), publicTemplate, privateTemplate, out _, out _);
-                    var point = Pkcs11KeyObjects.ReadEcPoint(session, configuration);
-                    using var key = ECDiffieHellman.Create(new ECParameters
-                    {
-                        Curve = ECCurve.NamedCurves.nistP256,
-                        Q = new ECPoint { X = point[1..33], Y = point[33..] },
-                    });
-                    return key.ExportSubjectPublicKeyInfoPem();
-                }
-
-            default:
-                {
-                    var publicTemplate = Common(CKO.CKO_PUBLIC_KEY, isPrivate: false);
-                    publicTemplate.AddRange(
-                    [
-                        attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
-                    attributes.Create(CKA.CKA_MODULUS_BITS, (ulong)RsaModulusBits),
-                    attributes.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 0x01, 0x00, 0x01 }),
-                    attributes.Create(CKA.CKA_ENCRYPT, true),
-                    attributes.Create(CKA.CKA_VERIFY, false),
-                ]);
-                    var privateTemplate = Common(CKO.CKO_PRIVATE_KEY, isPrivate: true);
-                    privateTemplate.AddRange(
-                    [
-                        attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
-                    attributes.Create(CKA.CKA_SENSITIVE, true),
-                    attributes.Create(CKA.CKA_EXTRACTABLE, false),
-                    attributes.Create(CKA.CKA_DECRYPT, true),
-                    attributes.Create(CKA.CKA_SIGN, false),
-                ]);
-                    session.GenerateKeyPair(mechanisms.Create(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN), publicTemplate, privateTemplate, out _, out _);
-                    using var rsa = RSA.Create(Pkcs11KeyObjects.ReadRsaPublicKey(session, configuration));
-                    return rsa.ExportSubjectPublicKeyInfoPem();
-                }
-        }
+        return template;
     }
 
     private static string RequireModulePath(string modulePath)
