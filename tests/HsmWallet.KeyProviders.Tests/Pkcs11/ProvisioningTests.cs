@@ -144,6 +144,16 @@ public sealed class ProvisioningTests(SoftHsmFixture softHsm)
     }
 
     [Fact]
+    public void An_RSA_key_shorter_than_2048_bits_is_refused()
+    {
+        var configuration = SoftHsmFixture.Configuration("short-rsa", Pkcs11WrapMode.RsaOaep);
+
+        var error = Assert.Throws<InvalidInputException>(() => Pkcs11Provisioner.GenerateKey(configuration, SoftHsmFixture.UserPin, rsaModulusBits: 1024));
+
+        Assert.Equal("rsa-bits", error.Field);
+    }
+
+    [Fact]
     public void Initialising_a_second_token_with_a_label_in_use_is_refused()
     {
         var error = Assert.Throws<InvalidInputException>(() =>

@@ -14,7 +14,7 @@ namespace HsmWallet.KeyProviders.Pkcs11;
 /// </summary>
 public static class Pkcs11Provisioner
 {
-    /// <summary>RSA keys generated for rsa-oaep.</summary>
+    /// <summary>Default size of RSA keys generated for rsa-oaep (128-bit security).</summary>
     public const int RsaModulusBits = 3072;
 
     /// <summary>DER of the P-256 curve OID (1.2.840.10045.3.1.7), the CKA_EC_PARAMS of ecies keys.</summary>
@@ -126,11 +126,16 @@ public static class Pkcs11Provisioner
 
     /// <summary>
     /// Generates the configuration's wrapping key on its token: aes-gcm an AES-256 secret key (token, private,
-    /// sensitive, not extractable, not modifiable); ecies a P-256 key pair; rsa-oaep a 3072-bit RSA key pair.
+    /// sensitive, not extractable, not modifiable); ecies a P-256 key pair; rsa-oaep an RSA key pair (3072 bits unless given).
     /// Needs a key label; refuses when a key with that label exists.
     /// </summary>
-    public static Pkcs11ProvisionResult GenerateKey(Pkcs11SlotConfiguration configuration, ReadOnlySpan<byte> pin)
+    public static Pkcs11ProvisionResult GenerateKey(Pkcs11SlotConfiguration configuration, ReadOnlySpan<byte> pin, int rsaModulusBits = RsaModulusBits)
     {
+        if (rsaModulusBits is not (2048 or 3072 or 4096))
+        {
+            throw new InvalidInputException("rsa-bits", "must be 2048, 3072 or 4096");
+        }
+
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration.KeyLabel is null)
         {
@@ -148,7 +153,7 @@ public static class Pkcs11Provisioner
         try
         {
             var pem = module.Execute(configuration, token => token.WithReadWriteLogin(pinCopy, session =>
-                Pkcs11StepException.Run(Pkcs11ErrorMapping.Step.Other, () => Generate(session, configuration))));
+                Pkcs11StepException.Run(Pkcs11ErrorMapping.Step.Other, () => Generate(session, configuration, rsaModulusBits))));
             return new Pkcs11ProvisionResult(configuration, pem);
         }
         finally
@@ -157,7 +162,7 @@ public static class Pkcs11Provisioner
         }
     }
 
-    private static string? Generate(ISession session, Pkcs11SlotConfiguration configuration)
+    private static string? Generate(ISession session, Pkcs11SlotConfiguration configuration, int rsaModulusBits)
     {
         var attributes = session.Factories.ObjectAttributeFactory;
         var existing = session.FindAllObjects([attributes.Create(CKA.CKA_LABEL, configuration.KeyLabel!)]);
@@ -170,7 +175,7 @@ public static class Pkcs11Provisioner
         {
             Pkcs11WrapMode.AesGcm => GenerateAesKey(session, configuration),
             Pkcs11WrapMode.Ecies => GenerateEcKeyPair(session, configuration),
-            _ => GenerateRsaKeyPair(session, configuration),
+            _ => GenerateRsaKeyPair(session, configuration, rsaModulusBits),
         };
     }
 
@@ -214,12 +219,12 @@ public static class Pkcs11Provisioner
         return key.ExportSubjectPublicKeyInfoPem();
     }
 
-    private static string GenerateRsaKeyPair(ISession session, Pkcs11SlotConfiguration configuration)
+    private static string GenerateRsaKeyPair(ISession session, Pkcs11SlotConfiguration configuration, int rsaModulusBits)
     {
         var attributes = session.Factories.ObjectAttributeFactory;
         var publicTemplate = CommonAttributes(session, configuration, CKO.CKO_PUBLIC_KEY, isPrivate: false);
         publicTemplate.Add(attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA));
-        publicTemplate.Add(attributes.Create(CKA.CKA_MODULUS_BITS, (ulong)RsaModulusBits));
+        publicTemplate.Add(attributes.Create(CKA.CKA_MODULUS_BITS, (ulong)rsaModulusBits));
         publicTemplate.Add(attributes.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 0x01, 0x00, 0x01 }));
         publicTemplate.Add(attributes.Create(CKA.CKA_ENCRYPT, true));
         publicTemplate.Add(attributes.Create(CKA.CKA_VERIFY, false));
