@@ -18,6 +18,7 @@ internal sealed class Pkcs11LoginGate
     private readonly object sync = new();
     private readonly byte[] activePinTag = new byte[32];
     private int holders;
+    private int otherPinWaiters;
 
     /// <summary>How many operations currently rely on the login (for tests).</summary>
     internal int Holders
@@ -40,23 +41,42 @@ internal sealed class Pkcs11LoginGate
             HMACSHA256.HashData(PinTagKey, pin, tag);
             lock (sync)
             {
-                while (true)
+                var waiting = false;
+                try
                 {
-                    if (holders == 0)
+                    while (true)
                     {
-                        Login(session, pin);
-                        tag.CopyTo(activePinTag);
-                        holders = 1;
-                        return;
-                    }
+                        if (holders == 0)
+                        {
+                            Login(session, pin);
+                            tag.CopyTo(activePinTag);
+                            holders = 1;
+                            return;
+                        }
 
-                    if (CryptographicOperations.FixedTimeEquals(tag, activePinTag))
+                        // Joining is fair: while an operation with another PIN waits, newcomers wait too,
+                        // so a steady stream of same-PIN operations cannot starve it.
+                        if (otherPinWaiters == 0 && CryptographicOperations.FixedTimeEquals(tag, activePinTag))
+                        {
+                            holders++;
+                            return;
+                        }
+
+                        if (!waiting && !CryptographicOperations.FixedTimeEquals(tag, activePinTag))
+                        {
+                            waiting = true;
+                            otherPinWaiters++;
+                        }
+
+                        Monitor.Wait(sync);
+                    }
+                }
+                finally
+                {
+                    if (waiting)
                     {
-                        holders++;
-                        return;
+                        otherPinWaiters--;
                     }
-
-                    Monitor.Wait(sync);
                 }
             }
         }
