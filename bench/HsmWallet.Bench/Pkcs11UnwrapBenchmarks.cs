@@ -36,7 +36,7 @@ public class Pkcs11UnwrapBenchmarks
     private byte[] wrappedEcies = [];
     private byte[] wrappedRsa = [];
     private Pkcs11TokenContext keptToken = null!;
-    private ISession keptSession = null!;
+    private ISession? keptSession;
     private IObjectHandle keptKey = null!;
     private IMechanism keptMechanism = null!;
     private byte[] keptCiphertext = [];
@@ -61,29 +61,35 @@ public class Pkcs11UnwrapBenchmarks
         wrappedEcies = Pkcs11Unlocker.Wrap(ecies, vaultKey, AssociatedData, Pin).Wrapped;
         wrappedRsa = Pkcs11Unlocker.Wrap(rsaOaep, vaultKey, AssociatedData, Pin).Wrapped;
 
-        // The rejected alternative: one session logged in for the life of the process.
         Pkcs11Module.For(Module).Execute(aesGcm, token =>
         {
             keptToken = token;
-            keptSession = token.Slot.OpenSession(SessionType.ReadOnly);
-            token.LoginGate.Enter(keptSession, Pin);
-            keptKey = keptSession.FindAllObjects(
-            [
-                keptSession.Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-                keptSession.Factories.ObjectAttributeFactory.Create(CKA.CKA_LABEL, "aes"),
-            ]).Single();
-            var parameters = keptSession.Factories.MechanismParamsFactory.CreateCkGcmParams(wrappedAes[..12], 96, AssociatedData, 128);
-            keptMechanism = keptSession.Factories.MechanismFactory.Create(CKM.CKM_AES_GCM, parameters);
-            keptCiphertext = wrappedAes[12..];
             return true;
         });
+        var factories = new Pkcs11InteropFactories();
+        keptMechanism = factories.MechanismFactory.Create(CKM.CKM_AES_GCM, factories.MechanismParamsFactory.CreateCkGcmParams(wrappedAes[..12], 96, AssociatedData, 128));
+        keptCiphertext = wrappedAes[12..];
+    }
+
+    /// <summary>The rejected alternative: one session logged in for the life of the process.</summary>
+    [GlobalSetup(Target = nameof(AesGcmKeptSession))]
+    public void SetupKeptSession()
+    {
+        Setup();
+        keptSession = keptToken.Slot.OpenSession(SessionType.ReadOnly);
+        keptToken.LoginGate.Enter(keptSession, Pin);
+        keptKey = FindAesKey(keptSession);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        keptToken.LoginGate.Exit(keptSession);
-        keptSession.Dispose();
+        if (keptSession is not null)
+        {
+            keptToken.LoginGate.Exit(keptSession);
+            keptSession.Dispose();
+        }
+
         Directory.Delete(root, recursive: true);
     }
 
@@ -108,14 +114,38 @@ public class Pkcs11UnwrapBenchmarks
         return destination[0];
     }
 
+    [Benchmark(Description = "aes-gcm: open, login, find, decrypt, logout, close (no pool)")]
+    public byte AesGcmUnpooledSession()
+    {
+        using var session = keptToken.Slot.OpenSession(SessionType.ReadOnly);
+        keptToken.LoginGate.Enter(session, Pin);
+        try
+        {
+            var plain = session.Decrypt(keptMechanism, FindAesKey(session), keptCiphertext);
+            var first = plain[0];
+            CryptographicOperations.ZeroMemory(plain);
+            return first;
+        }
+        finally
+        {
+            keptToken.LoginGate.Exit(session);
+        }
+    }
+
     [Benchmark(Description = "aes-gcm: kept logged-in session, decrypt only")]
     public byte AesGcmKeptSession()
     {
-        var plain = keptSession.Decrypt(keptMechanism, keptKey, keptCiphertext);
+        var plain = keptSession!.Decrypt(keptMechanism, keptKey, keptCiphertext);
         var first = plain[0];
         CryptographicOperations.ZeroMemory(plain);
         return first;
     }
+
+    private static IObjectHandle FindAesKey(ISession session) => session.FindAllObjects(
+    [
+        session.Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+        session.Factories.ObjectAttributeFactory.Create(CKA.CKA_LABEL, "aes"),
+    ]).Single();
 
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int SetEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
