@@ -76,6 +76,19 @@ public sealed class WrapUnwrapTests(SoftHsmFixture softHsm)
     }
 
     [Fact]
+    public void An_ecies_ephemeral_point_off_the_curve_is_refused_before_the_token_derives_with_it()
+    {
+        var wrapped = Pkcs11Unlocker.Wrap(softHsm.Ecies, RandomNumberGenerator.GetBytes(32), AssociatedData, ReadOnlySpan<byte>.Empty).Wrapped;
+        wrapped[10] ^= 0x01;
+
+        var error = Assert.Throws<Pkcs11UnlockException>(() =>
+            Pkcs11Unlocker.Unwrap(softHsm.Ecies, wrapped, AssociatedData, SoftHsmFixture.UserPin, new byte[32]));
+
+        Assert.Equal(Pkcs11Failure.IntegrityFailure, error.Failure);
+        Assert.Null(error.ReturnValue);
+    }
+
+    [Fact]
     public void A_truncated_wrapped_key_is_refused_before_the_token_is_asked()
     {
         var error = Assert.Throws<Pkcs11UnlockException>(() =>
