@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the hardware tests drive for real (added as unlockers land).
-required_packages=(swtpm swtpm-tools tpm2-tools libtss2-dev libargon2-1 gcc)
+required_packages=(softhsm2 opensc swtpm swtpm-tools tpm2-tools libtss2-dev libargon2-1 gcc)
 missing=()
 for package in "${required_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
