@@ -28,6 +28,18 @@ public sealed class SwtpmInstance : IDisposable
     /// <summary>Starts swtpm on a fresh port pair, keeping the state directory (so a restart keeps the seeds).</summary>
     public void Start()
     {
+        // Test classes start their swtpm in parallel: a port pair found free by one could be taken by
+        // another's swtpm before it binds, and a connect to "our" control port would then reach theirs.
+        lock (StartLock)
+        {
+            StartUnderLock();
+        }
+    }
+
+    private static readonly Lock StartLock = new();
+
+    private void StartUnderLock()
+    {
         for (var attempt = 0; attempt < 20; attempt++)
         {
             var port = FindFreePortPair();
@@ -163,9 +175,14 @@ public sealed class SwtpmInstance : IDisposable
 
             try
             {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port + 1);
-                return true;
+                using (var control = new TcpClient())
+                {
+                    control.Connect(IPAddress.Loopback, port + 1);
+                }
+
+                // swtpm binds the server port first; if it lost that port it exits right away.
+                Thread.Sleep(50);
+                return !started.HasExited;
             }
             catch (SocketException)
             {
