@@ -32,7 +32,7 @@ internal sealed class VaultUnlocker
                 ?? throw new UnlockFailedException(UnlockFailureReason.NoSuchSlot, "slot: is not in the vault's slot table")]
             : document.Slots;
 
-        _lockout.ThrowIfLockedOut();
+        var hasHistory = _lockout.ThrowIfLockedOut();
 
         var (quiet, prompting) = Split(options.Secrets);
         Exception? unavailable = null;
@@ -73,7 +73,7 @@ internal sealed class VaultUnlocker
                 {
                     try
                     {
-                        return (Attempt(document, slot, provider, binding, secret), slot);
+                        return (Attempt(document, slot, provider, binding, secret, request?.Kind, hasHistory), slot);
                     }
                     catch (KeyProviderUnavailableException exception)
                     {
@@ -105,9 +105,14 @@ internal sealed class VaultUnlocker
         _ => (secrets, null),
     };
 
-    private SecureBuffer Attempt(VaultDocument document, SlotEntry slot, IKeyProvider provider, SlotBinding binding, SecureBuffer secret)
+    private SecureBuffer Attempt(
+        VaultDocument document, SlotEntry slot, IKeyProvider provider, SlotBinding binding, SecureBuffer secret, SecretKind? kind, bool hasHistory)
     {
-        var attempt = _lockout.BeginAttempt();
+        // Secrets a person types (password, PIN, recovery key) are counted before the KDF runs, so neither a
+        // crash nor parallel guesses escape the count; key files and secret-less hardware slots cannot be
+        // guessed, so their failures are counted afterwards and a success costs no write.
+        var guessable = kind is SecretKind.Password or SecretKind.Pin or SecretKind.RecoveryKey;
+        var attempt = guessable ? _lockout.BeginAttempt() : null;
         SecureBuffer? vaultKey = null;
         try
         {
@@ -118,7 +123,15 @@ internal sealed class VaultUnlocker
                 throw new UnlockFailedException(UnlockFailureReason.WrongSecret, $"slot {slot.Id} ({slot.Kind}): the unwrapped key is not this vault's key");
             }
 
-            attempt.Succeeded();
+            if (attempt is not null)
+            {
+                attempt.Succeeded();
+            }
+            else if (hasHistory)
+            {
+                _lockout.RecordSuccess();
+            }
+
             var result = vaultKey;
             vaultKey = null;
             return result;
@@ -126,7 +139,12 @@ internal sealed class VaultUnlocker
         catch (Exception exception) when (exception is KeyProviderUnavailableException or InvalidInputException)
         {
             // Nothing was tested against the secret: the attempt does not count.
-            attempt.Cancelled();
+            attempt?.Cancelled();
+            throw;
+        }
+        catch (Exception) when (attempt is null)
+        {
+            _lockout.RecordFailure();
             throw;
         }
         finally

@@ -52,8 +52,11 @@ public sealed class LockoutGuard
         ProtectedFile.WriteAtomic(_recordPath, new LockoutRecord().Serialize(key.ReadOnlySpan));
     }
 
-    /// <summary>Throws <see cref="LockedOutException"/> while unlocking is locked; reads only (no KDF, no write unless the record is missing).</summary>
-    public void ThrowIfLockedOut()
+    /// <summary>
+    /// Throws <see cref="LockedOutException"/> while unlocking is locked; reads only (no KDF, no write unless
+    /// the record is missing). Returns whether the record holds failures or lockouts a success should clear.
+    /// </summary>
+    public bool ThrowIfLockedOut()
     {
         using var fileLock = FileLock.Acquire(_recordPath, LockTimeout);
         using var key = Load(out var record);
@@ -62,6 +65,8 @@ public sealed class LockoutGuard
         {
             throw Locked(until);
         }
+
+        return record.Attempts.Count > 0 || record.Lockouts > 0 || record.LockedUntil is not null;
     }
 
     /// <summary>When unlocking is possible again (null when it is possible now); for `status` and `server_status`.</summary>
@@ -69,7 +74,7 @@ public sealed class LockoutGuard
     {
         try
         {
-            ThrowIfLockedOut();
+            _ = ThrowIfLockedOut();
             return null;
         }
         catch (LockedOutException exception)
@@ -82,14 +87,27 @@ public sealed class LockoutGuard
     /// Records an attempt as failed before the KDF runs (so a crash or a parallel guess still counts) and
     /// locks once the limit is reached; the returned attempt clears it on success or cancellation.
     /// </summary>
-    public LockoutAttempt BeginAttempt()
+    public LockoutAttempt BeginAttempt() => Count(throwIfLocked: true);
+
+    /// <summary>Records a failure after the fact (unlockers whose secret cannot be guessed, such as key files).</summary>
+    public void RecordFailure() => _ = Count(throwIfLocked: false);
+
+    /// <summary>A success clears failures and the doubling.</summary>
+    public void RecordSuccess() => Succeed();
+
+    private LockoutAttempt Count(bool throwIfLocked)
     {
         using var fileLock = FileLock.Acquire(_recordPath, LockTimeout);
         using var key = Load(out var record);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (record.LockedUntil is { } until && until > now)
         {
-            throw Locked(until);
+            if (throwIfLocked)
+            {
+                throw Locked(until);
+            }
+
+            return new LockoutAttempt(this, string.Empty, null, null);
         }
 
         var windowStart = now - (long)_policy.Window.TotalMilliseconds;
