@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the hardware tests drive for real (added as unlockers land).
-required_packages=()
+# Debian packages the tests drive for real (added as unlockers land): libargon2-1 is the password KDF.
+required_packages=(libargon2-1)
 missing=()
 for package in "${required_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
