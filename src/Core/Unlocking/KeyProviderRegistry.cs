@@ -27,7 +27,23 @@ public sealed class KeyProviderRegistry
         return _factories.TryGetValue(kind, out var factory) ? factory() : null;
     }
 
+    /// <summary>Each registered kind with its health, for `status` and the MCP `server_status` tool.</summary>
+    public IReadOnlyList<(string Kind, KeyProviderHealth Health)> CheckHealth() =>
+        [.. _factories.Select(pair => (pair.Key, SafeHealth(pair.Value)))];
+
     /// <summary>Creates the provider for a kind, or says which kinds exist.</summary>
     public IKeyProvider Create(string kind) =>
         TryCreate(kind) ?? throw new InvalidInputException("unlocker", $"must be one of: {string.Join(", ", _factories.Keys)}");
+
+    private static KeyProviderHealth SafeHealth(Func<IKeyProvider> factory)
+    {
+        try
+        {
+            return factory().CheckHealth();
+        }
+        catch (Exception exception) when (exception is KeyProviderUnavailableException or InvalidOperationException or IOException or DllNotFoundException)
+        {
+            return KeyProviderHealth.Unhealthy(exception.Message);
+        }
+    }
 }

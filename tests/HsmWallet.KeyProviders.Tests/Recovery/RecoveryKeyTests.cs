@@ -93,12 +93,15 @@ public sealed class RecoveryKeyTests : IDisposable
         var vault = new WalletVault(WalletHome.At(_directory.Combine("home")), StandardKeyProviders.CreateRegistry());
         var slots = vault.Create(ScriptedSecrets.Password("a long password"), new PasswordKeyProvider(TestCosts.Small), new RecoveryKeyProvider());
         slots[1].ShowOnce!.Dispose();
+        var before = File.ReadAllBytes(vault.Home.VaultPath);
         var (otherKey, otherText) = RecoveryKeyFormat.Generate();
         otherKey.Dispose();
         using (otherText)
         {
             var wrong = Assert.Throws<UnlockFailedException>(() => vault.TestSlot(new UnlockOptions(new ScriptedSecrets(SecretKind.RecoveryKey, otherText.ReadOnlySpan.ToArray()), 2)));
             Assert.Equal(UnlockFailureReason.WrongSecret, wrong.Reason);
+            Assert.Equal("slot 2 (recovery): the secret does not open this slot", wrong.Message);
+            Assert.Equal(before, File.ReadAllBytes(vault.Home.VaultPath));
         }
 
         for (var i = 0; i < 6; i++)

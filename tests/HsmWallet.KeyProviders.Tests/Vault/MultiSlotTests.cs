@@ -51,4 +51,25 @@ public sealed class MultiSlotTests : IDisposable
         Assert.Equal(2, opened.Id);
         Assert.Equal(0, prompts);
     }
+
+    [Fact]
+    public void The_registry_reports_every_standard_unlocker_healthy_here()
+    {
+        var health = StandardKeyProviders.CreateRegistry().CheckHealth();
+
+        Assert.Equal(["password", "keyfile", "recovery"], health.Select(entry => entry.Kind));
+        Assert.All(health, entry => Assert.True(entry.Health.IsHealthy, entry.Health.Detail));
+    }
+
+    [Fact]
+    public void A_missing_explicit_key_file_names_the_option()
+    {
+        var home = WalletHome.At(_directory.Combine("home"));
+        var vault = new WalletVault(home, StandardKeyProviders.CreateRegistry());
+        vault.Create(new SecretSourceChain(), new KeyFileKeyProvider(home.DefaultKeyFilePath));
+
+        var error = Assert.Throws<HsmWallet.Core.InvalidInputException>(() => vault.TestSlot(new UnlockOptions(new SecretSourceChain(new KeyFileSecretSource(_directory.Combine("absent.key"))))));
+
+        Assert.Equal("key-file", error.Field);
+    }
 }

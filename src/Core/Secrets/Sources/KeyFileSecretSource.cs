@@ -25,8 +25,13 @@ public sealed class KeyFileSecretSource : ISecretSource
             return null;
         }
 
+        if (_path is not null && !File.Exists(_path))
+        {
+            throw new InvalidInputException("key-file", "names no existing file");
+        }
+
         var path = _path ?? request.HintPath;
-        if (path is null || (_path is null && !File.Exists(path)))
+        if (path is null || !File.Exists(path))
         {
             return null;
         }

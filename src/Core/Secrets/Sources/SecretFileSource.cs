@@ -31,6 +31,11 @@ public sealed class SecretFileSource : ISecretSource
             return null;
         }
 
+        if (!File.Exists(_path))
+        {
+            throw new InvalidInputException(_kind == SecretKind.Pin ? "pin-file" : "password-file", "names no existing file");
+        }
+
         var secret = ProtectedFile.ReadSecret(_path);
         SecretText.StripOneTrailingNewline(secret);
         return secret;

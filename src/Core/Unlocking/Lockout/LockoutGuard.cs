@@ -69,7 +69,7 @@ public sealed class LockoutGuard
         return record.Attempts.Count > 0 || record.Lockouts > 0 || record.LockedUntil is not null;
     }
 
-    /// <summary>When unlocking is possible again (null when it is possible now); for `status` and `server_status`.</summary>
+    /// <summary>When unlocking is possible again: null when possible now, MaxValue while the record is damaged; for `status` and `server_status`.</summary>
     public DateTimeOffset? LockedUntil()
     {
         try
