@@ -41,12 +41,14 @@ public static class ProtectedFile
     /// <summary>
     /// Reads a secret file (password, PIN, key file; mode 0600 or 0400, owned by this user) straight into a
     /// zeroing buffer. Symbolic links are followed (container secrets are links); the target is checked.
+    /// <paramref name="allowRootOwner"/> also accepts files owned by root (systemd credentials handed to a
+    /// service user through an ACL).
     /// </summary>
-    public static SecureBuffer ReadSecret(string path, int maximumLength = SecretMaximumLength)
+    public static SecureBuffer ReadSecret(string path, int maximumLength = SecretMaximumLength, bool allowRootOwner = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var handle = File.OpenHandle(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read);
-        CheckFile(handle, path);
+        CheckFile(handle, path, allowRootOwner);
         var length = CheckedLength(handle, path, maximumLength);
         var secret = new SecureBuffer(length);
         try
@@ -142,17 +144,17 @@ public static class ProtectedFile
     }
 
     /// <summary>Refuses an open file that is not regular, not ours, or readable by group or others (the fix is chmod 600).</summary>
-    public static void CheckFile(SafeFileHandle handle, string path)
+    public static void CheckFile(SafeFileHandle handle, string path, bool allowRootOwner = false)
     {
         ArgumentNullException.ThrowIfNull(handle);
         var (owner, mode) = UnixFiles.OwnerAndMode(handle, path);
-        CheckOwnerAndMode(path, owner, mode, "600");
+        CheckOwnerAndMode(path, owner, mode, "600", allowRootOwner);
     }
 
-    private static void CheckOwnerAndMode(string path, uint owner, UnixFileMode mode, string wantedMode)
+    private static void CheckOwnerAndMode(string path, uint owner, UnixFileMode mode, string wantedMode, bool allowRootOwner = false)
     {
         var self = UnixFiles.EffectiveUserId();
-        if (owner != self)
+        if (owner != self && !(allowRootOwner && owner == 0))
         {
             throw new UnsafeFilePermissionsException(
                 path,

@@ -33,7 +33,13 @@ public sealed class SecretFileSource : ISecretSource
 
         if (!File.Exists(_path))
         {
-            throw new InvalidInputException(_kind == SecretKind.Pin ? "pin-file" : "password-file", "names no existing file");
+            var field = _kind switch
+            {
+                SecretKind.Pin => "pin-file",
+                SecretKind.RecoveryKey => "recovery-key-file",
+                _ => "password-file",
+            };
+            throw new InvalidInputException(field, "names no existing file");
         }
 
         var secret = ProtectedFile.ReadSecret(_path);

@@ -52,7 +52,8 @@ public sealed class SystemdCredentialSource : ISecretSource
             return null;
         }
 
-        var secret = ProtectedFile.ReadSecret(path);
+        // systemd gives the file to the service user, or keeps it root's and grants access by ACL.
+        var secret = ProtectedFile.ReadSecret(path, allowRootOwner: true);
         SecretText.StripOneTrailingNewline(secret);
         return secret;
     }

@@ -110,6 +110,7 @@ public sealed class LockoutGuard
             return new LockoutAttempt(this, string.Empty, null, null);
         }
 
+        ProtectedFile.DeleteStaleTemporaryFiles(_recordPath);
         var windowStart = now - (long)_policy.Window.TotalMilliseconds;
         record.Attempts.RemoveAll(attempt => attempt.At <= windowStart);
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
