@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the hardware tests drive for real (added as unlockers land).
-required_packages=(softhsm2 opensc swtpm swtpm-tools tpm2-tools libtss2-dev libargon2-1 gcc)
+# Debian packages the tests drive for real: libargon2-1 is the password and TPM PIN KDF; SoftHSM2
+# and OpenSC for PKCS#11; swtpm and tpm2-tss for the TPM; gcc compiles the TPM struct layout probe.
+required_packages=(libargon2-1 softhsm2 opensc swtpm swtpm-tools tpm2-tools libtss2-dev gcc)
 missing=()
 for package in "${required_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace HsmWallet.Core.Secrets.Files;
+
+/// <summary>
+/// The one place that reads and writes the wallet's private files (vault, state, policy, audit, key and
+/// secret files): owner-only permissions checked on every read, atomic and durable replacement on every
+/// write (temporary file, fsync, rename, fsync of the folder), so a crash leaves the old or the new file.
+/// </summary>
+public static class ProtectedFile
+{
+    /// <summary>Permissions of every file the wallet writes: owner read and write only (0600).</summary>
+    public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Permissions of every folder the wallet creates: owner only (0700).</summary>
+    public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    private const string TemporaryMarker = ".tmp-";
+    private const int DefaultMaximumLength = 16 * 1024 * 1024;
+    private const int SecretMaximumLength = 64 * 1024;
+
+    /// <summary>Reads a private file (vault, state, policy) after checking it is a regular file, ours, and 0600 or stricter.</summary>
+    public static byte[] ReadAllBytes(string path, int maximumLength = DefaultMaximumLength)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        RefuseSymbolicLink(path);
+        using var handle = File.OpenHandle(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read);
+        CheckFile(handle, path);
+        var length = CheckedLength(handle, path, maximumLength);
+        var content = new byte[length];
+        ReadExactly(handle, content, path);
+        return content;
+    }
+
+    /// <summary>
+    /// Reads a secret file (password, PIN, key file; mode 0600 or 0400, owned by this user) straight into a
+    /// zeroing buffer. Symbolic links are followed (container secrets are links); the target is checked.
+    /// <paramref name="allowRootOwner"/> also accepts files owned by root (systemd credentials handed to a
+    /// service user through an ACL).
+    /// </summary>
+    public static SecureBuffer ReadSecret(string path, int maximumLength = SecretMaximumLength, bool allowRootOwner = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var handle = File.OpenHandle(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read);
+        CheckFile(handle, path, allowRootOwner);
+        var length = CheckedLength(handle, path, maximumLength);
+        var secret = new SecureBuffer(length);
+        try
+        {
+            ReadExactly(handle, secret.Span, path);
+            return secret;
+        }
+        catch
+        {
+            secret.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Replaces a file atomically and durably: write a 0600 temporary file beside it, fsync, rename over
+    /// the target, fsync the folder. Readers see the old or the new content, never a mix.
+    /// </summary>
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath) ?? throw new IOException($"{path}: has no folder");
+        var temporary = Path.Combine(directory, "." + Path.GetFileName(fullPath) + TemporaryMarker +
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+        try
+        {
+            WriteNew(temporary, content);
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+
+        UnixFiles.SyncDirectory(directory);
+    }
+
+    /// <summary>Creates a new secret file (a key file) with mode 0600, refusing to replace an existing one.</summary>
+    public static void CreateSecretFile(string path, ReadOnlySpan<byte> content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = Path.GetFullPath(path);
+        WriteNew(fullPath, content);
+        UnixFiles.SyncDirectory(Path.GetDirectoryName(fullPath)!);
+    }
+
+    /// <summary>Removes temporary files that a killed writer left beside <paramref name="path"/>; call it under the file's lock.</summary>
+    public static void DeleteStaleTemporaryFiles(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        foreach (var stale in Directory.EnumerateFiles(directory, "." + Path.GetFileName(fullPath) + TemporaryMarker + "*"))
+        {
+            TryDelete(stale);
+        }
+    }
+
+    /// <summary>Creates a folder with mode 0700 if absent, then checks that it is ours and not open to others.</summary>
+    public static void EnsurePrivateDirectory(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("HsmWallet's private folders need Linux");
+        }
+
+        if (!Directory.Exists(path))
+        {
+            Directory.CreateDirectory(path, DirectoryMode);
+        }
+
+        CheckDirectory(path);
+    }
+
+    /// <summary>Refuses a folder that is a link, not ours, or open to group or others (the fix is chmod 700).</summary>
+    public static void CheckDirectory(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (new DirectoryInfo(path).LinkTarget is not null)
+        {
+            throw new UnsafeFilePermissionsException(path, "is a symbolic link", $"replace the link with a real folder: {path}");
+        }
+
+        var (owner, mode) = UnixFiles.OwnerAndMode(path);
+        CheckOwnerAndMode(path, owner, mode, "700");
+    }
+
+    /// <summary>Refuses an open file that is not regular, not ours, or readable by group or others (the fix is chmod 600).</summary>
+    public static void CheckFile(SafeFileHandle handle, string path, bool allowRootOwner = false)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var (owner, mode) = UnixFiles.OwnerAndMode(handle, path);
+        CheckOwnerAndMode(path, owner, mode, "600", allowRootOwner);
+    }
+
+    private static void CheckOwnerAndMode(string path, uint owner, UnixFileMode mode, string wantedMode, bool allowRootOwner = false)
+    {
+        var self = UnixFiles.EffectiveUserId();
+        if (owner != self && !(allowRootOwner && owner == 0))
+        {
+            throw new UnsafeFilePermissionsException(
+                path,
+                string.Create(CultureInfo.InvariantCulture, $"is owned by uid {owner}, not by this user (uid {self})"),
+                string.Create(CultureInfo.InvariantCulture, $"chown {self} {path}"));
+        }
+
+        if ((mode & GroupOrOther) != 0)
+        {
+            var octal = Convert.ToString((int)mode, 8).PadLeft(4, '0');
+            throw new UnsafeFilePermissionsException(path, $"has mode {octal}, open to other users", $"chmod {wantedMode} {path}");
+        }
+    }
+
+    private static void RefuseSymbolicLink(string path)
+    {
+        if (new FileInfo(path).LinkTarget is not null)
+        {
+            throw new UnsafeFilePermissionsException(path, "is a symbolic link", $"replace the link with the file itself: {path}");
+        }
+    }
+
+    private static int CheckedLength(SafeFileHandle handle, string path, int maximumLength)
+    {
+        var length = RandomAccess.GetLength(handle);
+        if (length > maximumLength)
+        {
+            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{path}: is larger than {maximumLength} bytes"));
+        }
+
+        return (int)length;
+    }
+
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> destination, string path)
+    {
+        var offset = 0;
+        while (offset < destination.Length)
+        {
+            var read = RandomAccess.Read(handle, destination[offset..], offset);
+            if (read == 0)
+            {
+                throw new IOException($"{path}: changed size while being read");
+            }
+
+            offset += read;
+        }
+    }
+
+    private static void WriteNew(string path, ReadOnlySpan<byte> content)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("HsmWallet's private files need Linux");
+        }
+
+        var options = new FileStreamOptions
+        {
+            Mode = System.IO.FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            UnixCreateMode = FileMode,
+        };
+        using var stream = new FileStream(path, options);
+        stream.Write(content);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temporary file is removed by the next writer under the lock.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same as above.
+        }
+    }
+}

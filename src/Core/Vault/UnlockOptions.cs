@@ -1,0 +1,11 @@
+using HsmWallet.Core.Secrets;
+
+namespace HsmWallet.Core.Vault;
+
+/// <summary>
+/// How one operation unlocks: where secrets come from and, optionally, which slot to use (`--slot ID`);
+/// without a slot, the first slot whose secret is available without a prompt, then prompts in slot order.
+/// </summary>
+/// <param name="Secrets">The secret sources (usually a <see cref="Secrets.Sources.SecretSourceChain"/>).</param>
+/// <param name="SlotId">The one slot to try, or null for the default order.</param>
+public sealed record UnlockOptions(ISecretSource Secrets, int? SlotId = null);

@@ -1,0 +1,14 @@
+namespace HsmWallet.Core.Vault;
+
+/// <summary>
+/// Names of the vault-held settings later features keep in the encrypted settings area, collected here so
+/// no two features pick the same name.
+/// </summary>
+public static class VaultSettingNames
+{
+    /// <summary>The audit log's HMAC key (32 random bytes).</summary>
+    public const string AuditHmacKey = "audit.hmac-key";
+
+    /// <summary>The SHA-256 of the policy file the operator last approved.</summary>
+    public const string PolicySha256 = "policy.sha256";
+}

@@ -1,0 +1,175 @@
+using HsmWallet.Core.Secrets;
+using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Unlocking;
+using HsmWallet.Core.Unlocking.Lockout;
+
+namespace HsmWallet.Core.Vault;
+
+/// <summary>
+/// The vault of one home, opened afresh for every operation: unlock through a slot, do one thing (list,
+/// sign with one wallet's secret, add, delete, enrol), zero every buffer, return. Nothing unwrapped is
+/// kept between calls. Writers are serialized by a file lock and replace the file atomically.
+/// </summary>
+public sealed class WalletVault
+{
+    private static readonly TimeSpan WriteLockTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly KeyProviderRegistry _providers;
+    private readonly TimeProvider _time;
+    private readonly VaultUnlocker _unlocker;
+
+    /// <summary>Binds the vault of <paramref name="home"/> to the host's unlockers; reads nothing yet.</summary>
+    public WalletVault(WalletHome home, KeyProviderRegistry providers, TimeProvider? time = null, LockoutPolicy? lockoutPolicy = null)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        ArgumentNullException.ThrowIfNull(providers);
+        Home = home;
+        _providers = providers;
+        _time = time ?? TimeProvider.System;
+        Lockout = new LockoutGuard(home.StateDirectory, _time, lockoutPolicy);
+        _unlocker = new VaultUnlocker(providers, Lockout);
+    }
+
+    /// <summary>The home folder.</summary>
+    public WalletHome Home { get; }
+
+    /// <summary>The failed-unlock counter (for `status` and `server_status`).</summary>
+    public LockoutGuard Lockout { get; }
+
+    /// <summary>Whether `vault.json` exists.</summary>
+    public bool Exists => File.Exists(Home.VaultPath);
+
+    /// <summary>
+    /// Creates the vault (`init`): a random vault key wrapped by each provider in turn (e.g. a password and
+    /// a recovery key), empty records and settings, and a fresh lockout record. Never overwrites a vault.
+    /// </summary>
+    public IReadOnlyList<SlotAdded> Create(ISecretSource secrets, params IKeyProvider[] providers)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        ArgumentNullException.ThrowIfNull(providers);
+        if (providers.Length == 0)
+        {
+            throw new InvalidInputException("unlocker", "at least one is needed to create a vault");
+        }
+
+        using var fileLock = FileLock.Acquire(Home.VaultPath, WriteLockTimeout);
+        if (Exists)
+        {
+            throw new VaultAlreadyExistsException(Home.VaultPath);
+        }
+
+        var (document, slots) = UnlockedVault.Create(providers, secrets, _time);
+        try
+        {
+            Lockout.Initialize();
+            ProtectedFile.WriteAtomic(Home.VaultPath, document.Serialize());
+            return slots;
+        }
+        catch
+        {
+            foreach (var slot in slots)
+            {
+                slot.ShowOnce?.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The slot table, without unlocking (checked against damage, not yet against tampering).</summary>
+    public IReadOnlyList<SlotInfo> ListSlots() => [.. Load().Slots.Select(UnlockedVault.ToInfo)];
+
+    /// <summary>Unlocks, runs a read-only operation, zeroes everything, returns its result.</summary>
+    public T Read<T>(UnlockOptions unlock, Func<UnlockedVault, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var document = Load();
+        var (vaultKey, slot) = _unlocker.Unlock(document, unlock);
+        using var vault = UnlockedVault.Open(document, vaultKey, slot, writable: false, _time);
+        return read(vault);
+    }
+
+    /// <summary>
+    /// Read-modify-write under the vault's file lock: unlocks, runs <paramref name="edit"/>, and when it
+    /// changed something writes the new file atomically. An exception in the edit writes nothing.
+    /// </summary>
+    public T Update<T>(UnlockOptions unlock, Func<UnlockedVault, T> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        using var fileLock = FileLock.Acquire(Home.VaultPath, WriteLockTimeout);
+        ProtectedFile.DeleteStaleTemporaryFiles(Home.VaultPath);
+        var document = Load();
+        var (vaultKey, slot) = _unlocker.Unlock(document, unlock);
+        using var vault = UnlockedVault.Open(document, vaultKey, slot, writable: true, _time);
+        var result = edit(vault);
+        if (vault.HasChanges)
+        {
+            ProtectedFile.WriteAtomic(Home.VaultPath, vault.SerializeChanges());
+        }
+
+        return result;
+    }
+
+    /// <summary>The main use case (signing): one wallet's secret, for the length of <paramref name="use"/>.</summary>
+    public T WithWalletSecret<T>(UnlockOptions unlock, string nameOrAddress, WalletSecretHandler<T> use) =>
+        Read(unlock, vault => vault.WithWalletSecret(nameOrAddress, use));
+
+    /// <summary>`wallet list`: every wallet's public description.</summary>
+    public IReadOnlyList<WalletInfo> ListWallets(UnlockOptions unlock) => Read(unlock, vault => vault.Wallets);
+
+    /// <summary>`wallet create` / `wallet import`: stores a wallet and its secret.</summary>
+    public WalletInfo AddWallet(UnlockOptions unlock, WalletDescription wallet, ReadOnlySpan<byte> secret)
+    {
+        using var copy = SecureBuffer.CopyOf(secret);
+        return Update(unlock, vault => vault.AddWallet(wallet, copy.ReadOnlySpan));
+    }
+
+    /// <summary>`wallet delete`: removes a wallet record.</summary>
+    public WalletInfo DeleteWallet(UnlockOptions unlock, string nameOrAddress) =>
+        Update(unlock, vault => vault.DeleteWallet(nameOrAddress));
+
+    /// <summary>`slot add`: enrols another unlocker after unlocking with an existing slot.</summary>
+    public SlotAdded AddSlot(UnlockOptions unlock, IKeyProvider provider, ISecretSource enrolmentSecrets) =>
+        Update(unlock, vault => vault.AddSlot(provider, enrolmentSecrets));
+
+    /// <summary>`slot remove ID`: refused for the last slot.</summary>
+    public void RemoveSlot(UnlockOptions unlock, int slotId) =>
+        Update(unlock, vault =>
+        {
+            vault.RemoveSlot(slotId);
+            return true;
+        });
+
+    /// <summary>
+    /// Replaces a slot (e.g. a password change): the new slot is enrolled first, and the old one removed in
+    /// the same atomic write, so a failure at any point leaves a vault that the old slot still opens.
+    /// </summary>
+    public SlotAdded ReplaceSlot(UnlockOptions unlock, int slotId, IKeyProvider provider, ISecretSource enrolmentSecrets) =>
+        Update(unlock, vault =>
+        {
+            var added = vault.AddSlot(provider, enrolmentSecrets);
+            try
+            {
+                vault.RemoveSlot(slotId);
+                return added;
+            }
+            catch
+            {
+                added.ShowOnce?.Dispose();
+                throw;
+            }
+        });
+
+    /// <summary>`slot test [ID]`: unlocks (counting failures like any unlock) and reports which slot opened the vault.</summary>
+    public SlotInfo TestSlot(UnlockOptions unlock) => Read(unlock, vault => vault.OpenedBy);
+
+    private VaultDocument Load()
+    {
+        if (!Exists)
+        {
+            throw new VaultNotFoundException(Home.VaultPath);
+        }
+
+        return VaultDocument.Parse(ProtectedFile.ReadAllBytes(Home.VaultPath));
+    }
+}

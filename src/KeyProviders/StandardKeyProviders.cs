@@ -1,0 +1,23 @@
+using HsmWallet.Core.Unlocking;
+using HsmWallet.KeyProviders.KeyFile;
+using HsmWallet.KeyProviders.Password;
+using HsmWallet.KeyProviders.Recovery;
+
+namespace HsmWallet.KeyProviders;
+
+/// <summary>
+/// The unlockers every host offers (password, key file, recovery key), registered in one call so the CLI,
+/// the MCP server and tests open the same slots; PKCS#11 and TPM register here when they land.
+/// </summary>
+public static class StandardKeyProviders
+{
+    /// <summary>A registry with the standard unlockers; <paramref name="argon2"/> replaces libargon2 (tests, benches).</summary>
+    public static KeyProviderRegistry CreateRegistry(IArgon2id? argon2 = null)
+    {
+        var registry = new KeyProviderRegistry();
+        registry.Register(PasswordKeyProvider.KindName, () => new PasswordKeyProvider(argon2: argon2));
+        registry.Register(KeyFileKeyProvider.KindName, () => new KeyFileKeyProvider());
+        registry.Register(RecoveryKeyProvider.KindName, () => new RecoveryKeyProvider());
+        return registry;
+    }
+}

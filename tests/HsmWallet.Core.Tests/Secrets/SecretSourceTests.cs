@@ -1,0 +1,174 @@
+using HsmWallet.Core.Secrets;
+using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Secrets.Sources;
+using HsmWallet.Core.Tests.Unlocking;
+
+namespace HsmWallet.Core.Tests.Secrets;
+
+public class SecretSourceTests
+{
+    private static readonly SecretRequest Password = new(SecretKind.Password, "Password for slot 1");
+    private static readonly SecretRequest Pin = new(SecretKind.Pin, "PIN");
+
+    private static string WriteFile(string directory, string name, byte[] content, UnixFileMode mode)
+    {
+        var path = Path.Combine(directory, name);
+        File.WriteAllBytes(path, content);
+        File.SetUnixFileMode(path, mode);
+        return path;
+    }
+
+    [Fact]
+    public void A_password_file_loses_exactly_one_trailing_newline()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = WriteFile(directory.Path, "password", "pass word\n\n"u8.ToArray(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        using var secret = new SecretFileSource(path, SecretKind.Password).TryRead(Password)!;
+
+        Assert.Equal("pass word\n"u8.ToArray(), secret.ReadOnlySpan.ToArray());
+    }
+
+    [Fact]
+    public void A_read_only_0400_password_file_is_accepted()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = WriteFile(directory.Path, "password", "secret"u8.ToArray(), UnixFileMode.UserRead);
+
+        using var secret = new SecretFileSource(path, SecretKind.Password).TryRead(Password)!;
+
+        Assert.Equal("secret"u8.ToArray(), secret.ReadOnlySpan.ToArray());
+    }
+
+    [Fact]
+    public void A_password_file_readable_by_others_is_refused_with_the_chmod_that_fixes_it()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = WriteFile(directory.Path, "password", "secret"u8.ToArray(),
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var error = Assert.Throws<UnsafeFilePermissionsException>(() => new SecretFileSource(path, SecretKind.Password).TryRead(Password));
+
+        Assert.Equal($"chmod 600 {path}", error.Fix);
+        Assert.Contains("0644", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_source_answers_only_its_own_kind()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = WriteFile(directory.Path, "pin", "1234"u8.ToArray(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        Assert.Null(new SecretFileSource(path, SecretKind.Pin).TryRead(Password));
+        using var pin = new SecretFileSource(path, SecretKind.Pin).TryRead(Pin)!;
+        Assert.Equal("1234"u8.ToArray(), pin.ReadOnlySpan.ToArray());
+    }
+
+    [Fact]
+    public void Systemd_credentials_are_read_from_the_credentials_directory()
+    {
+        using var directory = new TemporaryDirectory();
+        WriteFile(directory.Path, "hsmwallet-password", "from systemd\n"u8.ToArray(), UnixFileMode.UserRead);
+        WriteFile(directory.Path, "hsmwallet-pin", "4321"u8.ToArray(), UnixFileMode.UserRead);
+        var source = SystemdCredentialSource.FromEnvironment(name => name == "CREDENTIALS_DIRECTORY" ? directory.Path : null);
+
+        using var password = source.TryRead(Password)!;
+        using var pin = source.TryRead(Pin)!;
+
+        Assert.Equal("from systemd"u8.ToArray(), password.ReadOnlySpan.ToArray());
+        Assert.Equal("4321"u8.ToArray(), pin.ReadOnlySpan.ToArray());
+        Assert.Null(source.TryRead(new SecretRequest(SecretKind.RecoveryKey, "Recovery key")));
+    }
+
+    [Fact]
+    public void Without_a_credentials_directory_systemd_gives_nothing()
+    {
+        Assert.Null(SystemdCredentialSource.FromEnvironment(_ => null).TryRead(Password));
+    }
+
+    [Fact]
+    public void An_environment_password_is_accepted_with_a_warning_that_names_the_variable_only()
+    {
+        var warnings = new List<string>();
+        var source = new EnvironmentSecretSource(warnings.Add, name => name == "HSMWALLET_PASSWORD" ? "env secret" : null);
+
+        using var secret = source.TryRead(Password)!;
+
+        Assert.Equal("env secret"u8.ToArray(), secret.ReadOnlySpan.ToArray());
+        var warning = Assert.Single(warnings);
+        Assert.Contains("$HSMWALLET_PASSWORD", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("env secret", warning, StringComparison.Ordinal);
+        Assert.Null(source.TryRead(Pin));
+    }
+
+    [Fact]
+    public void The_terminal_prompt_reads_keys_without_echo_and_honours_backspace()
+    {
+        var keys = new Queue<ConsoleKeyInfo>("pasx\bs ü".Select(Key).Append(Enter()));
+        var shown = new StringWriter();
+        var source = new TerminalSecretSource(keys.Dequeue, shown);
+
+        using var secret = source.TryRead(Password)!;
+
+        Assert.Equal("pass ü"u8.ToArray(), secret.ReadOnlySpan.ToArray());
+        Assert.Equal("Password for slot 1: " + Environment.NewLine, shown.ToString());
+    }
+
+    [Fact]
+    public void A_confirmed_prompt_refuses_two_different_entries()
+    {
+        var keys = new Queue<ConsoleKeyInfo>("first".Select(Key).Append(Enter()).Concat("other".Select(Key)).Append(Enter()));
+        var source = new TerminalSecretSource(keys.Dequeue, new StringWriter());
+
+        var error = Assert.Throws<InvalidInputException>(() => source.TryRead(Password with { Confirm = true }));
+
+        Assert.Equal("password: the two entries differ", error.Message);
+    }
+
+    [Fact]
+    public void An_empty_prompt_entry_means_skip()
+    {
+        var keys = new Queue<ConsoleKeyInfo>([Enter()]);
+        Assert.Null(new TerminalSecretSource(keys.Dequeue, new StringWriter()).TryRead(Password));
+    }
+
+    [Fact]
+    public void A_chain_without_prompts_never_asks_the_terminal()
+    {
+        var asked = false;
+        var terminal = new TerminalSecretSource(() =>
+        {
+            asked = true;
+            return Enter();
+        }, new StringWriter());
+        var chain = SecretSourceChain.ForHost(new SecretOptions { Terminal = terminal, GetEnvironment = _ => null });
+
+        Assert.True(chain.IsInteractive);
+        Assert.Null(chain.WithoutPrompts().TryRead(Password));
+        Assert.False(asked);
+        Assert.False(chain.WithoutPrompts().IsInteractive);
+    }
+
+    [Fact]
+    public void The_host_chain_prefers_an_explicit_password_file_over_the_environment()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = WriteFile(directory.Path, "password", "from file"u8.ToArray(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var chain = SecretSourceChain.ForHost(new SecretOptions
+        {
+            PasswordFile = path,
+            AllowPrompt = false,
+            GetEnvironment = name => name == "HSMWALLET_PASSWORD" ? "from env" : null,
+        });
+
+        using var secret = chain.TryRead(Password)!;
+
+        Assert.Equal("from file"u8.ToArray(), secret.ReadOnlySpan.ToArray());
+    }
+
+    private static ConsoleKeyInfo Key(char c) =>
+        c == '\b' ? new ConsoleKeyInfo('\b', ConsoleKey.Backspace, false, false, false) : new ConsoleKeyInfo(c, ConsoleKey.A, false, false, false);
+
+    private static ConsoleKeyInfo Enter() => new('\r', ConsoleKey.Enter, false, false, false);
+}
