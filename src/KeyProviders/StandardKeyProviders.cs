@@ -1,7 +1,9 @@
 using HsmWallet.Core.Unlocking;
 using HsmWallet.KeyProviders.KeyFile;
 using HsmWallet.KeyProviders.Password;
+using HsmWallet.KeyProviders.Pkcs11;
 using HsmWallet.KeyProviders.Recovery;
+using HsmWallet.KeyProviders.Tpm;
 
 namespace HsmWallet.KeyProviders;
 
@@ -18,6 +20,8 @@ public static class StandardKeyProviders
         registry.Register(PasswordKeyProvider.KindName, () => new PasswordKeyProvider(argon2: argon2));
         registry.Register(KeyFileKeyProvider.KindName, () => new KeyFileKeyProvider());
         registry.Register(RecoveryKeyProvider.KindName, () => new RecoveryKeyProvider());
+        registry.Register(Pkcs11KeyProvider.KindName, () => new Pkcs11KeyProvider());
+        registry.Register(TpmKeyProvider.KindName, () => new TpmKeyProvider());
         return registry;
     }
 }

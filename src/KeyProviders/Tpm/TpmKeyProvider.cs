@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using HsmWallet.Core.Secrets;
+using HsmWallet.Core.Unlocking;
+
+namespace HsmWallet.KeyProviders.Tpm;
+
+/// <summary>
+/// Puts the machine's TPM 2.0 behind the vault's unlocking port: a secret sealed to this TPM (and
+/// optionally to its boot state) is needed together with the PIN, so a copied vault file opens nowhere else.
+/// </summary>
+public sealed class TpmKeyProvider : IKeyProvider
+{
+    /// <summary>The slot kind recorded in the vault.</summary>
+    public const string KindName = "tpm";
+
+    private readonly TpmSealer _sealer;
+    private readonly string? _tcti;
+    private readonly IReadOnlyList<int> _pcrs;
+    private readonly bool _withPin;
+
+    /// <summary>
+    /// Creates the provider. <paramref name="tcti"/> overrides the slot's recorded TCTI (default
+    /// $HSMWALLET_TPM_TCTI, then device:/dev/tpmrm0); <paramref name="pcrs"/> binds new slots to those
+    /// sha256 PCRs; <paramref name="withPin"/> asks for a PIN at enrolment.
+    /// </summary>
+    public TpmKeyProvider(string? tcti = null, IReadOnlyList<int>? pcrs = null, bool withPin = true, TpmSealer? sealer = null)
+    {
+        _tcti = tcti;
+        _pcrs = pcrs ?? [];
+        _withPin = withPin;
+        _sealer = sealer ?? new TpmSealer();
+    }
+
+    /// <inheritdoc />
+    public string Kind => KindName;
+
+    /// <inheritdoc />
+    public bool IsHardwareBacked => true;
+
+    /// <inheritdoc />
+    public KeyProviderHealth CheckHealth()
+    {
+        var tcti = TpmTcti.Resolve(_tcti);
+        try
+        {
+            var status = TpmSealer.Status(tcti);
+            return status.Lockout.InLockout
+                ? KeyProviderHealth.Unhealthy($"TPM {status.Manufacturer} on {tcti} is in dictionary-attack lockout")
+                : KeyProviderHealth.Healthy($"TPM {status.Manufacturer} on {tcti}, {status.Lockout.FailedAttempts} of {status.Lockout.MaxFailedAttempts} tries used");
+        }
+        catch (TpmUnlockException error)
+        {
+            return KeyProviderHealth.Unhealthy(error.Message);
+        }
+    }
+
+    /// <inheritdoc />
+    public SecretRequest? EnrolmentSecret(SlotBinding binding) =>
+        _withPin ? new SecretRequest(SecretKind.Pin, "New TPM PIN", Confirm: true) : null;
+
+    /// <inheritdoc />
+    public SlotEnrolment Enrol(ReadOnlySpan<byte> vaultKey, SlotBinding binding, ReadOnlySpan<byte> secret)
+    {
+        try
+        {
+            return new SlotEnrolment(_sealer.Seal(TpmTcti.Resolve(_tcti), vaultKey, secret, _pcrs).ToJson());
+        }
+        catch (TpmUnlockException error)
+        {
+            throw Translate(error, binding);
+        }
+    }
+
+    /// <inheritdoc />
+    public SecretRequest? UnlockSecret(JsonObject parameters, SlotBinding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        return TpmSlotParameters.FromJson(parameters).PinProtected
+            ? new SecretRequest(SecretKind.Pin, $"TPM PIN for slot {binding.SlotId}")
+            : null;
+    }
+
+    /// <inheritdoc />
+    public SecureBuffer Unwrap(JsonObject parameters, SlotBinding binding, ReadOnlySpan<byte> secret)
+    {
+        var slot = TpmSlotParameters.FromJson(parameters);
+        var vaultKey = new SecureBuffer(32);
+        try
+        {
+            _sealer.Unseal(slot, UnlockTcti(slot), secret, vaultKey.Span);
+            return vaultKey;
+        }
+        catch (TpmUnlockException error)
+        {
+            vaultKey.Dispose();
+            throw Translate(error, binding);
+        }
+        catch
+        {
+            vaultKey.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An explicit --tcti wins, then $HSMWALLET_TPM_TCTI, then the TCTI recorded at enrolment.</summary>
+    private string UnlockTcti(TpmSlotParameters slot) =>
+        _tcti ?? (Environment.GetEnvironmentVariable(TpmTcti.EnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : slot.Tcti);
+
+    /// <summary>Maps TPM failures onto the port's errors: only a wrong PIN counts toward HsmWallet's lockout.</summary>
+    private static Exception Translate(TpmUnlockException error, SlotBinding binding) => error.Failure switch
+    {
+        TpmFailure.PinIncorrect => new UnlockFailedException(UnlockFailureReason.WrongSecret, $"slot {binding.SlotId} (tpm): {error.Message}", error),
+        TpmFailure.NoDevice or TpmFailure.OutOfObjectMemory => new KeyProviderUnavailableException($"slot {binding.SlotId} (tpm): {error.Message}", error),
+        _ => new UnlockFailedException(UnlockFailureReason.ProviderUnavailable, $"slot {binding.SlotId} (tpm): {error.Message}", error),
+    };
+}
