@@ -4,6 +4,7 @@ using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
 using HsmWallet.Core.Vault;
 using HsmWallet.KeyProviders;
+using HsmWallet.KeyProviders.KeyFile;
 using HsmWallet.KeyProviders.Pkcs11;
 
 namespace HsmWallet.Cli.Commands;
@@ -36,19 +37,34 @@ internal static class SlotCommands
     private static Command Add(CliContext context)
     {
         var unlocker = new UnlockerOptions();
-        var newPassword = new Option<string>("--new-password-file") { Description = "A 0600 file holding the new slot's password (else a prompt)." };
+        var newPassword = new Option<string>("--new-password-file") { Description = "A 0600 file holding the new slot's password (else --password-file, else a prompt)." };
         var newPin = new Option<string>("--new-pin-file") { Description = "A 0600 file holding the new slot's PIN (else --pin-file, else a prompt)." };
         var command = new Command("add", "Add an unlocker (password, keyfile, pkcs11, tpm or recovery) after unlocking with an existing slot.") { newPassword, newPin };
         unlocker.AddTo(command);
         command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
         {
             var access = VaultAccess.Open(context, parse);
-            var provider = unlocker.CreateProvider(parse, context, access.Vault.Home.DefaultKeyFilePath + ".2", allowRecovery: true);
-            var enrolment = access.EnrolmentSecrets(parse.GetValue(newPassword), parse.GetValue(newPin) ?? parse.GetValue(GlobalOptions.PinFile));
-            var added = access.Vault.AddSlot(access.Unlock(), provider, enrolment);
+            var provider = unlocker.CreateProvider(parse, context, NewKeyFilePath(access.Vault.Home), allowRecovery: true);
+            var enrolment = access.EnrolmentSecrets(
+                parse.GetValue(newPassword) ?? parse.GetValue(GlobalOptions.PasswordFile),
+                parse.GetValue(newPin) ?? parse.GetValue(GlobalOptions.PinFile));
+            var unlock = provider.Kind == KeyFileKeyProvider.KindName ? access.UnlockWithRecordedKeyFiles() : access.Unlock();
+            var added = access.Vault.AddSlot(unlock, provider, enrolment);
             return InitCommand.Describe(access.Vault.Home.VaultPath, [added]);
         }));
         return command;
+    }
+
+    /// <summary>A key file path in the home that no slot uses yet (vault.key, then vault-2.key, ...).</summary>
+    private static string NewKeyFilePath(WalletHome home)
+    {
+        var path = home.DefaultKeyFilePath;
+        for (var number = 2; File.Exists(path); number++)
+        {
+            path = Path.Combine(home.Root, $"vault-{number}.key");
+        }
+
+        return path;
     }
 
     private static Command Remove(CliContext context)

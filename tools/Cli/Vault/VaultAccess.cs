@@ -55,13 +55,19 @@ internal sealed class VaultAccess
     /// <summary>How to unlock: the secret options of the command line, then prompts when a person is typing.</summary>
     public UnlockOptions Unlock() => new(Secrets(), _parse.GetValue(GlobalOptions.Slot));
 
+    /// <summary>
+    /// How to unlock when --key-file names a new slot's file (`slot add --unlocker keyfile`): existing key-file
+    /// slots then open with the files recorded in them.
+    /// </summary>
+    public UnlockOptions UnlockWithRecordedKeyFiles() => new(Secrets(useKeyFileOption: false), _parse.GetValue(GlobalOptions.Slot));
+
     /// <summary>The secret sources of the command line (files, key file, systemd credentials, environment, terminal).</summary>
-    public ISecretSource Secrets(string? passwordFile = null, string? pinFile = null) =>
+    public ISecretSource Secrets(bool useKeyFileOption = true) =>
         SecretSourceChain.ForHost(new SecretOptions
         {
-            PasswordFile = CheckSecretFile(passwordFile ?? _parse.GetValue(GlobalOptions.PasswordFile), "--password-file"),
-            PinFile = CheckSecretFile(pinFile ?? _parse.GetValue(GlobalOptions.PinFile), "--pin-file"),
-            KeyFile = _parse.GetValue(GlobalOptions.KeyFile),
+            PasswordFile = CheckSecretFile(_parse.GetValue(GlobalOptions.PasswordFile), "--password-file"),
+            PinFile = CheckSecretFile(_parse.GetValue(GlobalOptions.PinFile), "--pin-file"),
+            KeyFile = useKeyFileOption ? _parse.GetValue(GlobalOptions.KeyFile) : null,
             RecoveryKeyFile = CheckSecretFile(_parse.GetValue(GlobalOptions.RecoveryKeyFile), "--recovery-key-file"),
             AllowPrompt = _context.InputIsTerminal,
             Warn = message => _context.Error.WriteLine($"hsmwallet: warning: {message}"),
