@@ -14,7 +14,11 @@ internal static class CliApplication
     {
         var context = new CliContext(openInput, output, error, inputIsTerminal ?? !Console.IsInputRedirected);
         var root = new RootCommand("hsmwallet: the operator's tool for HsmWallet, an XRP Ledger signer for AI agents.");
-        root.Options.Add(GlobalOptions.Json);
+        foreach (var option in GlobalOptions.All)
+        {
+            root.Options.Add(option);
+        }
+
         foreach (var option in root.Options.OfType<VersionOption>())
         {
             option.Action = new PrintVersionAction();
@@ -23,6 +27,9 @@ internal static class CliApplication
 
         root.Subcommands.Add(OfflineCommands.Create(context));
         root.Subcommands.Add(TxCommands.Create(context));
+        root.Subcommands.Add(InitCommand.Create(context));
+        root.Subcommands.Add(SlotCommands.Create(context));
+        root.Subcommands.Add(WalletCommands.Create(context));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

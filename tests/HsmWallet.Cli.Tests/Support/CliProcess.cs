@@ -9,7 +9,12 @@ public static class CliProcess
 
     public static Result Run(string? stdin, params string[] args) => RunIn(null, stdin, args);
 
-    public static Result RunIn(string? workingDirectory, string? stdin, params string[] args)
+    public static Result RunIn(string? workingDirectory, string? stdin, params string[] args) => Start(workingDirectory, null, stdin, args);
+
+    public static Result RunWithEnvironment(IReadOnlyDictionary<string, string?> environment, string? stdin, params string[] args) =>
+        Start(null, environment, stdin, args);
+
+    private static Result Start(string? workingDirectory, IReadOnlyDictionary<string, string?>? environment, string? stdin, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -19,6 +24,11 @@ public static class CliProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hsmwallet.dll"));
         foreach (var arg in args)
         {

@@ -15,6 +15,7 @@ internal static class TxCommands
         var tx = new Command("tx", "Decode, encode, sign and submit transactions.");
         tx.Subcommands.Add(Decode(context));
         tx.Subcommands.Add(Encode(context));
+        tx.Subcommands.Add(TxSignCommand.Create(context));
         return tx;
     }
 

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
+using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Unlocking;
+using HsmWallet.Core.Vault;
 
 namespace HsmWallet.Cli.Output;
 
@@ -32,6 +35,44 @@ internal static class CommandRunner
         {
             return Report(context, json, ExitCodes.Failed, error.Code, error.Message);
         }
+        catch (LockedOutException error)
+        {
+            var extra = new JsonObject();
+            if (error.LockedUntil is { } until)
+            {
+                extra["locked_until"] = until.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Report(context, json, ExitCodes.Failed, "locked_out", error.Message, extra);
+        }
+        catch (UnlockFailedException error)
+        {
+            return Report(context, json, ExitCodes.Failed, "unlock_failed", error.Message);
+        }
+        catch (KeyProviderUnavailableException error)
+        {
+            return Report(context, json, ExitCodes.Failed, "unlock_failed", error.Message);
+        }
+        catch (VaultNotFoundException error)
+        {
+            return Report(context, json, ExitCodes.Failed, "vault_not_found", $"{error.Path}: no vault here; run hsmwallet init (or pass --home)");
+        }
+        catch (VaultAlreadyExistsException error)
+        {
+            return Report(context, json, ExitCodes.Failed, "vault_exists", $"{error.Path}: a vault already exists; init never overwrites one");
+        }
+        catch (VaultIntegrityException error)
+        {
+            return Report(context, json, ExitCodes.Failed, "vault_integrity", error.Message);
+        }
+        catch (UnsafeFilePermissionsException error)
+        {
+            return Report(context, json, ExitCodes.Failed, "unsafe_permissions", error.Message);
+        }
+        catch (FileLockTimeoutException error)
+        {
+            return Report(context, json, ExitCodes.Failed, "timeout", error.Message);
+        }
 #pragma warning disable CA1031 // Every failure must deny with a correlation id, whatever its type.
         catch (Exception error)
 #pragma warning restore CA1031
@@ -48,11 +89,17 @@ internal static class CommandRunner
         return Report(context, json, ExitCodes.BadInput, "invalid_input", $"usage: {message} (see --help)");
     }
 
-    private static int Report(CliContext context, bool json, int exitCode, string code, string message)
+    private static int Report(CliContext context, bool json, int exitCode, string code, string message, JsonObject? extra = null)
     {
         if (json)
         {
-            var body = new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } };
+            var error = new JsonObject { ["code"] = code, ["message"] = message };
+            foreach (var (name, value) in extra ?? [])
+            {
+                error[name] = value?.DeepClone();
+            }
+
+            var body = new JsonObject { ["error"] = error };
             context.Output.WriteLine(body.ToJsonString());
         }
 
