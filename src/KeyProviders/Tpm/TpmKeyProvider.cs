@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Unlocking;
+using HsmWallet.KeyProviders.Tpm.PinHardening;
 
 namespace HsmWallet.KeyProviders.Tpm;
 
@@ -17,14 +18,17 @@ public sealed class TpmKeyProvider : IKeyProvider
     private readonly string? _tcti;
     private readonly IReadOnlyList<int> _pcrs;
     private readonly bool _withPin;
+    private readonly TpmPinKdfCost? _pinCost;
 
     /// <summary>
     /// Creates the provider. <paramref name="tcti"/> overrides the slot's recorded TCTI (default
     /// $HSMWALLET_TPM_TCTI, then device:/dev/tpmrm0); <paramref name="pcrs"/> binds new slots to those
-    /// sha256 PCRs; <paramref name="withPin"/> asks for a PIN at enrolment.
+    /// sha256 PCRs; <paramref name="withPin"/> asks for a PIN at enrolment; <paramref name="pinCost"/>
+    /// replaces the default Argon2id cost of the PIN (cheaper in tests, costlier on strong machines).
     /// </summary>
-    public TpmKeyProvider(string? tcti = null, IReadOnlyList<int>? pcrs = null, bool withPin = true, TpmSealer? sealer = null)
+    public TpmKeyProvider(string? tcti = null, IReadOnlyList<int>? pcrs = null, bool withPin = true, TpmSealer? sealer = null, TpmPinKdfCost? pinCost = null)
     {
+        _pinCost = pinCost;
         _tcti = tcti;
         _pcrs = pcrs ?? [];
         _withPin = withPin;
@@ -63,7 +67,7 @@ public sealed class TpmKeyProvider : IKeyProvider
     {
         try
         {
-            return new SlotEnrolment(_sealer.Seal(TpmTcti.Resolve(_tcti), vaultKey, secret, _pcrs).ToJson());
+            return new SlotEnrolment(_sealer.Seal(TpmTcti.Resolve(_tcti), vaultKey, secret, _pcrs, _pinCost).ToJson());
         }
         catch (TpmUnlockException error)
         {
