@@ -114,7 +114,9 @@ public sealed class TpmKeyProvider : IKeyProvider
     private static Exception Translate(TpmUnlockException error, SlotBinding binding) => error.Failure switch
     {
         TpmFailure.PinIncorrect => new UnlockFailedException(UnlockFailureReason.WrongSecret, $"slot {binding.SlotId} (tpm): {error.Message}", error),
-        TpmFailure.NoDevice or TpmFailure.OutOfObjectMemory => new KeyProviderUnavailableException($"slot {binding.SlotId} (tpm): {error.Message}", error),
+        // The PIN was never tested: the boot state changed, or the TPM itself is in lockout. The vault takes the
+        // attempt back and moves on to another slot (a password slot still opens the vault).
+        TpmFailure.NoDevice or TpmFailure.OutOfObjectMemory or TpmFailure.PcrMismatch or TpmFailure.DictionaryLockout => new KeyProviderUnavailableException($"slot {binding.SlotId} (tpm): {error.Message}", error),
         _ => new UnlockFailedException(UnlockFailureReason.ProviderUnavailable, $"slot {binding.SlotId} (tpm): {error.Message}", error),
     };
 }

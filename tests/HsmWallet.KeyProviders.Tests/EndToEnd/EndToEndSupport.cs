@@ -95,16 +95,19 @@ public sealed class CountingPinSource(byte[] pin) : ISecretSource
     }
 }
 
-/// <summary>Wraps a provider and counts its unwraps, to prove the vault key is unwrapped per operation and never cached.</summary>
-public sealed class CountingKeyProvider(IKeyProvider inner) : IKeyProvider
+/// <summary>Counts unwraps across the provider instances a registry makes (it makes one per unlock).</summary>
+public sealed class UnwrapCounter
 {
-    private static int _unwraps;
+    private int _unwraps;
 
-    /// <summary>Unwraps across every instance the registry made (it makes one per unlock).</summary>
-    public static int Unwraps => Volatile.Read(ref _unwraps);
+    public int Unwraps => Volatile.Read(ref _unwraps);
 
-    public static void Reset() => Volatile.Write(ref _unwraps, 0);
+    public void Increment() => Interlocked.Increment(ref _unwraps);
+}
 
+/// <summary>Wraps a provider and counts its unwraps, to prove the vault key is unwrapped per operation and never cached.</summary>
+public sealed class CountingKeyProvider(IKeyProvider inner, UnwrapCounter counter) : IKeyProvider
+{
     public string Kind => inner.Kind;
 
     public bool IsHardwareBacked => inner.IsHardwareBacked;
@@ -119,7 +122,7 @@ public sealed class CountingKeyProvider(IKeyProvider inner) : IKeyProvider
 
     public SecureBuffer Unwrap(JsonObject parameters, SlotBinding binding, ReadOnlySpan<byte> secret)
     {
-        Interlocked.Increment(ref _unwraps);
+        counter.Increment();
         return inner.Unwrap(parameters, binding, secret);
     }
 }

@@ -140,20 +140,21 @@ public sealed class Pkcs11VaultTests(SoftHsmFixture softHsm) : IDisposable
     public void Each_signature_unwraps_the_vault_key_again()
     {
         var wallet = FixtureWallet.Load("secp256k1");
+        var counter = new UnwrapCounter();
         var registry = StandardKeyProviders.CreateRegistry();
-        registry.Register(Pkcs11KeyProvider.KindName, () => new CountingKeyProvider(new Pkcs11KeyProvider()));
+        registry.Register(Pkcs11KeyProvider.KindName, () => new CountingKeyProvider(new Pkcs11KeyProvider(), counter));
         var vault = new WalletVault(WalletHome.At(_directory.Combine("home")), registry);
         vault.Create(new CountingPinSource(SoftHsmFixture.UserPin), new Pkcs11KeyProvider(softHsm.Ecies));
         var unlock = new UnlockOptions(new CountingPinSource(SoftHsmFixture.UserPin));
         vault.AddWallet(unlock, wallet.Description("w"), wallet.Entropy);
-        CountingKeyProvider.Reset();
+        var start = counter.Unwraps;
 
         VaultSigning.AssertSignedBy(wallet, VaultSigning.SignPayment(vault, unlock, "w", sequence: 1));
-        var afterFirst = CountingKeyProvider.Unwraps;
+        var afterFirst = counter.Unwraps - start;
         VaultSigning.AssertSignedBy(wallet, VaultSigning.SignPayment(vault, unlock, "w", sequence: 2));
 
         Assert.Equal(1, afterFirst);
-        Assert.Equal(2, CountingKeyProvider.Unwraps);
+        Assert.Equal(2, counter.Unwraps - start);
     }
 
     private WalletVault NewVault() => new(WalletHome.At(_directory.Combine("home")), StandardKeyProviders.CreateRegistry());
