@@ -23,6 +23,9 @@ internal static class CliApplication
 
         root.Subcommands.Add(OfflineCommands.Create(context));
         root.Subcommands.Add(TxCommands.Create(context));
+        root.Subcommands.Add(TokenCommands.Create(context));
+        root.Subcommands.Add(TpmCommands.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -42,9 +42,11 @@ public sealed class TpmKeyProvider : IKeyProvider
     public bool IsHardwareBacked => true;
 
     /// <inheritdoc />
-    public KeyProviderHealth CheckHealth()
+    public KeyProviderHealth CheckHealth() => CheckHealth(null);
+
+    private KeyProviderHealth CheckHealth(TpmSlotParameters? slot)
     {
-        var tcti = TpmTcti.Resolve(_tcti);
+        var tcti = slot is null ? TpmTcti.Resolve(_tcti) : UnlockTcti(slot);
         try
         {
             var status = TpmSealer.Status(tcti);
@@ -56,6 +58,13 @@ public sealed class TpmKeyProvider : IKeyProvider
         {
             return KeyProviderHealth.Unhealthy(error.Message);
         }
+    }
+
+    /// <summary>Checks the TPM a slot names (an explicit <paramref name="tcti"/>, $HSMWALLET_TPM_TCTI, then the recorded one), for `status` and `slot test`.</summary>
+    public static KeyProviderHealth CheckSlot(JsonObject parameters, string? tcti = null)
+    {
+        var slot = TpmSlotParameters.FromJson(parameters);
+        return new TpmKeyProvider(tcti).CheckHealth(slot);
     }
 
     /// <inheritdoc />
