@@ -30,6 +30,9 @@ internal static class CliApplication
         root.Subcommands.Add(InitCommand.Create(context));
         root.Subcommands.Add(SlotCommands.Create(context));
         root.Subcommands.Add(WalletCommands.Create(context));
+        root.Subcommands.Add(TokenCommands.Create(context));
+        root.Subcommands.Add(TpmCommands.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -122,7 +122,9 @@ public sealed class Pkcs11KeyProvider : IKeyProvider
     {
         Pkcs11Failure.PinIncorrect => new UnlockFailedException(UnlockFailureReason.WrongSecret, $"slot {binding.SlotId} (pkcs11): {error.Message}", error),
         Pkcs11Failure.PinFormatInvalid => new InvalidInputException("pin", error.Message, error),
+        // The PIN was never tested (or was right but expired): the vault takes the attempt back and tries another slot.
         Pkcs11Failure.ModuleNotFound or Pkcs11Failure.TokenNotPresent or Pkcs11Failure.DeviceError or Pkcs11Failure.KeyNotFound
+            or Pkcs11Failure.PinLocked or Pkcs11Failure.PinExpired or Pkcs11Failure.MechanismUnsupported
             => new KeyProviderUnavailableException($"slot {binding.SlotId} (pkcs11): {error.Message}", error),
         _ => new UnlockFailedException(UnlockFailureReason.ProviderUnavailable, $"slot {binding.SlotId} (pkcs11): {error.Message}", error),
     };

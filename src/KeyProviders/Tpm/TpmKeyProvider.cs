@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Unlocking;
+using HsmWallet.KeyProviders.Tpm.PinHardening;
 
 namespace HsmWallet.KeyProviders.Tpm;
 
@@ -17,14 +18,17 @@ public sealed class TpmKeyProvider : IKeyProvider
     private readonly string? _tcti;
     private readonly IReadOnlyList<int> _pcrs;
     private readonly bool _withPin;
+    private readonly TpmPinKdfCost? _pinCost;
 
     /// <summary>
     /// Creates the provider. <paramref name="tcti"/> overrides the slot's recorded TCTI (default
     /// $HSMWALLET_TPM_TCTI, then device:/dev/tpmrm0); <paramref name="pcrs"/> binds new slots to those
-    /// sha256 PCRs; <paramref name="withPin"/> asks for a PIN at enrolment.
+    /// sha256 PCRs; <paramref name="withPin"/> asks for a PIN at enrolment; <paramref name="pinCost"/>
+    /// replaces the default Argon2id cost of the PIN (cheaper in tests, costlier on strong machines).
     /// </summary>
-    public TpmKeyProvider(string? tcti = null, IReadOnlyList<int>? pcrs = null, bool withPin = true, TpmSealer? sealer = null)
+    public TpmKeyProvider(string? tcti = null, IReadOnlyList<int>? pcrs = null, bool withPin = true, TpmSealer? sealer = null, TpmPinKdfCost? pinCost = null)
     {
+        _pinCost = pinCost;
         _tcti = tcti;
         _pcrs = pcrs ?? [];
         _withPin = withPin;
@@ -38,9 +42,11 @@ public sealed class TpmKeyProvider : IKeyProvider
     public bool IsHardwareBacked => true;
 
     /// <inheritdoc />
-    public KeyProviderHealth CheckHealth()
+    public KeyProviderHealth CheckHealth() => CheckHealth(null);
+
+    private KeyProviderHealth CheckHealth(TpmSlotParameters? slot)
     {
-        var tcti = TpmTcti.Resolve(_tcti);
+        var tcti = slot is null ? TpmTcti.Resolve(_tcti) : UnlockTcti(slot);
         try
         {
             var status = TpmSealer.Status(tcti);
@@ -54,6 +60,13 @@ public sealed class TpmKeyProvider : IKeyProvider
         }
     }
 
+    /// <summary>Checks the TPM a slot names (an explicit <paramref name="tcti"/>, $HSMWALLET_TPM_TCTI, then the recorded one), for `status` and `slot test`.</summary>
+    public static KeyProviderHealth CheckSlot(JsonObject parameters, string? tcti = null)
+    {
+        var slot = TpmSlotParameters.FromJson(parameters);
+        return new TpmKeyProvider(tcti).CheckHealth(slot);
+    }
+
     /// <inheritdoc />
     public SecretRequest? EnrolmentSecret(SlotBinding binding) =>
         _withPin ? new SecretRequest(SecretKind.Pin, "New TPM PIN", Confirm: true) : null;
@@ -63,7 +76,7 @@ public sealed class TpmKeyProvider : IKeyProvider
     {
         try
         {
-            return new SlotEnrolment(_sealer.Seal(TpmTcti.Resolve(_tcti), vaultKey, secret, _pcrs).ToJson());
+            return new SlotEnrolment(_sealer.Seal(TpmTcti.Resolve(_tcti), vaultKey, secret, _pcrs, _pinCost).ToJson());
         }
         catch (TpmUnlockException error)
         {
@@ -110,7 +123,9 @@ public sealed class TpmKeyProvider : IKeyProvider
     private static Exception Translate(TpmUnlockException error, SlotBinding binding) => error.Failure switch
     {
         TpmFailure.PinIncorrect => new UnlockFailedException(UnlockFailureReason.WrongSecret, $"slot {binding.SlotId} (tpm): {error.Message}", error),
-        TpmFailure.NoDevice or TpmFailure.OutOfObjectMemory => new KeyProviderUnavailableException($"slot {binding.SlotId} (tpm): {error.Message}", error),
+        // The PIN was never tested: the boot state changed, or the TPM itself is in lockout. The vault takes the
+        // attempt back and moves on to another slot (a password slot still opens the vault).
+        TpmFailure.NoDevice or TpmFailure.OutOfObjectMemory or TpmFailure.PcrMismatch or TpmFailure.DictionaryLockout => new KeyProviderUnavailableException($"slot {binding.SlotId} (tpm): {error.Message}", error),
         _ => new UnlockFailedException(UnlockFailureReason.ProviderUnavailable, $"slot {binding.SlotId} (tpm): {error.Message}", error),
     };
 }
