@@ -61,7 +61,7 @@ public sealed class StatusCommandTests(PrivateSwtpm swtpm) : IClassFixture<Priva
     }
 
     [Fact]
-    public void A_PKCS11_slot_shows_its_token_and_key_and_a_removed_token_shows_as_not_present()
+    public void A_PKCS11_slot_shows_its_token_and_key_another_process_sees_the_lockout_five_wrong_PINs_caused_and_a_removed_token_shows_as_not_present()
     {
         using var softHsm = new PrivateSoftHsm();
         var pin = softHsm.SecretFile("pin", "314159");
@@ -78,6 +78,12 @@ public sealed class StatusCommandTests(PrivateSwtpm swtpm) : IClassFixture<Priva
         var presentRun = HardwareCliProcess.Run(softHsm.Environment, "status", "--home", home, "--json");
         Assert.True(presentRun.ExitCode == 0, presentRun.Stdout + presentRun.Stderr);
         var present = JsonNode.Parse(presentRun.Stdout)!;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            Assert.Throws<UnlockFailedException>(() => vault.ListWallets(new UnlockOptions(new Secrets("000000"))));
+        }
+
+        var locked = JsonNode.Parse(HardwareCliProcess.Run(softHsm.Environment, "status", "--home", home, "--json").Stdout)!;
         var tokens = Path.Combine(softHsm.Root, "tokens");
         var tokenDirectory = Directory.GetDirectories(tokens).Single();
         Directory.Move(tokenDirectory, Path.Combine(softHsm.Root, "aside"));
@@ -91,6 +97,10 @@ public sealed class StatusCommandTests(PrivateSwtpm swtpm) : IClassFixture<Priva
         // Private objects are only visible after login, so without a PIN the key is "not known missing".
         Assert.NotEqual(false, (bool?)token["keyFound"]);
         Assert.False((bool)token["pin"]!["locked"]!);
+        Assert.False((bool)present["lockout"]!["locked"]!);
+        Assert.True((bool)locked["lockout"]!["locked"]!);
+        // HsmWallet's lockout, not the token's: SoftHSM itself never locks the PIN.
+        Assert.False((bool)locked["slots"]![0]!["hardware"]!["pin"]!["locked"]!);
         var missing = absent["slots"]![0]!["hardware"]!;
         Assert.False((bool)missing["healthy"]!);
         Assert.False((bool)missing["tokenPresent"]!);
