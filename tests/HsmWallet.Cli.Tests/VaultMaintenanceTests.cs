@@ -128,6 +128,18 @@ public class VaultMaintenanceTests
     }
 
     [Fact]
+    public void Init_with_a_password_in_a_script_needs_a_password_file_and_writes_nothing_without_one()
+    {
+        using var home = new VaultHome();
+
+        var result = home.Run(null, ["init", "--unlocker", "password", .. VaultHome.CheapKdf]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("--password-file:", (string)VaultHome.Error(result)["message"]!, StringComparison.Ordinal);
+        Assert.False(File.Exists(home.VaultPath));
+    }
+
+    [Fact]
     public void The_home_comes_from_HSMWALLET_HOME_when_no_option_names_it()
     {
         using var home = new VaultHome();
