@@ -36,6 +36,19 @@ public class VaultMaintenanceTests
     }
 
     [Fact]
+    public void Tx_sign_multisign_with_a_vault_wallet_gives_the_reference_signer_share()
+    {
+        using var home = new VaultHome();
+        home.RunOk(null, "init", "--unlocker", "keyfile");
+        home.RunOk(Fixtures.Secret, "wallet", "import", "--name", "member");
+
+        var share = home.RunOk(null, "tx", "sign", "--wallet", "member", "--tx", Fixtures.PathOf("request-signAs.json"), "--multisign");
+
+        Assert.Equal("rHLEki8gPUMnF72JnuALvnAMRhRemzhRke", (string)share["signer"]!["Account"]!);
+        Assert.Equal((string)Fixtures.Load("response-signAs.json")["signedTransaction"]!, (string)share["tx_blob"]!);
+    }
+
+    [Fact]
     public void Importing_a_family_seed_with_the_mnemonic_flag_is_refused_with_exit_2()
     {
         using var home = new VaultHome();
@@ -125,6 +138,18 @@ public class VaultMaintenanceTests
         Assert.Equal(1, again.ExitCode);
         Assert.Equal("vault_exists", (string)VaultHome.Error(again)["code"]!);
         Assert.Equal(before, File.ReadAllBytes(home.VaultPath));
+    }
+
+    [Fact]
+    public void Init_with_a_password_in_a_script_needs_a_password_file_and_writes_nothing_without_one()
+    {
+        using var home = new VaultHome();
+
+        var result = home.Run(null, ["init", "--unlocker", "password", .. VaultHome.CheapKdf]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("--password-file:", (string)VaultHome.Error(result)["message"]!, StringComparison.Ordinal);
+        Assert.False(File.Exists(home.VaultPath));
     }
 
     [Fact]

@@ -3,8 +3,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
+using HsmWallet.Core;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
+using HsmWallet.KeyProviders.Password;
 using HsmWallet.KeyProviders.Recovery;
 
 namespace HsmWallet.Cli.Commands;
@@ -31,8 +33,17 @@ internal static class InitCommand
                 providers.Add(new RecoveryKeyProvider());
             }
 
-            var slots = access.Vault.Create(access.Secrets(), [.. providers]);
-            return Describe(access.Vault.Home.VaultPath, slots);
+            try
+            {
+                var slots = access.Vault.Create(access.Secrets(), [.. providers]);
+                return Describe(access.Vault.Home.VaultPath, slots);
+            }
+            catch (UnlockFailedException error) when (error.Reason == UnlockFailureReason.NoSecret)
+            {
+                throw new InvalidInputException(
+                    providers[0].Kind == PasswordKeyProvider.KindName ? "--password-file" : "--pin-file",
+                    $"is needed for a {providers[0].Kind} slot when stdin is not a terminal");
+            }
         }));
         return command;
     }
