@@ -120,8 +120,10 @@ public sealed class Pkcs11KeyProvider : IKeyProvider
     /// <summary>Maps token failures onto the port's errors: only a wrong PIN counts toward the lockout.</summary>
     private static Exception Translate(Pkcs11UnlockException error, SlotBinding binding) => error.Failure switch
     {
-        Pkcs11Failure.PinIncorrect => new UnlockFailedException(UnlockFailureReason.WrongSecret, $"slot {binding.SlotId} (pkcs11): {error.Message}", error),
-        Pkcs11Failure.PinFormatInvalid => new InvalidInputException("pin", error.Message, error),
+        // A PIN the token refused as malformed was still presented to it: count it like a wrong one, so no
+        // module's choice of return value opens a way around HsmWallet's own lockout.
+        Pkcs11Failure.PinIncorrect or Pkcs11Failure.PinFormatInvalid
+            => new UnlockFailedException(UnlockFailureReason.WrongSecret, $"slot {binding.SlotId} (pkcs11): {error.Message}", error),
         // The PIN was never tested (or was right but expired): the vault takes the attempt back and tries another slot.
         Pkcs11Failure.ModuleNotFound or Pkcs11Failure.TokenNotPresent or Pkcs11Failure.DeviceError or Pkcs11Failure.KeyNotFound
             or Pkcs11Failure.PinLocked or Pkcs11Failure.PinExpired or Pkcs11Failure.MechanismUnsupported

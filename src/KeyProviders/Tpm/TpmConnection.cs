@@ -24,9 +24,27 @@ internal sealed unsafe class TpmConnection : IDisposable
         this.esys = esys;
     }
 
+    /// <summary>
+    /// Accepts only the TCTIs HsmWallet supports, by name: the TCTI loader would otherwise load any library a
+    /// path in the string names, and the string comes from vault.json, which is read before it is authenticated.
+    /// </summary>
+    internal static void RequireKnownTcti(string tctiConfiguration)
+    {
+        ArgumentNullException.ThrowIfNull(tctiConfiguration);
+        var name = tctiConfiguration.Split(':', 2)[0];
+        if (name is not ("device" or "tabrmd" or "mssim" or "swtpm"))
+        {
+            throw new TpmUnlockException(
+                TpmFailure.NoDevice,
+                $"TCTI \"{name}\" is not supported: use device:/dev/tpmrm0, tabrmd, mssim:... or swtpm:...",
+                null);
+        }
+    }
+
     /// <summary>Connects to the TPM named by a TCTI configuration string.</summary>
     public static TpmConnection Open(string tctiConfiguration)
     {
+        RequireKnownTcti(tctiConfiguration);
         TssLogging.EnsureQuietUnlessConfigured();
         TctiContextHandle tcti;
         uint responseCode;

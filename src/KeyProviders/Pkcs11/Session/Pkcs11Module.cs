@@ -40,7 +40,41 @@ internal sealed class Pkcs11Module
     internal bool IsLoaded => Volatile.Read(ref library) is not null;
 
     /// <summary>Gets the process-wide instance for a module path.</summary>
-    public static Pkcs11Module For(string path) => Modules.GetOrAdd(path, static p => new Pkcs11Module(p));
+    public static Pkcs11Module For(string path)
+    {
+        RequireTrustedModule(path);
+        return Modules.GetOrAdd(path, static p => new Pkcs11Module(p));
+    }
+
+    /// <summary>
+    /// Refuses a module path that anyone but its owner could have written: the path comes from vault.json,
+    /// which is read before it is authenticated, and loading a library runs its code with the PIN at hand.
+    /// </summary>
+    internal static void RequireTrustedModule(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!System.IO.Path.IsPathFullyQualified(path))
+        {
+            throw new Pkcs11UnlockException(Pkcs11Failure.ModuleNotFound, $"PKCS#11 module {path} must be an absolute path");
+        }
+
+        if (!File.Exists(path))
+        {
+            return; // loading reports the missing module with the usual message
+        }
+
+        var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        const UnixFileMode writableByOthers = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        foreach (var candidate in new[] { target, System.IO.Path.GetDirectoryName(target)! })
+        {
+            if ((File.GetUnixFileMode(candidate) & writableByOthers) != 0)
+            {
+                throw new Pkcs11UnlockException(
+                    Pkcs11Failure.ModuleNotFound,
+                    $"PKCS#11 module {path} is refused: {candidate} is writable by other users (chmod go-w {candidate})");
+            }
+        }
+    }
 
     /// <summary>
     /// Runs an operation against the configured token, retrying once after re-initialising the module when the
