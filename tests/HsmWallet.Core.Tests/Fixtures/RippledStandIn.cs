@@ -462,7 +462,7 @@ public sealed class RippledStandIn : IAsyncDisposable
         }
 
         var account = AccountId.ParseClassic(tx["Account"]!.GetValue<string>(), "Account");
-        if (KeyHashing.AccountIdOf(publicKey) != account)
+        if (PublicKeys.ToAccountId(publicKey) != account)
         {
             return Engine("tefBAD_AUTH", "Transaction's public key is not authorized.", hash, tx, blob);
         }
