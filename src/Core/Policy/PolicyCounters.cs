@@ -18,6 +18,8 @@ public sealed class PolicyCounters
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<string, HashSet<string>> _known = new(StringComparer.Ordinal);
 
+    private (DateTime WrittenAt, long Length) _seen = (DateTime.MinValue, -2L);
+
     private PolicyCounters(string? path) => _path = path;
 
     /// <summary>Why the counters cannot be trusted, or null.</summary>
@@ -31,21 +33,46 @@ public sealed class PolicyCounters
     {
         ArgumentNullException.ThrowIfNull(path);
         var counters = new PolicyCounters(path);
+        lock (counters._gate)
+        {
+            counters.Refresh(force: true);
+        }
+
+        return counters;
+    }
+
+    /// <summary>Re-reads the file when another process changed it (or when forced); any failure sets <see cref="Problem"/>.</summary>
+    private void Refresh(bool force)
+    {
+        if (_path is null)
+        {
+            return;
+        }
+
         try
         {
-            var text = PolicyFileStore.ReadChecked(path, "policy-counters.json");
+            var info = new FileInfo(_path);
+            var seen = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
+            if (!force && seen == _seen)
+            {
+                return;
+            }
+
+            _entries.Clear();
+            _known.Clear();
+            var text = PolicyFileStore.ReadChecked(_path, "policy-counters.json");
             if (text is not null)
             {
-                counters.Read(JsonNode.Parse(text) as JsonObject ?? throw new InvalidInputException("policy-counters.json", "must be a JSON object"));
+                Read(JsonNode.Parse(text) as JsonObject ?? throw new InvalidInputException("policy-counters.json", "must be a JSON object"));
             }
+
+            _seen = seen;
         }
         catch (Exception exception) when (exception is InvalidInputException or JsonException or IOException
             or UnauthorizedAccessException or InvalidOperationException or FormatException or NullReferenceException)
         {
-            counters.Problem = "policy counters cannot be read; signing is denied until state/policy-counters.json is repaired";
+            Problem = "policy counters cannot be read; signing is denied until state/policy-counters.json is repaired";
         }
-
-        return counters;
     }
 
     internal Totals TotalsFor(string network, string wallet, DateTimeOffset now)
@@ -53,6 +80,8 @@ public sealed class PolicyCounters
         var totals = new Totals();
         lock (_gate)
         {
+            Refresh(force: false);
+            ThrowIfBroken();
             var hourStart = now - TimeSpan.FromHours(1);
             var dayStart = now - Day;
             foreach (var entry in _entries)
@@ -84,6 +113,8 @@ public sealed class PolicyCounters
     {
         lock (_gate)
         {
+            Refresh(force: false);
+            ThrowIfBroken();
             return _known.TryGetValue(network + "|" + wallet, out var set) && set.Contains(destination);
         }
     }
@@ -92,6 +123,13 @@ public sealed class PolicyCounters
     {
         lock (_gate)
         {
+            using var processLock = _path is null ? null : PolicyProcessLock.Acquire(_path);
+            Refresh(force: true);
+            if (Problem is not null)
+            {
+                throw new InvalidInputException("policy-counters.json", "cannot be read, so nothing more is recorded over it");
+            }
+
             var amounts = new Dictionary<string, decimal>(value.Tokens, StringComparer.Ordinal)
             {
                 [AssetKey.Xrp] = value.AmountOf(AssetKey.Xrp),
@@ -116,7 +154,17 @@ public sealed class PolicyCounters
             if (_path is not null)
             {
                 PolicyFileStore.WriteAtomic(_path, Serialize());
+                var info = new FileInfo(_path);
+                _seen = (info.LastWriteTimeUtc, info.Length);
             }
+        }
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (Problem is not null)
+        {
+            throw new InvalidInputException("policy-counters.json", "cannot be read; signing is denied until it is repaired");
         }
     }
 

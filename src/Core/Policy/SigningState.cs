@@ -33,10 +33,23 @@ public sealed class SigningState
     {
         ArgumentNullException.ThrowIfNull(path);
         var state = new SigningState(path);
-        var text = PolicyFileStore.ReadChecked(path, "signing state");
+        state.Reload();
+        return state;
+    }
+
+    /// <summary>Re-reads the file, so a Sequence another process signed is seen before this one signs.</summary>
+    private void Reload()
+    {
+        if (_path is null)
+        {
+            return;
+        }
+
+        _accounts.Clear();
+        var text = PolicyFileStore.ReadChecked(_path, "signing state");
         if (text is null)
         {
-            return state;
+            return;
         }
 
         try
@@ -55,15 +68,13 @@ public sealed class SigningState
                     map[slot] = new Signed(entry!["signing_hash"]!.GetValue<string>(), entry["last_ledger_sequence"]?.GetValue<uint>());
                 }
 
-                state._accounts[account] = map;
+                _accounts[account] = map;
             }
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or NullReferenceException or FormatException)
         {
             throw new InvalidInputException("signing state", "file is damaged; signing is refused until it is repaired", exception);
         }
-
-        return state;
     }
 
     /// <summary>
@@ -79,6 +90,8 @@ public sealed class SigningState
         uint? lastLedger = transaction["LastLedgerSequence"] is JsonNode node ? Whole(node, "LastLedgerSequence") : null;
         lock (_gate)
         {
+            using var processLock = _path is null ? null : PolicyProcessLock.Acquire(_path);
+            Reload();
             var key = account.ToClassicAddress();
             if (!_accounts.TryGetValue(key, out var map))
             {
@@ -105,6 +118,7 @@ public sealed class SigningState
     {
         lock (_gate)
         {
+            Reload();
             var next = ledgerSequence;
             if (_accounts.TryGetValue(account.ToClassicAddress(), out var map))
             {
@@ -129,6 +143,8 @@ public sealed class SigningState
     {
         lock (_gate)
         {
+            using var processLock = _path is null ? null : PolicyProcessLock.Acquire(_path);
+            Reload();
             if (!_accounts.TryGetValue(account.ToClassicAddress(), out var map))
             {
                 return;

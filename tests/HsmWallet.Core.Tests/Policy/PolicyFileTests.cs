@@ -75,6 +75,21 @@ public sealed class PolicyFileTests : IDisposable
     }
 
     [Fact]
+    public void Two_processes_sharing_the_counters_file_see_each_others_signatures()
+    {
+        var clock = Clock();
+        var document = Document("""{"max_transactions_per_hour":2}""");
+        var cli = new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath), clock);
+        var server = new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath), clock);
+
+        cli.RecordSigned("testnet", Wallet, Payment(1));
+        server.RecordSigned("testnet", Wallet, Payment(1));
+
+        Assert.Equal(PolicyDecisionKind.Deny, cli.Evaluate("testnet", Wallet, Payment(1)).Kind);
+        Assert.Equal(PolicyDecisionKind.Deny, server.Evaluate("testnet", Wallet, Payment(1)).Kind);
+    }
+
+    [Fact]
     public void A_corrupt_counters_file_denies_everything()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(CountersPath)!);
@@ -84,6 +99,8 @@ public sealed class PolicyFileTests : IDisposable
         var engine = new PolicyEngine(PolicyFile.Trusted(Document("{}")), PolicyCounters.Load(CountersPath), Clock());
 
         Assert.Equal("policy_counters", Assert.Single(engine.Evaluate("testnet", Wallet, Payment(1)).Reasons).Rule);
+        Assert.Throws<InvalidInputException>(() => engine.RecordSigned("testnet", Wallet, Payment(1)));
+        Assert.Contains("\"x\"", File.ReadAllText(CountersPath), StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -33,6 +33,18 @@ public sealed class SigningStateTests : IDisposable
     }
 
     [Fact]
+    public void Two_processes_sharing_the_state_file_cannot_sign_one_sequence_twice()
+    {
+        var cli = SigningState.Load(StatePath);
+        var server = SigningState.Load(StatePath);
+
+        cli.Reserve(Wallet, Signed(1));
+
+        Assert.Throws<InvalidInputException>(() => server.Reserve(Wallet, Signed(2)));
+        Assert.Equal(6U, server.NextSequence(Wallet, 5));
+    }
+
+    [Fact]
     public void A_sequence_is_free_again_once_its_last_ledger_has_passed_or_it_was_consumed()
     {
         var state = SigningState.InMemory();
