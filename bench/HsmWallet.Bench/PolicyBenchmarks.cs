@@ -20,6 +20,8 @@ public class PolicyEvaluationBenchmarks
     private static readonly AccountId Issuer = AccountId.FromBytes(Enumerable.Repeat((byte)4, AccountId.Length).ToArray());
     private PolicyEngine empty = null!;
     private PolicyEngine busy = null!;
+    private PolicyEngine busyOnDisk = null!;
+    private string folder = string.Empty;
     private JsonObject payment = null!;
     private JsonObject offer = null!;
 
@@ -48,17 +50,26 @@ public class PolicyEvaluationBenchmarks
             ["Fee"] = "12",
             ["Sequence"] = 8,
         };
+        folder = Path.Combine(Path.GetTempPath(), "hsmwallet-bench-policy-" + Guid.NewGuid().ToString("N"));
+        busyOnDisk = new PolicyEngine(file, PolicyCounters.Load(Path.Combine(folder, "state", "policy-counters.json")), TimeProvider.System);
         for (var i = 0; i < 199; i++)
         {
             busy.RecordSigned("mainnet", Wallet, payment);
+            busyOnDisk.RecordSigned("mainnet", Wallet, payment);
         }
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => Directory.Delete(folder, recursive: true);
 
     [Benchmark(Baseline = true, Description = "Evaluate payment, empty counters")]
     public PolicyDecision PaymentEmpty() => empty.Evaluate("mainnet", Wallet, payment);
 
     [Benchmark(Description = "Evaluate payment, 199 signed today")]
     public PolicyDecision PaymentBusy() => busy.Evaluate("mainnet", Wallet, payment);
+
+    [Benchmark(Description = "Evaluate payment, 199 signed today, counters file")]
+    public PolicyDecision PaymentBusyOnDisk() => busyOnDisk.Evaluate("mainnet", Wallet, payment);
 
     [Benchmark(Description = "Evaluate XRP/IOU offer, empty counters")]
     public PolicyDecision OfferEmpty() => empty.Evaluate("mainnet", Wallet, offer);

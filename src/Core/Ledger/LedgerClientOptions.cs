@@ -18,6 +18,9 @@ public sealed record LedgerClientOptions
     /// <summary>How often the HTTP fallback polls `tx` when no WebSocket is available.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the ledger stream may stay silent before the wait falls back to polling (ledgers close every 3-5 s).</summary>
+    public TimeSpan StreamStallTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The longest submit-and-wait may take, whatever LastLedgerSequence says.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromMinutes(3);
 

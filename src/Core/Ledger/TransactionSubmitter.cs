@@ -1,3 +1,5 @@
+using System.Net.WebSockets;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Xrpl.Codec;
 using HsmWallet.Core.Xrpl.Hashing;
@@ -79,12 +81,30 @@ public sealed class TransactionSubmitter
 
     private async Task<SubmissionResult> WaitAsync(string hash, string engine, uint? lastLedger, LedgerCloseSubscription? stream, CancellationToken cancellationToken)
     {
+        var following = stream;
         while (true)
         {
-            uint closedIndex;
-            if (stream is not null)
+            uint? closed = null;
+            if (following is not null)
             {
-                closedIndex = await stream.NextLedgerClosedAsync(cancellationToken).ConfigureAwait(false);
+                using var stall = new CancellationTokenSource(_client.Options.StreamStallTimeout, _client.Time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stall.Token, cancellationToken);
+                try
+                {
+                    closed = await following.NextLedgerClosedAsync(linked.Token).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is LedgerException or WebSocketException or JsonException
+                    || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    // The stream broke or went silent; keep waiting by polling `tx` over HTTP instead.
+                    following = null;
+                }
+            }
+
+            uint closedIndex;
+            if (closed is uint index)
+            {
+                closedIndex = index;
             }
             else
             {
@@ -101,7 +121,7 @@ public sealed class TransactionSubmitter
                     engine,
                     true,
                     meta?["TransactionResult"]?.GetValue<string>(),
-                    found["ledger_index"] is JsonNode index ? LedgerClient.ReadUInt(index, "ledger_index") : null,
+                    found["ledger_index"] is JsonNode ledgerIndex ? LedgerClient.ReadUInt(ledgerIndex, "ledger_index") : null,
                     meta?["delivered_amount"]?.DeepClone());
             }
 

@@ -75,7 +75,7 @@ public sealed class PolicyCounters
         }
     }
 
-    internal Totals TotalsFor(string network, string wallet, DateTimeOffset now)
+    internal Totals TotalsFor(string network, string wallet, DateTimeOffset now, IReadOnlyList<string> assets)
     {
         var totals = new Totals();
         lock (_gate)
@@ -95,8 +95,14 @@ public sealed class PolicyCounters
                 totals.DayCount++;
                 totals.HourCount += inHour ? 1 : 0;
                 totals.NewDestinationsDay += entry.NewDestination is null ? 0 : 1;
-                foreach (var (asset, amount) in entry.Amounts)
+                for (var i = 0; i < assets.Count; i++)
                 {
+                    var asset = assets[i];
+                    if (!entry.Amounts.TryGetValue(asset, out var amount))
+                    {
+                        continue;
+                    }
+
                     totals.DayVolume[asset] = totals.DayVolume.GetValueOrDefault(asset) + amount;
                     if (inHour)
                     {

@@ -154,10 +154,13 @@ public sealed partial class PolicyDocument
     }
 
     /// <summary>The rules for one wallet on one network, or null when the policy does not name the network (deny).</summary>
-    public PolicyRules? RulesFor(string network, AccountId wallet)
+    public PolicyRules? RulesFor(string network, AccountId wallet) => RulesFor(network, wallet.ToClassicAddress());
+
+    /// <summary>The rules for a wallet named by its classic address.</summary>
+    internal PolicyRules? RulesFor(string network, string walletAddress)
     {
         ArgumentNullException.ThrowIfNull(network);
-        if (_wallets.TryGetValue((network, wallet.ToClassicAddress()), out var rules))
+        if (_wallets.Count > 0 && _wallets.TryGetValue((network, walletAddress), out var rules))
         {
             return rules;
         }

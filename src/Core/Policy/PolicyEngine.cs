@@ -46,18 +46,18 @@ public sealed class PolicyEngine
         {
             ArgumentNullException.ThrowIfNull(network);
             ArgumentNullException.ThrowIfNull(transaction);
-            var rules = _file.Document.RulesFor(network, wallet);
+            var walletAddress = wallet.ToClassicAddress();
+            var rules = _file.Document.RulesFor(network, walletAddress);
             if (rules is null)
             {
                 return PolicyDecision.Deny("networks", "the policy names no rules for network " + network);
             }
 
             var reasons = new List<PolicyReason>();
-            var walletAddress = wallet.ToClassicAddress();
             var now = _time.GetUtcNow();
             CheckType(rules, transaction, reasons);
             var value = TransactionValue.Of(transaction);
-            var totals = _counters.TotalsFor(network, walletAddress, now);
+            var totals = _counters.TotalsFor(network, walletAddress, now, rules.VolumeAssets);
             CheckValue(rules, value, totals, reasons);
             CheckCounts(rules, totals, reasons);
             if (rules.MaxFeeDrops is ulong maxFee && value.FeeDrops > maxFee)

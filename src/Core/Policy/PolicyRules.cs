@@ -9,6 +9,8 @@ namespace HsmWallet.Core.Policy;
 /// </summary>
 public sealed class PolicyRules
 {
+    private string[]? _volumeAssets;
+
     /// <summary>Transaction types that always need a human because they change who controls the account.</summary>
     public static readonly FrozenSet<string> KeyChangingTypes =
         new[] { "SetRegularKey", "SignerListSet", "AccountDelete" }.ToFrozenSet(StringComparer.Ordinal);
@@ -27,6 +29,9 @@ public sealed class PolicyRules
 
     /// <summary>Largest amount of each asset signed in any sliding 24 hours without approval.</summary>
     public FrozenDictionary<string, decimal> MaxDailyVolume { get; init; } = FrozenDictionary<string, decimal>.Empty;
+
+    /// <summary>The assets that hourly or daily volume limits name: the only ones the counters must add up.</summary>
+    public IReadOnlyList<string> VolumeAssets => _volumeAssets ??= [.. MaxHourlyVolume.Keys.Union(MaxDailyVolume.Keys, StringComparer.Ordinal)];
 
     /// <summary>Most transactions signed in a sliding hour; beyond it, denied.</summary>
     public int? MaxTransactionsPerHour { get; init; }

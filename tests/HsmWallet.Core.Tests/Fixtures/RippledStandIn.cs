@@ -171,6 +171,20 @@ public sealed class RippledStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>Breaks every WebSocket connection, as a server restart would.</summary>
+    public void DropWebSockets()
+    {
+        lock (_gate)
+        {
+            foreach (var (socket, _) in _subscribers)
+            {
+                socket.Abort();
+            }
+
+            _subscribers.Clear();
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

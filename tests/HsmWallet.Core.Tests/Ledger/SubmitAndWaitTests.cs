@@ -35,6 +35,32 @@ public sealed class SubmitAndWaitTests
     }
 
     [Fact]
+    public async Task A_broken_ledger_stream_falls_back_to_polling_and_still_reports_the_result()
+    {
+        await using var standIn = RippledStandIn.Start();
+        using var wallet = new LedgerTestWallet();
+        standIn.Fund(wallet.Address, 50_000_000);
+        using var client = new LedgerClient(standIn.Network(), Options with { StreamStallTimeout = TimeSpan.FromMilliseconds(200) });
+        var waiting = new TransactionSubmitter(client).SubmitAsync(
+            wallet.Sign(wallet.Filled(7, 1, standIn.CurrentLedgerIndex + 50)), wait: true, CancellationToken.None);
+        for (var i = 0; i < 500 && standIn.SubmitCount == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        standIn.DropWebSockets();
+        for (var i = 0; i < 40 && !waiting.IsCompleted; i++)
+        {
+            standIn.CloseLedger();
+            await Task.WhenAny(waiting, Task.Delay(50));
+        }
+
+        var result = await waiting;
+        Assert.True(result.Succeeded);
+        Assert.Equal("7", result.DeliveredAmount!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_unfunded_payment_reports_the_final_tec_result_from_the_metadata()
     {
         await using var standIn = RippledStandIn.Start(TimeSpan.FromMilliseconds(50));
