@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using HsmWallet.Core.Xrpl.Addresses;
+using HsmWallet.Core.Xrpl.Codec.Types;
 
 namespace HsmWallet.Core.Policy;
 
@@ -46,7 +47,7 @@ public sealed class PolicyEngine
         {
             ArgumentNullException.ThrowIfNull(network);
             ArgumentNullException.ThrowIfNull(transaction);
-            var walletAddress = wallet.ToClassicAddress();
+            var walletAddress = AddressCache.ToClassicAddress(wallet.Bytes);
             var rules = _file.Document.RulesFor(network, walletAddress);
             if (rules is null)
             {
@@ -95,7 +96,7 @@ public sealed class PolicyEngine
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(transaction);
         var value = TransactionValue.Of(transaction);
-        _counters.Record(network, wallet.ToClassicAddress(), value, Destination(transaction), _time.GetUtcNow());
+        _counters.Record(network, AddressCache.ToClassicAddress(wallet.Bytes), value, Destination(transaction), _time.GetUtcNow());
     }
 
     private static PolicyReason Deny(string rule, string message) => new(rule, message, PolicyDecisionKind.Deny);
@@ -105,8 +106,18 @@ public sealed class PolicyEngine
     private static bool InHours(int hour, int start, int end) =>
         start < end ? hour >= start && hour < end : hour >= start || hour < end;
 
-    private static string? Destination(JsonObject transaction) =>
-        transaction["Destination"] is JsonNode node ? AccountId.ParseClassic(node.GetValue<string>(), "Destination").ToClassicAddress() : null;
+    private static string? Destination(JsonObject transaction)
+    {
+        if (transaction["Destination"] is not JsonNode node)
+        {
+            return null;
+        }
+
+        // Classic addresses have one spelling per account, so a text that parses is already canonical.
+        var text = node.GetValue<string>();
+        _ = AddressCache.Parse(text, "Destination", out var tag);
+        return tag is null && text.StartsWith('r') ? text : throw new InvalidInputException("Destination", "must be a classic address");
+    }
 
     private static void CheckType(PolicyRules rules, JsonObject transaction, List<PolicyReason> reasons)
     {
