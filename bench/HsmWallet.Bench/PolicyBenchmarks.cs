@@ -8,7 +8,7 @@ namespace HsmWallet.Bench;
 /// <summary>
 /// Policy evaluation throughput (target: at least 50,000 evaluations a second, i.e. at most 20 µs
 /// each) for the default mainnet policy, with empty counters and with a full day of 199 signed
-/// transactions in the sliding windows.
+/// transactions in the sliding windows (in memory, and file-backed: a stat per read notices other processes).
 /// Run: dotnet run -c Release --project bench/HsmWallet.Bench -- --filter '*PolicyEvaluation*'
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -41,7 +42,7 @@ public sealed class LedgerClient : IDisposable
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = Time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<IOException>(),
+                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<IOException>().Handle<WebSocketException>(),
                 MaxRetryAttempts = Math.Max(1, _options.MaxRetries),
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = _options.RetryDelay,
@@ -67,7 +68,7 @@ public sealed class LedgerClient : IDisposable
     public async Task<JsonObject> RequestAsync(string method, JsonObject? parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(method);
-        var body = new JsonObject { ["method"] = method, ["params"] = new JsonArray(parameters ?? new JsonObject()) }.ToJsonString();
+        var body = new JsonObject { ["method"] = method, ["params"] = new JsonArray(parameters?.DeepClone() ?? new JsonObject()) }.ToJsonString();
         var attempt = 0;
         JsonObject result;
         try
@@ -76,7 +77,9 @@ public sealed class LedgerClient : IDisposable
                 async token =>
                 {
                     var endpoint = Network.JsonRpcEndpoints[attempt++ % Network.JsonRpcEndpoints.Count];
-                    return await PostAsync(endpoint, body, token).ConfigureAwait(false);
+                    return endpoint.Scheme is "ws" or "wss"
+                        ? await WebSocketRequestAsync(endpoint, method, parameters, token).ConfigureAwait(false)
+                        : await PostAsync(endpoint, body, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -91,6 +94,10 @@ public sealed class LedgerClient : IDisposable
         catch (IOException exception)
         {
             throw new LedgerException("transport", $"the connection to {Network.Name} broke during {method}", exception);
+        }
+        catch (WebSocketException exception)
+        {
+            throw new LedgerException("transport", $"no endpoint of {Network.Name} could be reached for {method}", exception);
         }
 
         if (result["status"]?.GetValue<string>() == "error" || result["error"] is not null)
@@ -221,6 +228,69 @@ public sealed class LedgerClient : IDisposable
 
     private static JsonValue LedgerIndexNode(string ledgerIndex) =>
         uint.TryParse(ledgerIndex, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? JsonValue.Create(index) : JsonValue.Create(ledgerIndex);
+
+    /// <summary>
+    /// The same request over rippled's WebSocket API (for ws:// and wss:// URLs): one connection per
+    /// request, answered by the response carrying our id. Errors come back at the top level there.
+    /// </summary>
+    private async Task<JsonObject> WebSocketRequestAsync(Uri endpoint, string method, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var request = (JsonObject?)parameters?.DeepClone() ?? new JsonObject();
+        request["id"] = 1;
+        request["command"] = method;
+        await socket.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[16 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                throw new WebSocketException("the server closed the connection before answering");
+            }
+
+            message.Write(buffer, 0, received.Count);
+            if (message.Length > _options.MaxResponseBytes)
+            {
+                throw new LedgerException("badResponse", "the answer is larger than the client accepts");
+            }
+
+            if (!received.EndOfMessage)
+            {
+                continue;
+            }
+
+            JsonObject answer;
+            try
+            {
+                answer = JsonNode.Parse(message.ToArray()) as JsonObject ?? throw new LedgerException("badResponse", "the answer is not a JSON object");
+            }
+            catch (JsonException exception)
+            {
+                throw new LedgerException("badResponse", "the answer is not JSON", exception);
+            }
+
+            message.SetLength(0);
+            if (answer["type"]?.GetValue<string>() != "response" || answer["id"]?.ToJsonString() != "1")
+            {
+                continue;
+            }
+
+            try
+            {
+                using var close = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, close.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+            {
+                // The answer is in hand; a clean close is a courtesy.
+            }
+
+            return answer["result"] as JsonObject ?? answer;
+        }
+    }
 
     private async Task<JsonObject> PostAsync(Uri endpoint, string body, CancellationToken cancellationToken)
     {

@@ -37,13 +37,21 @@ public sealed record LedgerNetwork(string Name, uint? NetworkId, IReadOnlyList<U
     /// <summary>Whether transactions for this network must carry a NetworkID field.</summary>
     public bool RequiresNetworkIdField => NetworkId > NetworkIdRequiredAbove;
 
-    /// <summary>A network named by the operator's URLs (--rpc-url); its id comes from server_info.</summary>
+    /// <summary>
+    /// A network named by the operator's URL (--rpc-url): http(s) for JSON-RPC, or ws(s), which then
+    /// carries both the requests and the ledger stream. Its id comes from server_info.
+    /// </summary>
     public static LedgerNetwork Custom(Uri jsonRpc, Uri? webSocket = null)
     {
         ArgumentNullException.ThrowIfNull(jsonRpc);
+        if (jsonRpc.Scheme is "ws" or "wss")
+        {
+            return new LedgerNetwork("custom", null, [jsonRpc], [webSocket ?? jsonRpc]);
+        }
+
         if (jsonRpc.Scheme is not "http" and not "https")
         {
-            throw new InvalidInputException("rpc-url", "JSON-RPC endpoint must be http or https");
+            throw new InvalidInputException("rpc-url", "must be an http, https, ws or wss URL");
         }
 
         if (webSocket is not null && webSocket.Scheme is not "ws" and not "wss")

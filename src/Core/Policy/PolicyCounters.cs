@@ -98,7 +98,12 @@ public sealed class PolicyCounters
                 for (var i = 0; i < assets.Count; i++)
                 {
                     var asset = assets[i];
-                    if (!entry.Amounts.TryGetValue(asset, out var amount))
+                    decimal amount;
+                    if (asset == AssetKey.Xrp)
+                    {
+                        amount = entry.Xrp;
+                    }
+                    else if (!entry.Amounts.TryGetValue(asset, out amount))
                     {
                         continue;
                     }
@@ -245,5 +250,8 @@ public sealed class PolicyCounters
         public Dictionary<string, decimal> DayVolume { get; } = new(StringComparer.Ordinal);
     }
 
-    private sealed record Entry(DateTimeOffset At, string Network, string Wallet, Dictionary<string, decimal> Amounts, string? NewDestination);
+    private sealed record Entry(DateTimeOffset At, string Network, string Wallet, Dictionary<string, decimal> Amounts, string? NewDestination)
+    {
+        public decimal Xrp { get; } = Amounts.GetValueOrDefault(AssetKey.Xrp);
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Xrpl.Amounts;
 using HsmWallet.Core.Xrpl.Codec.Definitions;
+using HsmWallet.Core.Xrpl.Codec.Types;
 
 namespace HsmWallet.Core.Policy;
 
@@ -96,9 +97,17 @@ public sealed class TransactionValue
             return (AssetKey.Xrp, XrpAmount.ParseXrp(valueText, field).Drops / (decimal)XrpAmount.DropsPerXrp);
         }
 
-        var issuer = amount["issuer"]?.GetValue<string>() ?? throw new InvalidInputException(field + ".issuer", "is required");
+        var issuerText = amount["issuer"]?.GetValue<string>() ?? throw new InvalidInputException(field + ".issuer", "is required");
+        var issuer = AddressCache.Parse(issuerText, field + ".issuer", out var tag);
+        if (tag is not null || !issuerText.StartsWith('r'))
+        {
+            throw new InvalidInputException(field + ".issuer", "must be a classic address");
+        }
+
         var issued = IssuedCurrencyAmount.Parse(valueText, currency, issuer, field);
-        return (AssetKey.Issued(issued.Currency, issued.Issuer), Math.Abs(ToDecimal(issued.Value, field)));
+
+        // A classic address that parses is already its one canonical spelling.
+        return (issued.Currency.ToString() + "/" + issuerText, Math.Abs(ToDecimal(issued.Value, field)));
     }
 
     /// <summary>

@@ -319,7 +319,20 @@ public sealed class RippledStandIn : IAsyncDisposable
                     response = Answer(command, request);
                 }
 
-                var answer = new JsonObject { ["id"] = request["id"]?.DeepClone(), ["result"] = response, ["status"] = "success", ["type"] = "response" };
+                JsonObject answer;
+                if (response["error"] is not null)
+                {
+                    answer = (JsonObject)response.DeepClone();
+                    answer["id"] = request["id"]?.DeepClone();
+                    answer["type"] = "response";
+                    answer["request"] = request.DeepClone();
+                }
+                else
+                {
+                    response.Remove("status");
+                    answer = new JsonObject { ["id"] = request["id"]?.DeepClone(), ["result"] = response, ["status"] = "success", ["type"] = "response" };
+                }
+
                 await SendAsync(socket, send, Encoding.UTF8.GetBytes(answer.ToJsonString()));
             }
         }

@@ -70,6 +70,25 @@ public sealed class LedgerClientTests
     }
 
     [Fact]
+    public async Task A_websocket_url_carries_requests_errors_and_the_whole_submit_and_wait()
+    {
+        await using var standIn = RippledStandIn.Start(TimeSpan.FromMilliseconds(50));
+        using var wallet = new LedgerTestWallet();
+        using var client = new LedgerClient(LedgerNetwork.Custom(standIn.WebSocketUri), Quick);
+
+        var error = await Assert.ThrowsAsync<LedgerException>(() => client.AccountInfoAsync(wallet.Address, "current", CancellationToken.None));
+        standIn.Fund(wallet.Address, 50_000_000, sequence: 4);
+        var account = await client.AccountInfoAsync(wallet.Address, "current", CancellationToken.None);
+        var result = await new TransactionSubmitter(client).SubmitAsync(
+            wallet.Sign(wallet.Filled(3, 4, standIn.CurrentLedgerIndex + 20)), wait: true, CancellationToken.None);
+
+        Assert.Equal("actNotFound", error.Code);
+        Assert.Equal(4U, account.Sequence);
+        Assert.Equal(1U, await client.NetworkIdAsync(CancellationToken.None));
+        Assert.True(result.Succeeded);
+    }
+
+    [Fact]
     public async Task Account_transactions_come_in_pages_with_a_marker()
     {
         await using var standIn = RippledStandIn.Start();
