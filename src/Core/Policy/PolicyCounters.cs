@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HsmWallet.Core.Policy;
+
+/// <summary>
+/// What has been signed, per network and wallet, over the last 24 hours, and every destination ever
+/// paid: the memory behind volume, count and new-destination limits. Advanced only by
+/// <see cref="PolicyEngine.RecordSigned"/> and persisted atomically (state/policy-counters.json) so a
+/// restart does not reset the limits. A counters file that cannot be read makes every decision deny.
+/// </summary>
+public sealed class PolicyCounters
+{
+    private static readonly TimeSpan Day = TimeSpan.FromHours(24);
+    private readonly object _gate = new();
+    private readonly string? _path;
+    private readonly List<Entry> _entries = [];
+    private readonly Dictionary<string, HashSet<string>> _known = new(StringComparer.Ordinal);
+
+    private (DateTime WrittenAt, long Length) _seen = (DateTime.MinValue, -2L);
+
+    private PolicyCounters(string? path) => _path = path;
+
+    /// <summary>Why the counters cannot be trusted, or null.</summary>
+    public string? Problem { get; private set; }
+
+    /// <summary>Counters kept only in memory (tests and benches).</summary>
+    public static PolicyCounters InMemory() => new(null);
+
+    /// <summary>Loads the counters file (absent is empty); an unreadable file is reported through <see cref="Problem"/>.</summary>
+    public static PolicyCounters Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var counters = new PolicyCounters(path);
+        lock (counters._gate)
+        {
+            counters.Refresh(force: true);
+        }
+
+        return counters;
+    }
+
+    /// <summary>Re-reads the file when another process changed it (or when forced); any failure sets <see cref="Problem"/>.</summary>
+    private void Refresh(bool force)
+    {
+        if (_path is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var info = new FileInfo(_path);
+            var seen = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
+            if (!force && seen == _seen)
+            {
+                return;
+            }
+
+            _entries.Clear();
+            _known.Clear();
+            var text = PolicyFileStore.ReadChecked(_path, "policy-counters.json");
+            if (text is not null)
+            {
+                Read(JsonNode.Parse(text) as JsonObject ?? throw new InvalidInputException("policy-counters.json", "must be a JSON object"));
+            }
+
+            _seen = seen;
+        }
+        catch (Exception exception) when (exception is InvalidInputException or JsonException or IOException
+            or UnauthorizedAccessException or InvalidOperationException or FormatException or NullReferenceException)
+        {
+            Problem = "policy counters cannot be read; signing is denied until state/policy-counters.json is repaired";
+        }
+    }
+
+    internal Totals TotalsFor(string network, string wallet, DateTimeOffset now, IReadOnlyList<string> assets)
+    {
+        var totals = new Totals();
+        lock (_gate)
+        {
+            Refresh(force: false);
+            ThrowIfBroken();
+            var hourStart = now - TimeSpan.FromHours(1);
+            var dayStart = now - Day;
+            foreach (var entry in _entries)
+            {
+                if (entry.At <= dayStart || entry.Network != network || entry.Wallet != wallet)
+                {
+                    continue;
+                }
+
+                var inHour = entry.At > hourStart;
+                totals.DayCount++;
+                totals.HourCount += inHour ? 1 : 0;
+                totals.NewDestinationsDay += entry.NewDestination is null ? 0 : 1;
+                for (var i = 0; i < assets.Count; i++)
+                {
+                    var asset = assets[i];
+                    decimal amount;
+                    if (asset == AssetKey.Xrp)
+                    {
+                        amount = entry.Xrp;
+                    }
+                    else if (!entry.Amounts.TryGetValue(asset, out amount))
+                    {
+                        continue;
+                    }
+
+                    totals.DayVolume[asset] = totals.DayVolume.GetValueOrDefault(asset) + amount;
+                    if (inHour)
+                    {
+                        totals.HourVolume[asset] = totals.HourVolume.GetValueOrDefault(asset) + amount;
+                    }
+                }
+            }
+        }
+
+        return totals;
+    }
+
+    internal bool IsKnownDestination(string network, string wallet, string destination)
+    {
+        lock (_gate)
+        {
+            Refresh(force: false);
+            ThrowIfBroken();
+            return _known.TryGetValue(network + "|" + wallet, out var set) && set.Contains(destination);
+        }
+    }
+
+    internal void Record(string network, string wallet, TransactionValue value, string? destination, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            using var processLock = _path is null ? null : PolicyProcessLock.Acquire(_path);
+            Refresh(force: true);
+            if (Problem is not null)
+            {
+                throw new InvalidInputException("policy-counters.json", "cannot be read, so nothing more is recorded over it");
+            }
+
+            var amounts = new Dictionary<string, decimal>(value.Tokens, StringComparer.Ordinal)
+            {
+                [AssetKey.Xrp] = value.AmountOf(AssetKey.Xrp),
+            };
+            string? newDestination = null;
+            if (destination is not null)
+            {
+                var key = network + "|" + wallet;
+                if (!_known.TryGetValue(key, out var set))
+                {
+                    _known[key] = set = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                if (set.Add(destination))
+                {
+                    newDestination = destination;
+                }
+            }
+
+            _entries.Add(new Entry(now, network, wallet, amounts, newDestination));
+            _entries.RemoveAll(entry => entry.At <= now - Day);
+            if (_path is not null)
+            {
+                PolicyFileStore.WriteAtomic(_path, Serialize());
+                var info = new FileInfo(_path);
+                _seen = (info.LastWriteTimeUtc, info.Length);
+            }
+        }
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (Problem is not null)
+        {
+            throw new InvalidInputException("policy-counters.json", "cannot be read; signing is denied until it is repaired");
+        }
+    }
+
+    private string Serialize()
+    {
+        var entries = new JsonArray();
+        foreach (var entry in _entries)
+        {
+            var amounts = new JsonObject();
+            foreach (var (asset, amount) in entry.Amounts.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                amounts[asset] = amount.ToString(CultureInfo.InvariantCulture);
+            }
+
+            entries.Add(new JsonObject
+            {
+                ["at"] = entry.At.ToUnixTimeMilliseconds(),
+                ["network"] = entry.Network,
+                ["wallet"] = entry.Wallet,
+                ["amounts"] = amounts,
+                ["new_destination"] = entry.NewDestination,
+            });
+        }
+
+        var known = new JsonObject();
+        foreach (var (key, set) in _known.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            known[key] = new JsonArray(set.Order(StringComparer.Ordinal).Select(item => (JsonNode?)JsonValue.Create(item)).ToArray());
+        }
+
+        return new JsonObject { ["version"] = 1, ["entries"] = entries, ["known_destinations"] = known }.ToJsonString();
+    }
+
+    private void Read(JsonObject root)
+    {
+        if (root["version"]?.GetValue<int>() != 1)
+        {
+            throw new InvalidInputException("policy-counters.json.version", "must be 1");
+        }
+
+        foreach (var node in root["entries"]!.AsArray())
+        {
+            var entry = node!.AsObject();
+            var amounts = entry["amounts"]!.AsObject().ToDictionary(
+                pair => pair.Key,
+                pair => decimal.Parse(pair.Value!.GetValue<string>(), NumberStyles.Number, CultureInfo.InvariantCulture),
+                StringComparer.Ordinal);
+            _entries.Add(new Entry(
+                DateTimeOffset.FromUnixTimeMilliseconds(entry["at"]!.GetValue<long>()),
+                entry["network"]!.GetValue<string>(),
+                entry["wallet"]!.GetValue<string>(),
+                amounts,
+                entry["new_destination"]?.GetValue<string>()));
+        }
+
+        foreach (var (key, list) in root["known_destinations"]!.AsObject())
+        {
+            _known[key] = list!.AsArray().Select(item => item!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
+    internal sealed class Totals
+    {
+        public int HourCount { get; set; }
+
+        public int DayCount { get; set; }
+
+        public int NewDestinationsDay { get; set; }
+
+        public Dictionary<string, decimal> HourVolume { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, decimal> DayVolume { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed record Entry(DateTimeOffset At, string Network, string Wallet, Dictionary<string, decimal> Amounts, string? NewDestination)
+    {
+        public decimal Xrp { get; } = Amounts.GetValueOrDefault(AssetKey.Xrp);
+    }
+}

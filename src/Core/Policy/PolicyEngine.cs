@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using HsmWallet.Core.Xrpl.Addresses;
+using HsmWallet.Core.Xrpl.Codec.Types;
+
+namespace HsmWallet.Core.Policy;
+
+/// <summary>
+/// Decides whether a transaction may be signed, needs a human, or is refused, by every rule of the
+/// policy at once; counts value from every value-moving field for XRP and issued currencies alike.
+/// Any failure inside a rule denies. Counters move only through <see cref="RecordSigned"/>.
+/// </summary>
+public sealed class PolicyEngine
+{
+    private const int AccountSetDisableMaster = 4;
+    private readonly PolicyFile _file;
+    private readonly PolicyCounters _counters;
+    private readonly TimeProvider _time;
+
+    /// <summary>Binds a loaded policy, its counters and a clock.</summary>
+    public PolicyEngine(PolicyFile file, PolicyCounters counters, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(time);
+        _file = file;
+        _counters = counters;
+        _time = time;
+    }
+
+    /// <summary>Evaluates <paramref name="transaction"/> (XRPL JSON) for <paramref name="wallet"/> on <paramref name="network"/>.</summary>
+    public PolicyDecision Evaluate(string network, AccountId wallet, JsonObject transaction)
+    {
+        if (_file.Problem is not null || _file.Document is null)
+        {
+            return PolicyDecision.Deny("policy_file", _file.Problem ?? PolicyFile.HashMismatchMessage);
+        }
+
+        if (_counters.Problem is not null)
+        {
+            return PolicyDecision.Deny("policy_counters", _counters.Problem);
+        }
+
+        try
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            ArgumentNullException.ThrowIfNull(transaction);
+            var walletAddress = AddressCache.ToClassicAddress(wallet.Bytes);
+            var rules = _file.Document.RulesFor(network, walletAddress);
+            if (rules is null)
+            {
+                return PolicyDecision.Deny("networks", "the policy names no rules for network " + network);
+            }
+
+            var reasons = new List<PolicyReason>();
+            var now = _time.GetUtcNow();
+            CheckType(rules, transaction, reasons);
+            var value = TransactionValue.Of(transaction);
+            var totals = _counters.TotalsFor(network, walletAddress, now, rules.VolumeAssets);
+            CheckValue(rules, value, totals, reasons);
+            CheckCounts(rules, totals, reasons);
+            if (rules.MaxFeeDrops is ulong maxFee && value.FeeDrops > maxFee)
+            {
+                reasons.Add(Deny("max_fee", $"Fee {value.FeeDrops} drops is above the maximum of {maxFee} drops"));
+            }
+
+            CheckDestination(rules, network, walletAddress, transaction, totals, reasons);
+            CheckMemos(rules, transaction, reasons);
+            if (rules.ActiveHoursUtc is (int start, int end) && !InHours(now.UtcDateTime.Hour, start, end))
+            {
+                reasons.Add(Approve("active_hours_utc", $"signing outside the active hours {start}:00-{end}:00 UTC needs approval"));
+            }
+
+            return new PolicyDecision(reasons);
+        }
+        catch (InvalidInputException exception)
+        {
+            return PolicyDecision.Deny("rule_error", "a rule could not be evaluated: " + exception.Message);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return PolicyDecision.Deny("blocked_memo_patterns", "a memo pattern timed out");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException or OverflowException
+            or ArgumentException or KeyNotFoundException)
+        {
+            return PolicyDecision.Deny("rule_error", "a rule could not be evaluated (" + exception.GetType().Name + ")");
+        }
+    }
+
+    /// <summary>Advances the counters for a transaction that was signed; persists before returning.</summary>
+    public void RecordSigned(string network, AccountId wallet, JsonObject transaction)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(transaction);
+        var value = TransactionValue.Of(transaction);
+        _counters.Record(network, AddressCache.ToClassicAddress(wallet.Bytes), value, Destination(transaction), _time.GetUtcNow());
+    }
+
+    private static PolicyReason Deny(string rule, string message) => new(rule, message, PolicyDecisionKind.Deny);
+
+    private static PolicyReason Approve(string rule, string message) => new(rule, message, PolicyDecisionKind.Approve);
+
+    private static bool InHours(int hour, int start, int end) =>
+        start < end ? hour >= start && hour < end : hour >= start || hour < end;
+
+    private static string? Destination(JsonObject transaction)
+    {
+        if (transaction["Destination"] is not JsonNode node)
+        {
+            return null;
+        }
+
+        // Classic addresses have one spelling per account, so a text that parses is already canonical.
+        var text = node.GetValue<string>();
+        _ = AddressCache.Parse(text, "Destination", out var tag);
+        return tag is null && text.StartsWith('r') ? text : throw new InvalidInputException("Destination", "must be a classic address");
+    }
+
+    private static void CheckType(PolicyRules rules, JsonObject transaction, List<PolicyReason> reasons)
+    {
+        var type = transaction["TransactionType"]?.GetValue<string>() ?? throw new InvalidInputException("TransactionType", "is required");
+        if (rules.BlockedTransactionTypes.Contains(type))
+        {
+            reasons.Add(Deny("blocked_transaction_types", type + " is blocked"));
+        }
+
+        var keyChange = PolicyRules.KeyChangingTypes.Contains(type)
+            || transaction.ContainsKey("RegularKey") || transaction.ContainsKey("SignerEntries")
+            || (type == "AccountSet" && (Flag(transaction, "SetFlag") == AccountSetDisableMaster || Flag(transaction, "ClearFlag") == AccountSetDisableMaster));
+        if (keyChange)
+        {
+            reasons.Add(Approve("key_change", type + " changes who controls the account and always needs a human"));
+        }
+        else if (rules.AllowedTransactionTypes is { } allowed && !allowed.Contains(type))
+        {
+            reasons.Add(Deny("allowed_transaction_types", type + " is not an allowed transaction type"));
+        }
+    }
+
+    private static long? Flag(JsonObject transaction, string field) =>
+        transaction[field] is JsonNode node
+            ? long.TryParse(node.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var flag) ? flag : throw new InvalidInputException(field, "must be a whole number")
+            : null;
+
+    private static void CheckValue(PolicyRules rules, TransactionValue value, PolicyCounters.Totals totals, List<PolicyReason> reasons)
+    {
+        foreach (var (asset, limit) in rules.MaxPerTransaction)
+        {
+            var amount = value.AmountOf(asset);
+            if (amount > limit)
+            {
+                reasons.Add(Approve("max_per_transaction", $"{Text(amount)} {asset} is above the per-transaction limit of {Text(limit)}"));
+            }
+        }
+
+        if (rules.UnlistedAssetsRequireApproval)
+        {
+            foreach (var (asset, amount) in value.Tokens)
+            {
+                if (amount > 0 && !rules.MaxPerTransaction.ContainsKey(asset))
+                {
+                    reasons.Add(Approve("unlisted_assets_require_approval", asset + " has no limit in the policy, so moving it needs approval"));
+                }
+            }
+        }
+
+        CheckWindow("max_hourly_volume", "hour", rules.MaxHourlyVolume, totals.HourVolume, value, reasons);
+        CheckWindow("max_daily_volume", "24 hours", rules.MaxDailyVolume, totals.DayVolume, value, reasons);
+    }
+
+    private static void CheckWindow(string rule, string window, IReadOnlyDictionary<string, decimal> limits, Dictionary<string, decimal> used, TransactionValue value, List<PolicyReason> reasons)
+    {
+        foreach (var (asset, limit) in limits)
+        {
+            var amount = value.AmountOf(asset);
+            var total = used.GetValueOrDefault(asset) + amount;
+            if (amount > 0 && total > limit)
+            {
+                reasons.Add(Approve(rule, $"{Text(total)} {asset} in the last {window} would be above the limit of {Text(limit)}"));
+            }
+        }
+    }
+
+    private static void CheckCounts(PolicyRules rules, PolicyCounters.Totals totals, List<PolicyReason> reasons)
+    {
+        if (rules.MaxTransactionsPerHour is int perHour && totals.HourCount + 1 > perHour)
+        {
+            reasons.Add(Deny("max_transactions_per_hour", $"{perHour} transactions were already signed in the last hour"));
+        }
+
+        if (rules.MaxTransactionsPerDay is int perDay && totals.DayCount + 1 > perDay)
+        {
+            reasons.Add(Deny("max_transactions_per_day", $"{perDay} transactions were already signed in the last 24 hours"));
+        }
+    }
+
+    private void CheckDestination(PolicyRules rules, string network, string wallet, JsonObject transaction, PolicyCounters.Totals totals, List<PolicyReason> reasons)
+    {
+        var destination = Destination(transaction);
+        if (destination is null)
+        {
+            return;
+        }
+
+        if (rules.DestinationBlocklist.Contains(destination))
+        {
+            reasons.Add(Deny("destination_blocklist", destination + " is blocked"));
+        }
+
+        if (rules.DestinationAllowlist.Count > 0 && !rules.DestinationAllowlist.Contains(destination))
+        {
+            reasons.Add(Deny("destination_allowlist", destination + " is not in the destination allowlist"));
+        }
+
+        if (rules.DestinationsRequiringTag.Contains(destination) && !transaction.ContainsKey("DestinationTag"))
+        {
+            reasons.Add(Deny("destinations_requiring_tag", destination + " needs a DestinationTag"));
+        }
+
+        if (_counters.IsKnownDestination(network, wallet, destination) || destination == wallet)
+        {
+            return;
+        }
+
+        if (rules.NewDestinationRequiresApproval)
+        {
+            reasons.Add(Approve("new_destination_requires_approval", destination + " was never paid before"));
+        }
+
+        if (rules.MaxNewDestinationsPerDay is int maxNew && totals.NewDestinationsDay + 1 > maxNew)
+        {
+            reasons.Add(Deny("max_new_destinations_per_day", $"{maxNew} new destinations were already used in the last 24 hours"));
+        }
+    }
+
+    private static void CheckMemos(PolicyRules rules, JsonObject transaction, List<PolicyReason> reasons)
+    {
+        if (rules.BlockedMemoPatterns.Count == 0 || transaction["Memos"] is not JsonArray memos)
+        {
+            return;
+        }
+
+        foreach (var wrapper in memos)
+        {
+            if (wrapper?["Memo"] is not JsonObject memo)
+            {
+                continue;
+            }
+
+            foreach (var field in new[] { "MemoType", "MemoData", "MemoFormat" })
+            {
+                if (memo[field]?.GetValue<string>() is not string hex)
+                {
+                    continue;
+                }
+
+                var text = Encoding.UTF8.GetString(Convert.FromHexString(hex));
+                foreach (var pattern in rules.BlockedMemoPatterns)
+                {
+                    if (pattern.IsMatch(text) || pattern.IsMatch(hex))
+                    {
+                        reasons.Add(Deny("blocked_memo_patterns", $"{field} matches a blocked memo pattern"));
+                    }
+                }
+            }
+        }
+    }
+
+    private static string Text(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
+}

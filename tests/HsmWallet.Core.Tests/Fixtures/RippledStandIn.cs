@@ -1,0 +1,586 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using HsmWallet.Core.Ledger;
+using HsmWallet.Core.Xrpl.Addresses;
+using HsmWallet.Core.Xrpl.Codec;
+using HsmWallet.Core.Xrpl.Hashing;
+using HsmWallet.Core.Xrpl.Keys;
+
+namespace HsmWallet.Core.Tests.Fixtures;
+
+/// <summary>
+/// A loopback stand-in for rippled: JSON-RPC and a WebSocket "ledger" stream on 127.0.0.1, with
+/// rippled's response shapes, ledgers that close on a timer (or by hand), and submit checks that
+/// decode the blob, verify its signature and check Sequence, fee and LastLedgerSequence against
+/// the stand-in's own account state.
+/// </summary>
+public sealed class RippledStandIn : IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<AccountId, (ulong Balance, uint Sequence)> _accounts = [];
+    private Dictionary<AccountId, (ulong Balance, uint Sequence)> _validatedAccounts = [];
+    private readonly List<(string Hash, JsonObject Tx, JsonObject Meta)> _open = [];
+    private readonly List<(string Hash, JsonObject Tx, string Blob)> _held = [];
+    private readonly Dictionary<string, (JsonObject Tx, JsonObject Meta, uint LedgerIndex)> _validated = new(StringComparer.Ordinal);
+    private readonly List<(WebSocket Socket, SemaphoreSlim Send)> _subscribers = [];
+    private readonly List<Task> _tasks = [];
+
+    private RippledStandIn(int port)
+    {
+        Port = port;
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+    }
+
+    /// <summary>The port the stand-in listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The JSON-RPC endpoint.</summary>
+    public Uri HttpUri => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>The WebSocket endpoint.</summary>
+    public Uri WebSocketUri => new($"ws://127.0.0.1:{Port}/");
+
+    /// <summary>The network id server_info reports.</summary>
+    public uint NetworkId { get; set; } = 1;
+
+    /// <summary>The fee the open ledger asks for, in drops (raise it to test telINSUF_FEE_P).</summary>
+    public ulong OpenLedgerFee { get; set; } = 10;
+
+    /// <summary>The index of the open ledger.</summary>
+    public uint CurrentLedgerIndex { get; private set; } = 1000;
+
+    /// <summary>How many submits arrived.</summary>
+    public int SubmitCount { get; private set; }
+
+    /// <summary>Starts the stand-in on a free loopback port; with an interval, ledgers close on a timer.</summary>
+    public static RippledStandIn Start(TimeSpan? closeInterval = null)
+    {
+        var standIn = new RippledStandIn(FreePort());
+        standIn._listener.Start();
+        standIn._tasks.Add(Task.Run(standIn.AcceptLoopAsync));
+        if (closeInterval is TimeSpan interval)
+        {
+            standIn._tasks.Add(Task.Run(() => standIn.CloseLoopAsync(interval)));
+        }
+
+        return standIn;
+    }
+
+    /// <summary>A free loopback port (nothing listens on it once this returns).</summary>
+    public static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    /// <summary>A network whose only endpoints are this stand-in's.</summary>
+    public LedgerNetwork Network(uint? networkId = 1, bool webSocket = true) =>
+        new("testnet", networkId, [HttpUri], webSocket ? [WebSocketUri] : []);
+
+    /// <summary>Creates or tops up an account in the open and validated state.</summary>
+    public void Fund(AccountId account, ulong drops, uint sequence = 1)
+    {
+        lock (_gate)
+        {
+            _accounts[account] = (drops, sequence);
+            _validatedAccounts[account] = (drops, sequence);
+        }
+    }
+
+    /// <summary>The account's next Sequence in the open ledger.</summary>
+    public uint SequenceOf(AccountId account)
+    {
+        lock (_gate)
+        {
+            return _accounts[account].Sequence;
+        }
+    }
+
+    /// <summary>The account's balance in the open ledger.</summary>
+    public ulong BalanceOf(AccountId account)
+    {
+        lock (_gate)
+        {
+            return _accounts.TryGetValue(account, out var state) ? state.Balance : 0;
+        }
+    }
+
+    /// <summary>Closes (and validates) the open ledger now, then tells every subscriber.</summary>
+    public void CloseLedger()
+    {
+        uint closed;
+        int count;
+        lock (_gate)
+        {
+            closed = CurrentLedgerIndex;
+            foreach (var (hash, tx, meta) in _open)
+            {
+                _validated[hash] = (tx, meta, closed);
+            }
+
+            count = _open.Count;
+            _open.Clear();
+            _validatedAccounts = new Dictionary<AccountId, (ulong, uint)>(_accounts);
+            CurrentLedgerIndex++;
+            foreach (var held in _held.ToArray())
+            {
+                var account = AccountId.ParseClassic(held.Tx["Account"]!.GetValue<string>(), "Account");
+                var lastLedger = held.Tx["LastLedgerSequence"]?.GetValue<uint>();
+                if (lastLedger < CurrentLedgerIndex)
+                {
+                    _held.Remove(held);
+                }
+                else if (held.Tx["Sequence"]!.GetValue<uint>() == _accounts[account].Sequence)
+                {
+                    _held.Remove(held);
+                    Apply(held.Hash, held.Tx);
+                }
+            }
+        }
+
+        var message = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["type"] = "ledgerClosed",
+            ["ledger_index"] = closed,
+            ["ledger_hash"] = new string('A', 64),
+            ["ledger_time"] = 0,
+            ["fee_base"] = 10,
+            ["reserve_base"] = 1_000_000,
+            ["reserve_inc"] = 200_000,
+            ["txn_count"] = count,
+            ["validated_ledgers"] = "1-" + closed.ToString(CultureInfo.InvariantCulture),
+        }.ToJsonString());
+        (WebSocket, SemaphoreSlim)[] subscribers;
+        lock (_gate)
+        {
+            subscribers = [.. _subscribers];
+        }
+
+        foreach (var (socket, send) in subscribers)
+        {
+            _ = SendAsync(socket, send, message);
+        }
+    }
+
+    /// <summary>Breaks every WebSocket connection, as a server restart would.</summary>
+    public void DropWebSockets()
+    {
+        lock (_gate)
+        {
+            foreach (var (socket, _) in _subscribers)
+            {
+                socket.Abort();
+            }
+
+            _subscribers.Clear();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await Task.WhenAll(_tasks).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or HttpListenerException or ObjectDisposedException or TimeoutException)
+        {
+        }
+
+        _listener.Close();
+        _stop.Dispose();
+    }
+
+    private static async Task SendAsync(WebSocket socket, SemaphoreSlim send, byte[] message)
+    {
+        await send.WaitAsync();
+        try
+        {
+            if (socket.State == WebSocketState.Open)
+            {
+                await socket.SendAsync(message, WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            send.Release();
+        }
+    }
+
+    private async Task CloseLoopAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                CloseLedger();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            var task = Task.Run(() => context.Request.IsWebSocketRequest ? ServeWebSocketAsync(context) : ServeHttpAsync(context));
+            lock (_gate)
+            {
+                _tasks.Add(task);
+            }
+        }
+    }
+
+    private async Task ServeHttpAsync(HttpListenerContext context)
+    {
+        try
+        {
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var request = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
+            var method = request["method"]!.GetValue<string>();
+            var parameters = request["params"]?[0] as JsonObject ?? new JsonObject();
+            var body = Encoding.UTF8.GetBytes(new JsonObject { ["result"] = Answer(method, parameters) }.ToJsonString());
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength64 = body.Length;
+            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.Close();
+        }
+        catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or IOException)
+        {
+        }
+    }
+
+    private async Task ServeWebSocketAsync(HttpListenerContext context)
+    {
+        HttpListenerWebSocketContext webSocket;
+        try
+        {
+            webSocket = await context.AcceptWebSocketAsync(null);
+        }
+        catch (Exception exception) when (exception is WebSocketException or HttpListenerException or ObjectDisposedException)
+        {
+            return;
+        }
+
+        using var socket = webSocket.WebSocket;
+        using var send = new SemaphoreSlim(1, 1);
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (!_stop.IsCancellationRequested && socket.State == WebSocketState.Open)
+            {
+                var received = await socket.ReceiveAsync(buffer, _stop.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                var request = JsonNode.Parse(buffer.AsSpan(0, received.Count))!.AsObject();
+                var command = request["command"]!.GetValue<string>();
+                JsonObject response;
+                if (command == "subscribe")
+                {
+                    lock (_gate)
+                    {
+                        _subscribers.Add((socket, send));
+                    }
+
+                    response = new JsonObject { ["ledger_index"] = CurrentLedgerIndex - 1, ["fee_base"] = 10 };
+                }
+                else
+                {
+                    response = Answer(command, request);
+                }
+
+                JsonObject answer;
+                if (response["error"] is not null)
+                {
+                    answer = (JsonObject)response.DeepClone();
+                    answer["id"] = request["id"]?.DeepClone();
+                    answer["type"] = "response";
+                    answer["request"] = request.DeepClone();
+                }
+                else
+                {
+                    response.Remove("status");
+                    answer = new JsonObject { ["id"] = request["id"]?.DeepClone(), ["result"] = response, ["status"] = "success", ["type"] = "response" };
+                }
+
+                await SendAsync(socket, send, Encoding.UTF8.GetBytes(answer.ToJsonString()));
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _subscribers.RemoveAll(item => item.Socket == socket);
+            }
+        }
+    }
+
+    private JsonObject Answer(string method, JsonObject parameters)
+    {
+        lock (_gate)
+        {
+            var result = method switch
+            {
+                "server_info" => new JsonObject
+                {
+                    ["info"] = new JsonObject
+                    {
+                        ["build_version"] = "stand-in",
+                        ["network_id"] = NetworkId,
+                        ["server_state"] = "full",
+                        ["validated_ledger"] = new JsonObject { ["seq"] = CurrentLedgerIndex - 1, ["base_fee_xrp"] = 0.00001 },
+                    },
+                },
+                "fee" => new JsonObject
+                {
+                    ["current_ledger_size"] = "0",
+                    ["drops"] = new JsonObject
+                    {
+                        ["base_fee"] = "10",
+                        ["median_fee"] = "5000",
+                        ["minimum_fee"] = "10",
+                        ["open_ledger_fee"] = OpenLedgerFee.ToString(CultureInfo.InvariantCulture),
+                    },
+                    ["ledger_current_index"] = CurrentLedgerIndex,
+                },
+                "ledger_current" => new JsonObject { ["ledger_current_index"] = CurrentLedgerIndex },
+                "ledger" => new JsonObject
+                {
+                    ["ledger"] = new JsonObject { ["ledger_index"] = (CurrentLedgerIndex - 1).ToString(CultureInfo.InvariantCulture), ["closed"] = true },
+                    ["ledger_index"] = CurrentLedgerIndex - 1,
+                    ["validated"] = true,
+                },
+                "account_info" => AccountInfo(parameters),
+                "account_lines" => new JsonObject { ["account"] = parameters["account"]?.DeepClone(), ["lines"] = new JsonArray() },
+                "account_tx" => AccountTransactions(parameters),
+                "submit" => Submit(parameters["tx_blob"]!.GetValue<string>()),
+                "tx" => Transaction(parameters["transaction"]!.GetValue<string>()),
+                _ => Error("unknownCmd", "Unknown method."),
+            };
+            result.TryAdd("status", "success");
+            return result;
+        }
+    }
+
+    private static JsonObject Error(string code, string message) =>
+        new() { ["error"] = code, ["error_message"] = message, ["status"] = "error" };
+
+    private JsonObject AccountInfo(JsonObject parameters)
+    {
+        var account = AccountId.ParseClassic(parameters["account"]!.GetValue<string>(), "account");
+        var validated = parameters["ledger_index"]?.GetValue<string>() == "validated";
+        var source = validated ? _validatedAccounts : _accounts;
+        if (!source.TryGetValue(account, out var state))
+        {
+            return Error("actNotFound", "Account not found.");
+        }
+
+        var result = new JsonObject
+        {
+            ["account_data"] = new JsonObject
+            {
+                ["Account"] = account.ToClassicAddress(),
+                ["Balance"] = state.Balance.ToString(CultureInfo.InvariantCulture),
+                ["Sequence"] = state.Sequence,
+                ["LedgerEntryType"] = "AccountRoot",
+            },
+            ["validated"] = validated,
+        };
+        result[validated ? "ledger_index" : "ledger_current_index"] = validated ? CurrentLedgerIndex - 1 : CurrentLedgerIndex;
+        return result;
+    }
+
+    private JsonObject AccountTransactions(JsonObject parameters)
+    {
+        var account = parameters["account"]!.GetValue<string>();
+        var limit = parameters["limit"]?.GetValue<int>() ?? 200;
+        var offset = parameters["marker"]?["seq"]?.GetValue<int>() ?? 0;
+        var all = _validated.Values
+            .Where(entry => entry.Tx["Account"]?.GetValue<string>() == account || entry.Tx["Destination"]?.GetValue<string>() == account)
+            .OrderByDescending(entry => entry.LedgerIndex)
+            .ThenByDescending(entry => entry.Tx["Sequence"]!.GetValue<uint>())
+            .ToList();
+        var page = new JsonArray(all.Skip(offset).Take(limit)
+            .Select(entry => (JsonNode?)new JsonObject { ["tx"] = entry.Tx.DeepClone(), ["meta"] = entry.Meta.DeepClone(), ["validated"] = true })
+            .ToArray());
+        var result = new JsonObject { ["account"] = account, ["transactions"] = page, ["limit"] = limit };
+        if (offset + limit < all.Count)
+        {
+            result["marker"] = new JsonObject { ["ledger"] = 0, ["seq"] = offset + limit };
+        }
+
+        return result;
+    }
+
+    private JsonObject Transaction(string hash)
+    {
+        if (_validated.TryGetValue(hash, out var found))
+        {
+            var result = (JsonObject)found.Tx.DeepClone();
+            result["hash"] = hash;
+            result["meta"] = found.Meta.DeepClone();
+            result["ledger_index"] = found.LedgerIndex;
+            result["validated"] = true;
+            return result;
+        }
+
+        if (_open.Any(entry => entry.Hash == hash) || _held.Any(entry => entry.Hash == hash))
+        {
+            return new JsonObject { ["hash"] = hash, ["validated"] = false };
+        }
+
+        return Error("txnNotFound", "Transaction not found.");
+    }
+
+    private JsonObject Submit(string blob)
+    {
+        SubmitCount++;
+        byte[] bytes;
+        JsonObject tx;
+        try
+        {
+            bytes = Convert.FromHexString(blob);
+            tx = XrplBinaryCodec.Decode(bytes);
+        }
+        catch (Exception exception) when (exception is FormatException or InvalidInputException or ArgumentException or IndexOutOfRangeException)
+        {
+            return Error("invalidTransaction", "fails local checks: could not decode.");
+        }
+
+        var hash = TransactionHash.Compute(bytes);
+        var publicKey = Convert.FromHexString(tx["SigningPubKey"]?.GetValue<string>() ?? string.Empty);
+        var signature = Convert.FromHexString(tx["TxnSignature"]?.GetValue<string>() ?? string.Empty);
+        if (!XrplSignature.Verify(XrplBinaryCodec.EncodeForSigning(tx), signature, publicKey))
+        {
+            return Engine("temBAD_SIGNATURE", "The transaction's signature is invalid.", hash, tx, blob);
+        }
+
+        var account = AccountId.ParseClassic(tx["Account"]!.GetValue<string>(), "Account");
+        if (PublicKeys.ToAccountId(publicKey) != account)
+        {
+            return Engine("tefBAD_AUTH", "Transaction's public key is not authorized.", hash, tx, blob);
+        }
+
+        if (!_accounts.TryGetValue(account, out var state))
+        {
+            return Engine("terNO_ACCOUNT", "The source account does not exist.", hash, tx, blob);
+        }
+
+        var fee = ulong.Parse(tx["Fee"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        if (fee < OpenLedgerFee)
+        {
+            return Engine("telINSUF_FEE_P", "Fee insufficient.", hash, tx, blob);
+        }
+
+        if (tx["LastLedgerSequence"]?.GetValue<uint>() < CurrentLedgerIndex)
+        {
+            return Engine("tefMAX_LEDGER", "Ledger sequence too high.", hash, tx, blob);
+        }
+
+        if (NetworkId > 1024 && tx["NetworkID"]?.GetValue<uint>() != NetworkId)
+        {
+            return Engine("telREQUIRES_NETWORK_ID", "Transactions submitted to this node must include a correct NetworkID field.", hash, tx, blob);
+        }
+
+        var sequence = tx["Sequence"]!.GetValue<uint>();
+        if (_validated.ContainsKey(hash) || _open.Any(entry => entry.Hash == hash))
+        {
+            return Engine("tefALREADY", "The exact transaction was already in this ledger.", hash, tx, blob);
+        }
+
+        if (sequence < state.Sequence)
+        {
+            return Engine("tefPAST_SEQ", "This sequence number has already passed.", hash, tx, blob);
+        }
+
+        if (sequence > state.Sequence)
+        {
+            _held.Add((hash, tx, blob));
+            return Engine("terPRE_SEQ", "Missing/inapplicable prior transaction.", hash, tx, blob);
+        }
+
+        var result = Apply(hash, tx);
+        return Engine(result, result == "tesSUCCESS" ? "The transaction was applied. Only final in a validated ledger." : "Insufficient XRP balance to send.", hash, tx, blob);
+    }
+
+    private string Apply(string hash, JsonObject tx)
+    {
+        var account = AccountId.ParseClassic(tx["Account"]!.GetValue<string>(), "Account");
+        var state = _accounts[account];
+        var fee = ulong.Parse(tx["Fee"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        var meta = new JsonObject { ["TransactionIndex"] = _open.Count };
+        var amount = tx["TransactionType"]!.GetValue<string>() == "Payment" && tx["Amount"] is JsonValue drops
+            ? ulong.Parse(drops.GetValue<string>(), CultureInfo.InvariantCulture)
+            : 0;
+        string result;
+        if (amount + fee > state.Balance)
+        {
+            result = "tecUNFUNDED_PAYMENT";
+            _accounts[account] = (state.Balance - Math.Min(fee, state.Balance), state.Sequence + 1);
+        }
+        else
+        {
+            result = "tesSUCCESS";
+            _accounts[account] = (state.Balance - amount - fee, state.Sequence + 1);
+            if (amount > 0)
+            {
+                var destination = AccountId.ParseClassic(tx["Destination"]!.GetValue<string>(), "Destination");
+                var target = _accounts.TryGetValue(destination, out var existing) ? existing : (0UL, 1U);
+                _accounts[destination] = (target.Item1 + amount, target.Item2);
+                meta["delivered_amount"] = amount.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        meta["TransactionResult"] = result;
+        _open.Add((hash, tx, meta));
+        return result;
+    }
+
+    private static JsonObject Engine(string result, string message, string hash, JsonObject tx, string blob)
+    {
+        var txJson = (JsonObject)tx.DeepClone();
+        txJson["hash"] = hash;
+        return new JsonObject
+        {
+            ["accepted"] = result is "tesSUCCESS" || result.StartsWith("tec", StringComparison.Ordinal) || result.StartsWith("ter", StringComparison.Ordinal),
+            ["engine_result"] = result,
+            ["engine_result_code"] = 0,
+            ["engine_result_message"] = message,
+            ["tx_blob"] = blob,
+            ["tx_json"] = txJson,
+        };
+    }
+}
