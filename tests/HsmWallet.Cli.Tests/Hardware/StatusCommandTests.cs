@@ -8,12 +8,13 @@ using HsmWallet.Core.Vault;
 using HsmWallet.KeyProviders;
 using HsmWallet.KeyProviders.Password;
 using HsmWallet.KeyProviders.Pkcs11;
+using HsmWallet.KeyProviders.Tests.Tpm.Fixtures;
 using HsmWallet.KeyProviders.Tpm;
 using HsmWallet.KeyProviders.Tpm.PinHardening;
 
 namespace HsmWallet.Cli.Tests.Hardware;
 
-public sealed class StatusCommandTests(PrivateSwtpm swtpm) : IClassFixture<PrivateSwtpm>, IDisposable
+public sealed class StatusCommandTests(SwtpmInstance swtpm) : IClassFixture<SwtpmInstance>, IDisposable
 {
     private static readonly Dictionary<string, string> NoEnvironment = [];
     private readonly ScratchDirectory _scratch = new();

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Tests.Support;
+using HsmWallet.KeyProviders.Tests.Tpm.Fixtures;
 
 namespace HsmWallet.Cli.Tests.Hardware;
 
-public sealed class TpmCommandTests(PrivateSwtpm swtpm) : IClassFixture<PrivateSwtpm>
+public sealed class TpmCommandTests(SwtpmInstance swtpm) : IClassFixture<SwtpmInstance>
 {
     private static readonly Dictionary<string, string> NoEnvironment = [];
 
