@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using HsmWallet.Core.Secrets.Files;
 
 namespace HsmWallet.Core.Audit;
 
@@ -7,7 +7,7 @@ namespace HsmWallet.Core.Audit;
 /// The audit folder's layout (audit-000001.jsonl..., head.json, audit.lock) and the few durable
 /// file operations the writer needs: owner-only creation, atomic replace, directory fsync.
 /// </summary>
-internal static partial class AuditFiles
+internal static class AuditFiles
 {
     public const string HeadFileName = "head.json";
     public const string LockFileName = "audit.lock";
@@ -52,65 +52,9 @@ internal static partial class AuditFiles
         }
     }
 
-    /// <summary>Replaces a file so a crash leaves the old or the new content, never a mix: temp, fsync, rename, fsync dir.</summary>
-    public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            using (var stream = new FileStream(temporary, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                UnixCreateMode = OwnerOnlyFile,
-            }))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-
-        FsyncDirectory(directory);
-    }
+    /// <summary>Replaces a file so a crash leaves the old or the new content, never a mix (Core's one atomic writer).</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content) => ProtectedFile.WriteAtomic(path, content);
 
     /// <summary>Makes a directory's entries (a new or renamed file) durable.</summary>
-    public static void FsyncDirectory(string directory)
-    {
-        const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux.
-        var descriptor = Open(directory, ReadOnlyDirectory);
-        if (descriptor < 0)
-        {
-            throw new IOException("audit: cannot open the directory to sync it", Marshal.GetLastPInvokeError());
-        }
-
-        try
-        {
-            if (Fsync(descriptor) != 0)
-            {
-                throw new IOException("audit: cannot sync the directory", Marshal.GetLastPInvokeError());
-            }
-        }
-        finally
-        {
-            _ = Close(descriptor);
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int descriptor);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int descriptor);
+    public static void FsyncDirectory(string directory) => UnixFiles.SyncDirectory(directory);
 }
