@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using HsmWallet.Core.Secrets.Files;
 
 namespace HsmWallet.Core.Audit;
 
@@ -53,7 +54,8 @@ public sealed class AuditWriter : IDisposable
             try
             {
                 AuditFiles.EnsureDirectory(Folder);
-                using var processLock = AuditProcessLock.Acquire(Folder, options.LockTimeout);
+                // The one file-lock mechanism of Core: audit/audit.lock, flock-style, shared with other processes.
+                using var processLock = FileLock.Acquire(Path.Combine(Folder, Path.GetFileNameWithoutExtension(AuditFiles.LockFileName)), options.LockTimeout);
                 var anchorValue = options.Anchor?.Read();
                 var tail = AuditTail.Read(AuditFiles.ListLogFiles(Folder), repair: true);
                 var head = LoadHead(tail, anchorValue);
