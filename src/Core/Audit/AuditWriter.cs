@@ -8,7 +8,7 @@ namespace HsmWallet.Core.Audit;
 /// restarts; each append is fsynced before it returns, serialized across threads and processes,
 /// and any failure throws AuditWriteException so the audited operation fails too.
 /// </summary>
-public sealed class AuditWriter : IDisposable
+public sealed class AuditWriter : IAuditLog, IDisposable
 {
     private const int MaxTextLength = 256;
 

@@ -79,6 +79,13 @@ public sealed class WalletVault
     /// <summary>The slot table, without unlocking (checked against damage, not yet against tampering).</summary>
     public IReadOnlyList<SlotInfo> ListSlots() => [.. Load().Slots.Select(UnlockedVault.ToInfo)];
 
+    /// <summary>
+    /// Runs after every successful unlock, before the operation: lets a host take what it needs from the same
+    /// unlock (the audit key, the public wallet list, the recorded policy hash) instead of asking the unlocker
+    /// twice. The vault it sees is read-only during <see cref="Read{T}"/>.
+    /// </summary>
+    public event Action<UnlockedVault>? Unlocked;
+
     /// <summary>Unlocks, runs a read-only operation, zeroes everything, returns its result.</summary>
     public T Read<T>(UnlockOptions unlock, Func<UnlockedVault, T> read)
     {
@@ -86,6 +93,7 @@ public sealed class WalletVault
         var document = Load();
         var (vaultKey, slot) = _unlocker.Unlock(document, unlock);
         using var vault = UnlockedVault.Open(document, vaultKey, slot, writable: false, _time);
+        Unlocked?.Invoke(vault);
         return read(vault);
     }
 
@@ -101,6 +109,7 @@ public sealed class WalletVault
         var document = Load();
         var (vaultKey, slot) = _unlocker.Unlock(document, unlock);
         using var vault = UnlockedVault.Open(document, vaultKey, slot, writable: true, _time);
+        Unlocked?.Invoke(vault);
         var result = edit(vault);
         if (vault.HasChanges)
         {
