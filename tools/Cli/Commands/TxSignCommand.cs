@@ -4,8 +4,8 @@ using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
 using HsmWallet.Core;
-using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Signing;
+using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Transactions;
 
 namespace HsmWallet.Cli.Commands;
