@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
+using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
 
@@ -34,6 +37,23 @@ internal static class CommandRunner
         catch (CommandFailedException error)
         {
             return Report(context, json, ExitCodes.Failed, error.Code, error.Message);
+        }
+        catch (PolicyDeniedException error)
+        {
+            var reasons = new JsonArray([.. error.Reasons.Select(reason => (JsonNode)new JsonObject { ["rule"] = reason.Rule, ["message"] = reason.Message })]);
+            return Report(context, json, ExitCodes.Failed, "policy_denied", error.Message, new JsonObject { ["reasons"] = reasons });
+        }
+        catch (ApprovalRequiredException)
+        {
+            return Report(context, json, ExitCodes.Failed, "approval_declined", "the policy asks a human to approve this transaction: run on a terminal to confirm, or pass --approve");
+        }
+        catch (ApprovalException error)
+        {
+            return Report(context, json, error.Code == "invalid_input" ? ExitCodes.BadInput : ExitCodes.Failed, error.Code, error.Message);
+        }
+        catch (LedgerException error)
+        {
+            return Report(context, json, ExitCodes.Failed, "ledger_error", $"{error.Code}: {error.Message}");
         }
         catch (LockedOutException error)
         {
