@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Tests.Support;
+using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Policy;
 using HsmWallet.Core.Secrets.Sources;
 using HsmWallet.Core.Vault;
 using HsmWallet.Core.Xrpl.Keys;
@@ -57,6 +59,39 @@ public class AuditCommandTests
         Assert.True((bool)verified["ok"]!);
         Assert.Equal(18, (long)verified["entries"]!);
         Assert.Equal(18, (long)verified["head_sequence"]!);
+    }
+
+    [Fact]
+    public void Policy_changes_and_approval_decisions_are_recorded_before_and_after_they_happen()
+    {
+        using var home = new VaultHome();
+        home.RunOk(null, "init", "--unlocker", "keyfile");
+        var policy = Path.Combine(home.Scratch, "policy.json");
+        File.WriteAllText(policy, PolicyDocument.Default.CanonicalJson);
+        var store = new ApprovalStore(WalletHome.At(home.Home));
+        var summary = new ApprovalSummary("Sign Payment on testnet with wallet main", ["Amount: 20 XRP (20000000 drops)"], [], []);
+        var first = store.Create("binding-1", summary);
+        var second = store.Create("binding-2", summary);
+
+        var set = home.RunOk(null, "policy", "set", policy);
+        home.RunOk(null, "approve", first.Id);
+        home.RunOk(null, "approve", "deny", second.Id);
+        var unknown = home.Run(null, "approve", "apv_0000000000000000");
+
+        var entries = Entries(home);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal(
+            [
+                "vault.init started", "vault.init success",
+                "policy.change started", "policy.change success",
+                "approval.grant started", "approval.grant success",
+                "approval.deny started", "approval.deny success",
+                "approval.grant started", "approval.grant failure invalid_input",
+            ],
+            Summary(entries));
+        Assert.Equal((string)set["sha256"]!, (string)entries[3]!["operation"]!["parameters"]!["outcome"]!["sha256"]!);
+        Assert.Equal(first.Id, (string)entries[5]!["operation"]!["parameters"]!["outcome"]!["id"]!);
+        Assert.Equal("denied", (string)entries[7]!["operation"]!["parameters"]!["outcome"]!["state"]!);
     }
 
     [Fact]

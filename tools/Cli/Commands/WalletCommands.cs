@@ -30,6 +30,7 @@ internal static class WalletCommands
         wallet.Subcommands.Add(List(context));
         wallet.Subcommands.Add(Delete(context));
         wallet.Subcommands.Add(Export(context));
+        wallet.Subcommands.Add(WalletBalanceCommand.Create(context));
         return wallet;
     }
 

@@ -16,7 +16,7 @@ internal sealed class CommandAudit : IDisposable
 {
     private static readonly HashSet<string> OutcomeFields = new(StringComparer.Ordinal)
     {
-        "address", "name", "public_key", "key_type", "network", "removed", "deleted", "opened_by", "kind", "path", "sha256", "vault",
+        "address", "name", "public_key", "key_type", "network", "removed", "deleted", "opened_by", "kind", "path", "sha256", "vault", "id", "state", "expires_at",
     };
 
     private readonly AuditEventType? eventType;

@@ -2,8 +2,11 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
+using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Audit;
+using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
 using HsmWallet.Hosting.Audit;
@@ -37,11 +40,25 @@ internal static class CommandRunner
     /// the change, and success or failure (with the error code) before the result is printed; when an append
     /// fails the command fails with code internal.
     /// </summary>
-    public static int ExecuteAudited(CliContext context, ParseResult parse, AuditEventType eventType, Func<JsonNode> body)
+    /// <remarks>
+    /// A command that changes something without unlocking the vault (approve, deny) passes
+    /// <paramref name="unlockFirst"/>: the vault is unlocked for the audit key before the body runs, so its
+    /// "started" entry still comes before the change.
+    /// </remarks>
+    public static int ExecuteAudited(CliContext context, ParseResult parse, AuditEventType eventType, Func<JsonNode> body, bool unlockFirst = false)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(body);
-        return Run(context, parse.GetValue(GlobalOptions.Json), parse, eventType, () => new CommandOutput(body()));
+        return Run(context, parse.GetValue(GlobalOptions.Json), parse, eventType, () =>
+        {
+            if (unlockFirst)
+            {
+                var access = Vault.VaultAccess.Open(context, parse);
+                access.Audit.EnsureOpen(access.Unlock());
+            }
+
+            return new CommandOutput(body());
+        });
     }
 
     /// <summary>Called by VaultAccess when a command opens the vault: the command's audit record takes its session.</summary>
@@ -132,6 +149,15 @@ internal static class CommandRunner
                 return new Failure(ExitCodes.BadInput, "invalid_input", error.Message);
             case CommandFailedException failed:
                 return new Failure(ExitCodes.Failed, failed.Code, error.Message);
+            case PolicyDeniedException denied:
+                var reasons = new JsonArray([.. denied.Reasons.Select(reason => (JsonNode)new JsonObject { ["rule"] = reason.Rule, ["message"] = reason.Message })]);
+                return new Failure(ExitCodes.Failed, "policy_denied", error.Message, new JsonObject { ["reasons"] = reasons });
+            case ApprovalRequiredException:
+                return new Failure(ExitCodes.Failed, "approval_declined", "the policy asks a human to approve this transaction: run on a terminal to confirm, or pass --approve");
+            case ApprovalException approval:
+                return new Failure(approval.Code == "invalid_input" ? ExitCodes.BadInput : ExitCodes.Failed, approval.Code, error.Message);
+            case LedgerException ledger:
+                return new Failure(ExitCodes.Failed, "ledger_error", $"{ledger.Code}: {error.Message}");
             case LockedOutException lockedOut:
                 var extra = new JsonObject();
                 if (lockedOut.LockedUntil is { } until)
