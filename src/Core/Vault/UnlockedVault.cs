@@ -160,6 +160,23 @@ public sealed class UnlockedVault : IDisposable
     }
 
     /// <summary>
+    /// A backup of one wallet that needs no new secret: a vault file with this vault's header and slots and
+    /// that wallet's record only (settings empty), so whatever opens this vault opens the backup, and no
+    /// other wallet, audit key or policy hash leaves with it. The record stays encrypted as it is.
+    /// </summary>
+    public byte[] ExportWallet(string nameOrAddress)
+    {
+        ThrowIfDisposed();
+        var wallet = Find(nameOrAddress);
+        var copy = VaultDocument.Parse(_document.Serialize());
+        copy.Records.RemoveAll(record => !record.Id.AsSpan().SequenceEqual(wallet.Record.Id));
+        copy.Generation = 1;
+        copy.Modified = _time.GetUtcNow();
+        Seal(copy, Key(), new Dictionary<string, SecureBuffer>());
+        return copy.Serialize();
+    }
+
+    /// <summary>
     /// Enrols a new slot: the provider wraps this vault's key; the enrolment secret (a new password) comes
     /// from <paramref name="secrets"/>. A failure leaves the vault as it was.
     /// </summary>

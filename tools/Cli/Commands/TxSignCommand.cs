@@ -4,6 +4,7 @@ using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
 using HsmWallet.Core;
+using HsmWallet.Core.Signing;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Transactions;
 
@@ -36,7 +37,7 @@ internal static class TxSignCommand
             var access = VaultAccess.Open(context, parse);
             return access.Vault.WithWalletSecret<JsonNode>(access.Unlock(), parse.GetValue(wallet)!, (secret, info) =>
             {
-                using var key = StoredKey.Open(secret, info);
+                using var key = WalletKeys.Open(secret, info);
                 if (parse.GetValue(multisign))
                 {
                     var share = TransactionSigner.SignAsMultisigner(transaction, key, account);

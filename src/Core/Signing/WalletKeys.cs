@@ -1,20 +1,19 @@
-using HsmWallet.Core;
 using HsmWallet.Core.Vault;
 using HsmWallet.Core.Xrpl.Keys;
 
-namespace HsmWallet.Cli.Vault;
+namespace HsmWallet.Core.Signing;
 
 /// <summary>
-/// The form of a wallet secret in the vault, told apart by its length: 16 bytes are a family seed's
-/// entropy (key derived the XRPL way for the record's key type), 32 bytes a raw private key (what a
-/// BIP-39 mnemonic derived at import). Signing re-creates the key from it and disposes it at once.
+/// Turns a wallet's stored secret into its signing key for one operation, told apart by length: 16 bytes are a
+/// family seed's entropy, 32 bytes a raw private key (what a BIP-39 mnemonic derived at import). The key must
+/// give the recorded public key, so a damaged or swapped record can never sign.
 /// </summary>
-internal static class StoredKey
+public static class WalletKeys
 {
     /// <summary>Length of a raw private key secret (secp256k1 scalar or Ed25519 seed).</summary>
     public const int PrivateKeyLength = 32;
 
-    /// <summary>Re-creates the signing key of a wallet from its stored secret; the caller disposes it.</summary>
+    /// <summary>Re-creates the signing key of <paramref name="wallet"/>; the caller disposes it at once.</summary>
     public static XrplSigningKey Open(ReadOnlySpan<byte> secret, WalletInfo wallet)
     {
         ArgumentNullException.ThrowIfNull(wallet);
@@ -43,7 +42,7 @@ internal static class StoredKey
         return key;
     }
 
-    /// <summary>Parses a record's key type string.</summary>
+    /// <summary>Parses a record's key type name.</summary>
     public static KeyType KeyTypeOf(string name) => name switch
     {
         "ed25519" => KeyType.Ed25519,

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using HsmWallet.Core.Policy;
+using HsmWallet.Core.Xrpl.Amounts;
+
+namespace HsmWallet.Core.Approvals;
+
+/// <summary>
+/// Describes a transaction in words for the person who approves it: amounts in XRP or in the issued currency
+/// with its issuer, the destination and its tag, the fee and the network, memos decoded and marked untrusted,
+/// and warnings for what most often hides a trick (a new destination, a missing tag, a partial payment, a
+/// key or signer change).
+/// </summary>
+public static class TransactionDescription
+{
+    private const uint PartialPaymentFlag = 0x0002_0000;
+    private const int MaximumUntrustedLength = 200;
+
+    private static readonly string[] AmountFields =
+    [
+        "Amount", "SendMax", "DeliverMin", "TakerGets", "TakerPays", "Amount2", "LPTokenOut", "LPTokenIn", "EPrice", "LimitAmount",
+    ];
+
+    private static readonly string[] MemoParts = ["MemoType", "MemoFormat", "MemoData"];
+
+    private static readonly HashSet<string> KeyChangingTypes = new(StringComparer.Ordinal)
+    {
+        "SetRegularKey", "SignerListSet", "AccountDelete",
+    };
+
+    /// <summary>Summarizes <paramref name="transaction"/> to be signed by <paramref name="walletName"/> on <paramref name="network"/>.</summary>
+    public static ApprovalSummary Describe(JsonObject transaction, string network, string walletName, PolicyDecision? decision)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var type = Text(transaction["TransactionType"]) ?? "(no TransactionType)";
+        var lines = new List<string>
+        {
+            "Network: " + network,
+            "Wallet: " + walletName + " (" + (Text(transaction["Account"]) ?? "account not set") + ")",
+            "Type: " + type,
+        };
+        foreach (var field in AmountFields)
+        {
+            if (transaction[field] is JsonNode amount)
+            {
+                lines.Add(field + ": " + DescribeAmount(amount));
+            }
+        }
+
+        if (Text(transaction["Destination"]) is { } destination)
+        {
+            lines.Add("Destination: " + destination);
+            lines.Add("Destination tag: " + (transaction["DestinationTag"]?.ToJsonString() ?? "none"));
+        }
+
+        lines.Add("Fee: " + (transaction["Fee"] is JsonNode fee ? DescribeAmount(fee) : "filled from the ledger, within the policy's maximum"));
+        if (transaction["Sequence"] is JsonNode sequence)
+        {
+            lines.Add("Sequence: " + sequence.ToJsonString());
+        }
+
+        var warnings = new List<string>();
+        if (decision is not null)
+        {
+            warnings.AddRange(decision.Reasons.Select(reason => reason.Message));
+        }
+
+        if (type == "Payment" && (Flags(transaction) & PartialPaymentFlag) != 0)
+        {
+            warnings.Add("partial payment flag set: the destination may receive far less than Amount");
+        }
+
+        if (KeyChangingTypes.Contains(type) || (type == "AccountSet" && (transaction["SetFlag"] is not null || transaction["ClearFlag"] is not null)))
+        {
+            warnings.Add(type + " can change who controls this account");
+        }
+
+        return new ApprovalSummary(
+            "Sign " + type + " on " + network + " with wallet " + walletName,
+            lines,
+            [.. warnings.Distinct(StringComparer.Ordinal)],
+            Memos(transaction));
+    }
+
+    /// <summary>An amount in words: drops as XRP, issued currencies with their issuer, MPTs with their issuance.</summary>
+    public static string DescribeAmount(JsonNode amount)
+    {
+        ArgumentNullException.ThrowIfNull(amount);
+        if (amount is JsonValue)
+        {
+            var drops = amount.GetValue<string>();
+            return XrpAmount.ParseDrops(drops, "amount", allowZero: true).ToXrpString() + " XRP (" + drops + " drops)";
+        }
+
+        var value = Text(amount["value"]) ?? "?";
+        if (Text(amount["mpt_issuance_id"]) is { } issuance)
+        {
+            return value + " of MPT " + issuance;
+        }
+
+        return value + " " + (Text(amount["currency"]) ?? "?") + " issued by " + (Text(amount["issuer"]) ?? "?");
+    }
+
+    private static uint Flags(JsonObject transaction) =>
+        transaction["Flags"] is JsonValue flags && flags.TryGetValue<uint>(out var value) ? value : 0;
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static List<string> Memos(JsonObject transaction)
+    {
+        var memos = new List<string>();
+        if (transaction["Memos"] is not JsonArray array)
+        {
+            return memos;
+        }
+
+        foreach (var item in array)
+        {
+            var memo = item?["Memo"];
+            var parts = MemoParts
+                .Select(name => Text(memo?[name]) is { } hex ? name + "=" + Decode(hex) : null)
+                .Where(part => part is not null);
+            memos.Add("memo: " + string.Join(", ", parts));
+        }
+
+        return memos;
+    }
+
+    /// <summary>Hex memo text decoded as UTF-8 with control characters shown as '?', cut to a bounded length.</summary>
+    private static string Decode(string hex)
+    {
+        string text;
+        try
+        {
+            text = Encoding.UTF8.GetString(Convert.FromHexString(hex));
+        }
+        catch (FormatException)
+        {
+            return "(not hex)";
+        }
+
+        var cleaned = new StringBuilder(Math.Min(text.Length, MaximumUntrustedLength));
+        foreach (var character in text.Take(MaximumUntrustedLength))
+        {
+            cleaned.Append(char.IsControl(character) ? '?' : character);
+        }
+
+        return "\"" + cleaned.ToString() + "\"" + (text.Length > MaximumUntrustedLength ? " (cut at " + MaximumUntrustedLength.ToString(CultureInfo.InvariantCulture) + " characters)" : string.Empty);
+    }
+}

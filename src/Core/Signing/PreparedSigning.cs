@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Policy;
+using HsmWallet.Core.Vault;
+
+namespace HsmWallet.Core.Signing;
+
+/// <summary>
+/// A transaction ready to be signed, with no key touched yet: the wallet it is for, the final transaction after
+/// autofill, the policy's decision, and what a human would be shown and asked to approve.
+/// </summary>
+/// <param name="Wallet">The signing wallet.</param>
+/// <param name="Network">The network name the policy and signing state use.</param>
+/// <param name="Transaction">The transaction as it will be signed.</param>
+/// <param name="Multisign">Whether it is signed as one member of a signer list.</param>
+/// <param name="Decision">The policy's decision at preparation (signing evaluates again under its lock).</param>
+/// <param name="ApprovalBinding">The fingerprint an approval must carry to let this be signed.</param>
+/// <param name="Summary">The words a human approves.</param>
+public sealed record PreparedSigning(
+    WalletInfo Wallet,
+    string Network,
+    JsonObject Transaction,
+    bool Multisign,
+    PolicyDecision Decision,
+    string ApprovalBinding,
+    ApprovalSummary Summary);

@@ -1,0 +1,10 @@
+using System.Text.Json.Nodes;
+
+namespace HsmWallet.Core.Signing;
+
+/// <summary>What a caller wants signed, before the ledger or the policy has had a say.</summary>
+/// <param name="Wallet">The wallet's name or classic address.</param>
+/// <param name="Transaction">The transaction in XRPL JSON form, as the caller gave it.</param>
+/// <param name="Autofill">Fill Fee, Sequence, LastLedgerSequence and NetworkID from the ledger.</param>
+/// <param name="Multisign">Sign as one member of a signer list instead of as the account.</param>
+public sealed record SigningRequest(string Wallet, JsonObject Transaction, bool Autofill, bool Multisign = false);

@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Audit;
+using HsmWallet.Core.Ledger;
+using HsmWallet.Core.Policy;
+using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Vault;
+using HsmWallet.Core.Xrpl.Addresses;
+using HsmWallet.Core.Xrpl.Hashing;
+using HsmWallet.Core.Xrpl.Transactions;
+
+namespace HsmWallet.Core.Signing;
+
+/// <summary>
+/// The one path every signature takes, for the CLI and the MCP server alike: prepare (wallet, autofill, policy;
+/// no key), then sign under one lock across processes: the policy again, the approval, the signing-state
+/// reservation, ONE unlock that decrypts one record and signs, every buffer zeroed, the counters, and the
+/// audit entry fsynced before the blob is returned. Any failure on the way returns no signature.
+/// </summary>
+public sealed class TransactionSigningService
+{
+    private const string CountersFile = "policy-counters.json";
+    private static readonly TimeSpan SigningLockTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly WalletVault _vault;
+    private readonly WalletDirectory _wallets;
+    private readonly LedgerNetwork _network;
+    private readonly IAuditLog _audit;
+    private readonly LedgerClient? _ledger;
+    private readonly TimeProvider _time;
+    private readonly TrustedPolicy _policy;
+    private readonly Lock _gate = new();
+
+    /// <summary>Binds the vault, its wallet list, the network, the audit log and (for autofill) a ledger client.</summary>
+    public TransactionSigningService(WalletVault vault, WalletDirectory wallets, LedgerNetwork network, IAuditLog audit, LedgerClient? ledger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        ArgumentNullException.ThrowIfNull(wallets);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(audit);
+        _vault = vault;
+        _wallets = wallets;
+        _network = network;
+        _audit = audit;
+        _ledger = ledger;
+        _time = time ?? TimeProvider.System;
+        _policy = new TrustedPolicy(vault);
+    }
+
+    /// <summary>The network transactions are prepared for.</summary>
+    public string Network => _network.Name;
+
+    /// <summary>
+    /// Resolves the wallet, fills the transaction from the ledger when asked, and asks the policy; touches no key.
+    /// Throws <see cref="InvalidInputException"/> naming the field for a bad request.
+    /// </summary>
+    public async Task<PreparedSigning> PrepareAsync(SigningRequest request, UnlockOptions unlock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Transaction);
+        var wallet = _wallets.Resolve(request.Wallet, unlock);
+        if (_network.Name != "custom" && wallet.Network != _network.Name)
+        {
+            throw new InvalidInputException("wallet", $"belongs to {wallet.Network}, not to {_network.Name}: choose the network with --network");
+        }
+
+        var account = WalletDirectory.AccountOf(wallet);
+        var transaction = (JsonObject)request.Transaction.DeepClone();
+        var policy = _policy.Load(unlock);
+        if (!request.Multisign)
+        {
+            CheckAccount(transaction, account);
+        }
+
+        if (request.Autofill)
+        {
+            if (_ledger is null)
+            {
+                throw new InvalidInputException("autofill", "needs a ledger connection (--network or --rpc-url)");
+            }
+
+            if (request.Multisign)
+            {
+                throw new InvalidInputException("autofill", "is not available for a multisignature: fill the transaction first");
+            }
+
+            var maxFee = policy.Document?.RulesFor(_network.Name, account)?.MaxFeeDrops;
+            var autofiller = new TransactionAutofiller(_ledger, LoadSigningState());
+            transaction = await autofiller.AutofillAsync(transaction, account, maxFee, cancellationToken).ConfigureAwait(false);
+        }
+
+        var decision = Evaluate(policy, account, transaction);
+        var binding = ApprovalBinding.For("tx_sign", new JsonObject
+        {
+            ["network"] = _network.Name,
+            ["wallet"] = wallet.Address,
+            ["multisign"] = request.Multisign,
+            ["autofill"] = request.Autofill,
+            ["transaction"] = request.Transaction.DeepClone(),
+        });
+        var summary = TransactionDescription.Describe(transaction, _network.Name, wallet.Name, decision);
+        return new PreparedSigning(wallet, _network.Name, transaction, request.Multisign, decision, binding, summary);
+    }
+
+    /// <summary>
+    /// Signs <paramref name="prepared"/>: the policy is evaluated again under the signing lock (Deny throws
+    /// <see cref="PolicyDeniedException"/>; Approve without a grant for this exact binding throws
+    /// <see cref="ApprovalRequiredException"/>), then the vault is unlocked once for the signature. The audit entry
+    /// is written before the result is returned; if it cannot be written, no signature is returned.
+    /// </summary>
+    public SigningResult Sign(PreparedSigning prepared, UnlockOptions unlock, ApprovalGrant? approval, OperationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(context);
+        var account = WalletDirectory.AccountOf(prepared.Wallet);
+        MainnetSlotRule.Check(_vault, prepared.Network, "network");
+        lock (_gate)
+        {
+            using var processLock = FileLock.Acquire(_vault.Home.StateFile("signing"), SigningLockTimeout);
+            var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile));
+            var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time);
+            var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction);
+            if (decision.Kind == PolicyDecisionKind.Deny)
+            {
+                Refuse(prepared, context, "policy_denied");
+                throw new PolicyDeniedException(decision.Reasons);
+            }
+
+            if (decision.Kind == PolicyDecisionKind.Approve && (approval is null || approval.Binding != prepared.ApprovalBinding))
+            {
+                Refuse(prepared, context, "approval_required");
+                throw new ApprovalRequiredException(decision);
+            }
+
+            if (!prepared.Multisign)
+            {
+                LoadSigningState().Reserve(account, prepared.Transaction);
+            }
+
+            var result = _vault.Read(unlock, vault =>
+            {
+                // The unlock just re-read the recorded policy hash: a policy changed behind our back denies here.
+                var recheck = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction);
+                if (recheck.Kind == PolicyDecisionKind.Deny)
+                {
+                    throw new PolicyDeniedException(recheck.Reasons);
+                }
+
+                return vault.WithWalletSecret(prepared.Wallet.Address, (secret, info) =>
+                {
+                    using var key = WalletKeys.Open(secret, info);
+                    if (prepared.Multisign)
+                    {
+                        var share = TransactionSigner.SignAsMultisigner(prepared.Transaction, key, signerAccount: null);
+                        return new SigningResult(share.TxBlob, TransactionHash.Compute(Convert.FromHexString(share.TxBlob)), decision, share.Signer);
+                    }
+
+                    var signed = TransactionSigner.Sign(prepared.Transaction, key);
+                    return new SigningResult(signed.TxBlob, signed.Hash, decision);
+                });
+            });
+            engine.RecordSigned(prepared.Network, account, prepared.Transaction);
+            var parameters = AuditSanitizer.SummarizeTransaction(prepared.Transaction);
+            parameters["hash"] = result.Hash;
+            parameters["network"] = prepared.Network;
+            parameters["decision"] = decision.Kind.ToString().ToLowerInvariant();
+            if (approval is not null)
+            {
+                parameters["approved_via"] = approval.Via;
+            }
+
+            _audit.Append(new AuditEvent(
+                AuditEventType.TransactionSign, context.ToolName, context.CorrelationId, context.Actor, "sign", parameters, AuditResult.Success));
+            return result;
+        }
+    }
+
+    /// <summary>The policy's decision for a transaction as it stands (policy_check), without signing anything.</summary>
+    public async Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, UnlockOptions unlock, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(new SigningRequest(wallet, transaction, Autofill: false), unlock, cancellationToken).ConfigureAwait(false);
+        return prepared.Decision;
+    }
+
+    private PolicyDecision Evaluate(PolicyFile policy, AccountId account, JsonObject transaction)
+    {
+        var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile));
+        return new PolicyEngine(policy, counters, _time).Evaluate(_network.Name, account, transaction);
+    }
+
+    private SigningState LoadSigningState() => SigningState.Load(SigningState.PathFor(_vault.Home.Root, _network.Name));
+
+    private static void CheckAccount(JsonObject transaction, AccountId account)
+    {
+        if (transaction["Account"] is null)
+        {
+            transaction["Account"] = account.ToClassicAddress();
+            return;
+        }
+
+        var given = transaction["Account"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        if (given is null || AccountId.ParseClassic(given, "Account") != account)
+        {
+            throw new InvalidInputException("Account", "must be the signing wallet's account");
+        }
+    }
+
+    private void Refuse(PreparedSigning prepared, OperationContext context, string code)
+    {
+        var parameters = AuditSanitizer.SummarizeTransaction(prepared.Transaction);
+        parameters["network"] = prepared.Network;
+        _audit.Append(new AuditEvent(
+            AuditEventType.TransactionSign, context.ToolName, context.CorrelationId, context.Actor, "sign", parameters, AuditResult.Denied, code));
+    }
+}
