@@ -1,7 +1,13 @@
+using HsmWallet.Core.Audit;
+using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Secrets.Sources;
+using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
+
+using HsmWallet.McpServer.Approval;
+using HsmWallet.McpServer.Pipeline;
 
 namespace HsmWallet.McpServer.Composition;
 
@@ -24,6 +30,11 @@ public sealed class WalletServices : IDisposable
         Vault = new WalletVault(Home, providers, Time);
         Audit = new AuditSessionStandIn(Vault);
         Ledger = new LedgerClient(options.Network, time: Time, handler: ledgerHandler);
+        Wallets = new WalletDirectory(Vault);
+        Signing = new TransactionSigningService(Vault, Wallets, options.Network, Audit, Ledger, Time);
+        Operations = new WalletOperations(Vault, Wallets, Audit);
+        Approvals = new ApprovalStore(Home, Time);
+        Approval = new ApprovalCoordinator(Approvals);
     }
 
     /// <summary>What the server was started with.</summary>
@@ -44,6 +55,31 @@ public sealed class WalletServices : IDisposable
     /// <summary>The ledger client for the chosen network.</summary>
     public LedgerClient Ledger { get; }
 
+    /// <summary>The public wallet list, cached from the unlocks; never a key.</summary>
+    public WalletDirectory Wallets { get; }
+
+    /// <summary>Core's one signing use case.</summary>
+    public TransactionSigningService Signing { get; }
+
+    /// <summary>Core's create, export and delete use cases.</summary>
+    public WalletOperations Operations { get; }
+
+    /// <summary>The pending approvals the operator answers with `hsmwallet approve`.</summary>
+    public ApprovalStore Approvals { get; }
+
+    /// <summary>How a human's approval is obtained (elicitation or the operator's store).</summary>
+    public ApprovalCoordinator Approval { get; }
+
+    /// <summary>Who the audit log says asked: the agent's client over MCP.</summary>
+    public static AuditActor Actor { get; } = new(AuditActorType.User, "mcp-client");
+
+    /// <summary>The audit and signing context of the tool call in progress.</summary>
+    public static OperationContext Context()
+    {
+        var call = ToolCall.Current;
+        return new OperationContext(call.CorrelationId, Actor, call.ToolName);
+    }
+
     /// <summary>The network's name (mainnet, testnet, devnet, custom).</summary>
     public string NetworkName => Options.Network.Name;
 
@@ -58,14 +94,6 @@ public sealed class WalletServices : IDisposable
             AllowPrompt = false,
         }),
         Options.Slot);
-
-    /// <summary>Whether the vault has a hardware or password slot, which mainnet wallets need.</summary>
-    public bool HasStrongSlot()
-    {
-        var slots = Vault.ListSlots();
-        return slots.Any(slot => (Options.Slot is null || slot.Id == Options.Slot) && (slot.IsHardwareBacked || slot.Kind == "password"))
-            && (Options.Slot is not null || Options.KeyFile is null);
-    }
 
     /// <summary>Each registered unlocker kind's health, checked now (devices can come and go).</summary>
     public IReadOnlyDictionary<string, bool> Health()

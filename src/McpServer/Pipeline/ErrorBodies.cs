@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
+using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
 using ModelContextProtocol.Protocol;
@@ -26,6 +28,9 @@ public static class ErrorBodies
         (code, message) = error switch
         {
             ToolRefusedException failure => (failure.Code, failure.Message),
+            PolicyDeniedException => ("policy_denied", "the operator's policy denies this; see reasons"),
+            ApprovalException approval => (SafeWord(approval.Code), approval.Message),
+            ApprovalRequiredException => ("approval_declined", "a human's approval is needed and none was given; nothing was signed"),
             InvalidInputException invalid => ("invalid_input", invalid.Message),
             LockedOutException => ("locked_out", "unlocking is locked out after repeated failures; the operator must wait or reset the lockout"),
             UnlockFailedException => ("unlock_failed", "the vault could not be unlocked with the configured secret or device"),
@@ -40,6 +45,14 @@ public static class ErrorBodies
         if (error is ToolRefusedException withExtra)
         {
             extra = withExtra.Extra;
+        }
+        else if (error is PolicyDeniedException denied)
+        {
+            extra["reasons"] = Tools.TransactionTools.Reasons(denied.Reasons);
+        }
+        else if (error is ApprovalException { Code: "approval_pending", Approval: { } pending })
+        {
+            extra = Approval.ApprovalCoordinator.Pending(pending).Extra;
         }
         else if (error is LockedOutException locked && locked.LockedUntil is { } until)
         {

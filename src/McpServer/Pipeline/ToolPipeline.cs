@@ -130,6 +130,13 @@ public sealed partial class ToolPipeline : IDisposable
             var safeName = InputValidator.Clean(toolName, InputValidator.MaxNameLength);
             var errorType = error.GetType().Name;
             LogRefusal(safeName, code, errorType, correlationId);
+            if (code == "internal")
+            {
+                // The stack says where, never what: exception messages stay out of the log as well.
+                var where = error.StackTrace ?? string.Empty;
+                LogInternal(errorType, correlationId, where);
+            }
+
             AuditRefusal(toolName, code, correlationId);
             return result;
         }
@@ -196,6 +203,9 @@ public sealed partial class ToolPipeline : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "tool {Tool} refused: {Code} ({ErrorType}), correlation id {CorrelationId}")]
     private partial void LogRefusal(string tool, string code, string errorType, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "internal error {ErrorType}, correlation id {CorrelationId}, at {StackTrace}")]
+    private partial void LogInternal(string errorType, string correlationId, string stackTrace);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "audit entry for a refusal could not be written ({ErrorType}), correlation id {CorrelationId}")]
     private partial void LogAuditFailure(string errorType, string correlationId);
