@@ -9,7 +9,8 @@ namespace HsmWallet.McpServer.Pipeline;
 /// </summary>
 public sealed class RateLimits : IDisposable
 {
-    private readonly Dictionary<RateTier, RateLimiter> _limiters;
+    private readonly bool _autoReplenish;
+    private Dictionary<RateTier, RateLimiter> _limiters;
 
     /// <summary>
     /// Builds the three limiters; with <paramref name="autoReplenish"/> false they refill only through
@@ -17,7 +18,12 @@ public sealed class RateLimits : IDisposable
     /// </summary>
     public RateLimits(bool autoReplenish = true)
     {
-        _limiters = new()
+        _autoReplenish = autoReplenish;
+        _limiters = Create(autoReplenish);
+    }
+
+    private static Dictionary<RateTier, RateLimiter> Create(bool autoReplenish) =>
+        new()
         {
             [RateTier.Standard] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
@@ -44,7 +50,6 @@ public sealed class RateLimits : IDisposable
                 AutoReplenishment = autoReplenish,
             }),
         };
-    }
 
     /// <summary>
     /// Takes one permit of <paramref name="tier"/> or throws a rate_limited <see cref="ToolRefusedException"/> with
@@ -52,7 +57,7 @@ public sealed class RateLimits : IDisposable
     /// </summary>
     public void Take(RateTier tier)
     {
-        using var lease = _limiters[tier].AttemptAcquire(1);
+        using var lease = Volatile.Read(ref _limiters)[tier].AttemptAcquire(1);
         if (lease.IsAcquired)
         {
             return;
@@ -65,12 +70,13 @@ public sealed class RateLimits : IDisposable
             new() { ["retry_after_ms"] = (long)Math.Ceiling(Math.Max(retryAfter.TotalMilliseconds, 1)) });
     }
 
-    /// <summary>Refills every limiter by one period (only meaningful without auto-replenishment).</summary>
+    /// <summary>Refills every limiter, as if their whole window had passed (tests step time this way instead of sleeping).</summary>
     public void Replenish()
     {
-        foreach (var limiter in _limiters.Values.OfType<ReplenishingRateLimiter>())
+        var old = Interlocked.Exchange(ref _limiters, Create(_autoReplenish));
+        foreach (var limiter in old.Values)
         {
-            limiter.TryReplenish();
+            limiter.Dispose();
         }
     }
 
