@@ -94,7 +94,7 @@ public sealed class PipelineTests
     [Fact]
     public async Task A_flood_past_the_standard_tier_is_refused_with_retry_after_then_service_resumes()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(new TestServerSetup { EnforceRateLimits = true });
         for (var call = 0; call < 10; call++)
         {
             await server.OkAsync("server_status");
@@ -110,7 +110,7 @@ public sealed class PipelineTests
     [Fact]
     public async Task A_flood_past_the_strict_tier_is_refused_while_reads_still_pass()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(new TestServerSetup { EnforceRateLimits = true });
         var blob = "120000";
         for (var call = 0; call < 2; call++)
         {
@@ -129,7 +129,7 @@ public sealed class PipelineTests
     [Fact]
     public async Task A_flood_past_the_critical_tier_is_refused_after_five_calls()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(new TestServerSetup { EnforceRateLimits = true });
         await server.OkAsync("wallet_create", new { name = "victim" });
         for (var call = 0; call < 5; call++)
         {

@@ -36,6 +36,9 @@ public sealed record TestServerSetup
     /// <summary>Replaces the standard unlockers (each wrapped to count unwraps).</summary>
     public Func<KeyProviderRegistry>? Providers { get; init; }
 
+    /// <summary>When false (the default) the rate limiters are refilled before each call, so only the rate-limit tests meet them.</summary>
+    public bool EnforceRateLimits { get; init; }
+
     /// <summary>Server start options beyond home and network (password file, slot...).</summary>
     public Func<ServerOptions, ServerOptions>? Options { get; init; }
 }
@@ -48,9 +51,11 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly StringWriter _stderr;
+    private readonly bool _enforceRateLimits;
 
-    private TestServer(string home, IHost host, McpClient client, StringWriter stderr, UnlockCounter counter)
+    private TestServer(string home, IHost host, McpClient client, StringWriter stderr, UnlockCounter counter, bool enforceRateLimits)
     {
+        _enforceRateLimits = enforceRateLimits;
         Home = home;
         _host = host;
         Client = client;
@@ -112,7 +117,7 @@ public sealed class TestServer : IAsyncDisposable
         var client = await McpClient.CreateAsync(
             new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()),
             clientOptions).ConfigureAwait(false);
-        return new TestServer(home, host, client, stderr, counter);
+        return new TestServer(home, host, client, stderr, counter, setup.EnforceRateLimits);
     }
 
     /// <summary>Calls a tool; returns whether it was an error and its JSON body.</summary>
@@ -121,6 +126,11 @@ public sealed class TestServer : IAsyncDisposable
         var dictionary = arguments is null
             ? new Dictionary<string, object?>()
             : JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(arguments))!;
+        if (!_enforceRateLimits)
+        {
+            Pipeline.RateLimits.Replenish();
+        }
+
         var result = await Client.CallToolAsync(tool, dictionary, cancellationToken: cancellationToken).ConfigureAwait(false);
         var text = string.Concat(result.Content.OfType<TextContentBlock>().Select(block => block.Text));
         return (result.IsError == true, JsonNode.Parse(text)!.AsObject());
