@@ -1,11 +1,10 @@
-using HsmWallet.Core.Audit;
 using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Secrets.Sources;
 using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
-
 using HsmWallet.McpServer.Approval;
 using HsmWallet.McpServer.Pipeline;
 

@@ -1,8 +1,8 @@
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Secrets.Sources;
+using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
 using HsmWallet.KeyProviders;
-using HsmWallet.Core.Unlocking;
 
 namespace HsmWallet.McpServer.Tests.Support;
 
