@@ -151,6 +151,32 @@ public class AuditCommandTests
     }
 
     [Fact]
+    public void An_audit_folder_that_cannot_be_written_makes_tx_sign_fail_with_no_signature_printed()
+    {
+        using var home = new VaultHome();
+        home.RunOk(null, "init", "--unlocker", "keyfile");
+        home.RunOk(Fixtures.Secret + "\n", "wallet", "import", "--name", "main");
+        var request = Fixtures.PathOf("request-sign.json");
+        const string account = "r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59"; // request-sign.json's Account; the seed is its regular key
+        var signable = CliProcess.Run(null, "tx", "sign", "--wallet", "main", "--tx", request, "--signer-account", account, "--approve", "--home", home.Home);
+        Assert.True(signable.ExitCode == 0, signable.Stderr);
+        var audit = Path.Combine(home.Home, "audit");
+        Directory.Delete(audit, recursive: true);
+        File.WriteAllText(audit, string.Empty); // Not a folder: nothing can be appended, even by root.
+
+        var plain = CliProcess.Run(null, "tx", "sign", "--wallet", "main", "--tx", request, "--signer-account", account, "--approve", "--home", home.Home);
+        var json = home.Run(null, "tx", "sign", "--wallet", "main", "--tx", request, "--signer-account", account, "--approve");
+
+        Assert.Equal(1, plain.ExitCode);
+        Assert.Equal(string.Empty, plain.Stdout);
+        Assert.Contains("audit", plain.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain((string)JsonNode.Parse(signable.Stdout)!["tx_blob"]!, plain.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, json.ExitCode);
+        Assert.Equal("internal", (string)VaultHome.Error(json)["code"]!);
+        Assert.DoesNotContain("tx_blob", json.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_vault_made_before_the_audit_log_gets_its_key_once_and_keeps_it()
     {
         using var home = new VaultHome();
@@ -191,6 +217,7 @@ public class AuditCommandTests
         Run(null, ["slot", "add", "--unlocker", "password", "--new-password-file", newPassword, .. VaultHome.CheapKdf]);
         Run(null, "audit", "verify");
 
+        Assert.Contains("transaction.sign success", Summary(Entries(home, "--password-file", password)));
         using var seed = FamilySeed.Decode(Fixtures.Secret.AsSpan());
         var secrets = new[] { Fixtures.Secret, Convert.ToHexString(seed.Entropy), Convert.ToBase64String(seed.Entropy), passwordText, newPasswordText };
         var files = Directory.EnumerateFiles(home.Home, "*", SearchOption.AllDirectories)

@@ -16,7 +16,7 @@ public sealed class LedgerCommandTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _ledger = RippledStandIn.Start(TimeSpan.FromMilliseconds(200));
+        _ledger = RippledStandIn.Start(TimeSpan.FromMilliseconds(500));
         using var seed = FamilySeed.Decode(Fixtures.Secret);
         using var key = XrplSigningKey.FromSeed(seed);
         _account = key.AccountId;
@@ -39,7 +39,7 @@ public sealed class LedgerCommandTests : IAsyncLifetime
             ["Amount"] = amountDrops,
             ["Fee"] = "12",
             ["Sequence"] = sequence,
-            ["LastLedgerSequence"] = _ledger.CurrentLedgerIndex + 20,
+            ["LastLedgerSequence"] = _ledger.CurrentLedgerIndex + 400, // room for slow process starts on a loaded machine
         };
         var file = Path.Combine(_home.Scratch, $"tx-{sequence}.json");
         File.WriteAllText(file, tx.ToJsonString());
@@ -122,5 +122,88 @@ public sealed class LedgerCommandTests : IAsyncLifetime
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("ledger_error", (string)VaultHome.Error(result)["code"]!);
+    }
+
+    private string TransactionFile(JsonObject tx, string name)
+    {
+        var file = Path.Combine(_home.Scratch, name);
+        File.WriteAllText(file, tx.ToJsonString());
+        return file;
+    }
+
+    private void VaultWithWallet()
+    {
+        _home.RunOk(null, "init", "--unlocker", "keyfile");
+        _home.RunOk(Fixtures.Secret + "\n", "wallet", "import", "--name", "main");
+    }
+
+    [Fact]
+    public void Sign_with_autofill_fills_fee_sequence_and_last_ledger_and_the_ledger_validates_it()
+    {
+        VaultWithWallet();
+        _ledger.Fund(_account, 100_000_000, sequence: 21);
+        _ledger.OpenLedgerFee = 15;
+        var file = TransactionFile(new JsonObject { ["TransactionType"] = "Payment", ["Destination"] = Destination, ["Amount"] = "2000000" }, "autofill.json");
+
+        var before = _ledger.CurrentLedgerIndex;
+
+        // A custom URL gets the mainnet rules (it may be a mainnet node): a new destination needs the operator.
+        var signed = _home.RunOk(null, "tx", "sign", "--wallet", "main", "--tx", file, "--autofill", "--approve", "--rpc-url", _ledger.HttpUri.ToString());
+        var after = _ledger.CurrentLedgerIndex;
+        var decoded = _home.RunOk(null, "tx", "decode", (string)signed["tx_blob"]!);
+        var submitted = _home.RunOk(null, "tx", "submit", (string)signed["tx_blob"]!, "--rpc-url", _ledger.HttpUri.ToString());
+
+        Assert.Equal(_account.ToClassicAddress(), (string)decoded["Account"]!);
+        Assert.Equal(21u, (uint)decoded["Sequence"]!);
+        Assert.Equal("15", (string)decoded["Fee"]!);
+        Assert.InRange((uint)decoded["LastLedgerSequence"]!, before + 20, after + 20);
+        Assert.Equal("tesSUCCESS", (string)submitted["transaction_result"]!);
+    }
+
+    [Fact]
+    public void Signing_a_second_transaction_for_a_used_sequence_is_refused()
+    {
+        VaultWithWallet();
+        var first = new JsonObject { ["TransactionType"] = "Payment", ["Account"] = _account.ToClassicAddress(), ["Destination"] = Destination, ["Amount"] = "1000", ["Fee"] = "12", ["Sequence"] = 30 };
+        var second = (JsonObject)first.DeepClone();
+        second["Amount"] = "2000";
+
+        _home.RunOk(null, "tx", "sign", "--wallet", "main", "--tx", TransactionFile(first, "first.json"));
+        var again = _home.RunOk(null, "tx", "sign", "--wallet", "main", "--tx", TransactionFile(first, "first.json"));
+        var refused = _home.Run(null, "tx", "sign", "--wallet", "main", "--tx", TransactionFile(second, "second.json"));
+
+        Assert.NotNull(again["tx_blob"]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.StartsWith("Sequence:", (string)VaultHome.Error(refused)["message"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_payment_the_policy_sends_to_a_human_is_signed_only_with_the_operators_approval()
+    {
+        VaultWithWallet();
+        var large = new JsonObject { ["TransactionType"] = "Payment", ["Account"] = _account.ToClassicAddress(), ["Destination"] = Destination, ["Amount"] = "20000000000", ["Fee"] = "12", ["Sequence"] = 40 };
+        var file = TransactionFile(large, "large.json");
+
+        var refused = _home.Run(null, "tx", "sign", "--wallet", "main", "--tx", file);
+        var approved = _home.RunOk(null, "tx", "sign", "--wallet", "main", "--tx", file, "--approve");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal("approval_declined", (string)VaultHome.Error(refused)["code"]!);
+        Assert.NotNull(approved["tx_blob"]);
+    }
+
+    [Fact]
+    public void A_payment_the_policy_denies_is_never_signed_and_the_reasons_are_given()
+    {
+        VaultWithWallet();
+        var costly = new JsonObject { ["TransactionType"] = "Payment", ["Account"] = _account.ToClassicAddress(), ["Destination"] = Destination, ["Amount"] = "1000", ["Fee"] = "3000000", ["Sequence"] = 50 };
+
+        var refused = _home.Run(null, "tx", "sign", "--wallet", "main", "--tx", TransactionFile(costly, "costly.json"), "--approve");
+
+        Assert.Equal(1, refused.ExitCode);
+        var error = VaultHome.Error(refused);
+        Assert.Equal("policy_denied", (string)error["code"]!);
+        Assert.Contains(error["reasons"]!.AsArray(), reason => (string)reason!["rule"]! == "max_fee");
+        Assert.DoesNotContain("tx_blob", refused.Stdout, StringComparison.Ordinal);
     }
 }

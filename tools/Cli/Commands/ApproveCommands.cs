@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
+using HsmWallet.Cli.Vault;
 using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Vault;
 
 namespace HsmWallet.Cli.Commands;
@@ -18,14 +20,14 @@ internal static class ApproveCommands
     {
         var id = new Argument<string>("ID") { Description = "The approval id the agent was given (apv_...).", Arity = ArgumentArity.ZeroOrOne };
         var approve = new Command("approve", "Approve a pending request (shows what will be signed first); `approve list` and `approve deny ID`.") { id };
-        approve.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, Core.Audit.AuditEventType.ApprovalGrant, () =>
+        approve.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ApprovalGrant, () =>
         {
             var text = parse.GetValue(id) ?? throw new Core.InvalidInputException("ID", "is required (see hsmwallet approve list)");
-            var store = Store(parse);
+            var store = Store(context, parse);
             var request = store.Get(text);
             Show(context, parse, request);
             return Describe(store.Approve(request.Id));
-        }, unlockFirst: true));
+        }));
         approve.Subcommands.Add(List(context));
         approve.Subcommands.Add(Deny(context));
         return approve;
@@ -36,7 +38,7 @@ internal static class ApproveCommands
         var command = new Command("list", "List the requests waiting for the operator, with what each would sign.");
         command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
         {
-            var pending = Store(parse).ListPending();
+            var pending = new ApprovalStore(WalletHome.Open(parse.GetValue(GlobalOptions.Home))).ListPending();
             if (!parse.GetValue(GlobalOptions.Json))
             {
                 foreach (var request in pending)
@@ -54,17 +56,26 @@ internal static class ApproveCommands
     {
         var id = new Argument<string>("ID") { Description = "The approval id to refuse." };
         var command = new Command("deny", "Refuse a pending request: nothing will be signed with it.") { id };
-        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, Core.Audit.AuditEventType.ApprovalDeny, () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ApprovalDeny, () =>
         {
-            var store = Store(parse);
+            var store = Store(context, parse);
             var request = store.Get(parse.GetValue(id)!);
             Show(context, parse, request);
             return Describe(store.Deny(request.Id));
-        }, unlockFirst: true));
+        }));
         return command;
     }
 
-    private static ApprovalStore Store(ParseResult parse) => new(WalletHome.Open(parse.GetValue(GlobalOptions.Home)));
+    /// <summary>
+    /// The home's approval store, after an unlock of its vault: only someone who can open the vault may answer
+    /// a request, and the answer is audited with the key that unlock gives.
+    /// </summary>
+    private static ApprovalStore Store(CliContext context, ParseResult parse)
+    {
+        var access = VaultAccess.Open(context, parse);
+        access.Audit.EnsureOpen(access.Unlock());
+        return new ApprovalStore(access.Vault.Home);
+    }
 
     /// <summary>Prints the request's summary on stderr (stdout stays for the result), unless --json asked for one object.</summary>
     private static void Show(CliContext context, ParseResult parse, PendingApproval request)

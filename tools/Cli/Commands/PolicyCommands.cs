@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Policy;
 using HsmWallet.Core.Vault;
 
@@ -58,7 +59,7 @@ internal static class PolicyCommands
     {
         var file = new Argument<string>("FILE") { Description = "The new policy JSON file (see docs/policy.md), or - for stdin." };
         var command = new Command("set", "Validate FILE, show what changes, and make it the policy in force (records its SHA-256 in the vault).") { file };
-        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, Core.Audit.AuditEventType.PolicyChange, () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.PolicyChange, () =>
         {
             var document = PolicyDocument.Parse(InputDocuments.ReadText(context, parse.GetValue(file)!, "FILE"));
             var access = VaultAccess.Open(context, parse);

@@ -40,25 +40,11 @@ internal static class CommandRunner
     /// the change, and success or failure (with the error code) before the result is printed; when an append
     /// fails the command fails with code internal.
     /// </summary>
-    /// <remarks>
-    /// A command that changes something without unlocking the vault (approve, deny) passes
-    /// <paramref name="unlockFirst"/>: the vault is unlocked for the audit key before the body runs, so its
-    /// "started" entry still comes before the change.
-    /// </remarks>
-    public static int ExecuteAudited(CliContext context, ParseResult parse, AuditEventType eventType, Func<JsonNode> body, bool unlockFirst = false)
+    public static int ExecuteAudited(CliContext context, ParseResult parse, AuditEventType eventType, Func<JsonNode> body)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(body);
-        return Run(context, parse.GetValue(GlobalOptions.Json), parse, eventType, () =>
-        {
-            if (unlockFirst)
-            {
-                var access = Vault.VaultAccess.Open(context, parse);
-                access.Audit.EnsureOpen(access.Unlock());
-            }
-
-            return new CommandOutput(body());
-        });
+        return Run(context, parse.GetValue(GlobalOptions.Json), parse, eventType, () => new CommandOutput(body()));
     }
 
     /// <summary>Called by VaultAccess when a command opens the vault: the command's audit record takes its session.</summary>
@@ -153,7 +139,7 @@ internal static class CommandRunner
                 var reasons = new JsonArray([.. denied.Reasons.Select(reason => (JsonNode)new JsonObject { ["rule"] = reason.Rule, ["message"] = reason.Message })]);
                 return new Failure(ExitCodes.Failed, "policy_denied", error.Message, new JsonObject { ["reasons"] = reasons });
             case ApprovalRequiredException:
-                return new Failure(ExitCodes.Failed, "approval_declined", "the policy asks a human to approve this transaction: run on a terminal to confirm, or pass --approve");
+                return new Failure(ExitCodes.Failed, "approval_declined", "the policy asks a human to approve this transaction: run it on a terminal to confirm, or pass --approve");
             case ApprovalException approval:
                 return new Failure(approval.Code == "invalid_input" ? ExitCodes.BadInput : ExitCodes.Failed, approval.Code, error.Message);
             case LedgerException ledger:

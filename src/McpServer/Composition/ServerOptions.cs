@@ -1,0 +1,31 @@
+using HsmWallet.Core.Ledger;
+
+namespace HsmWallet.McpServer.Composition;
+
+/// <summary>
+/// What the server was started with (INTERFACES.md: --home, --network, --rpc-url and the CLI's unlock
+/// options); secrets are named by file, never passed, and read again for each operation that unlocks.
+/// </summary>
+public sealed record ServerOptions
+{
+    /// <summary>The resolved home folder.</summary>
+    public required string HomePath { get; init; }
+
+    /// <summary>The ledger network.</summary>
+    public required LedgerNetwork Network { get; init; }
+
+    /// <summary>--password-file.</summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary>--pin-file.</summary>
+    public string? PinFile { get; init; }
+
+    /// <summary>--key-file.</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary>--recovery-key-file.</summary>
+    public string? RecoveryKeyFile { get; init; }
+
+    /// <summary>--slot: the one slot to try.</summary>
+    public int? Slot { get; init; }
+}

@@ -1,0 +1,42 @@
+using HsmWallet.Core.Secrets.Sources;
+using HsmWallet.Core.Vault;
+using HsmWallet.KeyProviders.KeyFile;
+
+namespace HsmWallet.McpServer.Composition;
+
+/// <summary>
+/// The zero-configuration first start (issue 8): with no vault in the home, create one protected by a key-file
+/// slot (the key file 0600 under the home) on testnet and say on stderr where it is and how to enrol a hardware
+/// or password slot; then unlock once so the audit session has its key and the wallet list is cached.
+/// </summary>
+public static class ZeroConfiguration
+{
+    /// <summary>Creates the vault when absent and performs the start-up unlock; failures are reported, not fatal.</summary>
+    public static void Start(WalletServices services, TextWriter stderr, Action<UnlockedVault>? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var vault = services.Vault;
+        if (!vault.Exists)
+        {
+            var keyFile = services.Options.KeyFile ?? services.Home.DefaultKeyFilePath;
+            vault.Create(new SecretSourceChain(), new KeyFileKeyProvider(keyFile));
+            stderr.WriteLine($"hsmwallet-mcp: created a new vault at {services.Home.VaultPath}");
+            stderr.WriteLine($"hsmwallet-mcp: it is protected by the key file {keyFile} (0600); anyone who can read that file can sign with its testnet wallets.");
+            stderr.WriteLine("hsmwallet-mcp: to protect it with hardware or a password (needed for mainnet), run for example:");
+            stderr.WriteLine($"hsmwallet-mcp:   hsmwallet slot add --home {services.Home.Root} --unlocker password    (or --unlocker pkcs11 ... / --unlocker tpm ...)");
+        }
+
+        // The start-up unlock: keys the audit session; creates the audit key on a vault that has none yet.
+        vault.Update(services.Unlock(), unlocked =>
+        {
+            unlocked.EnsureRandomSetting(VaultSettingNames.AuditHmacKey, 32);
+            cache?.Invoke(unlocked);
+            return true;
+        });
+        if (!services.Audit.IsKeyed)
+        {
+            vault.Read(services.Unlock(), static _ => true);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace HsmWallet.McpServer.Output;
+
+/// <summary>
+/// The spec's prompt-injection defence on output: every string that came from the ledger or the agent
+/// (memos, domains, names) goes back as data inside {"untrusted": "..."}, with instruction-like patterns
+/// neutralized and control characters removed, and JSON escaping of markup characters, so an agent reading
+/// a result can tell data from the server's own words and nothing in it is executable.
+/// </summary>
+public static partial class OutputDefence
+{
+    /// <summary>The key that marks a value as untrusted data.</summary>
+    public const string UntrustedKey = "untrusted";
+
+    /// <summary>The longest untrusted text returned; longer text is cut and marked.</summary>
+    public const int MaxUntrustedLength = 1024;
+
+    /// <summary>How every result is serialized: compact, with &lt;, &gt;, &amp; and quotes escaped.</summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.General)
+    {
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default,
+    };
+
+    /// <summary>Wraps agent- or ledger-supplied text as {"untrusted": neutralized text}.</summary>
+    public static JsonObject Untrusted(string? text) => new() { [UntrustedKey] = Neutralize(text ?? string.Empty) };
+
+    /// <summary>Neutralizes instruction-like patterns the spec names and the chat-template markers agents use.</summary>
+    public static string Neutralize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new StringBuilder(Math.Min(text.Length, MaxUntrustedLength));
+        foreach (var character in text)
+        {
+            if (builder.Length >= MaxUntrustedLength)
+            {
+                builder.Append("[cut]");
+                break;
+            }
+
+            builder.Append(char.IsControl(character) && character != ' ' ? ' ' : character);
+        }
+
+        var result = builder.ToString();
+        result = InstructionMarker().Replace(result, "[DATA]");
+        result = SystemMarker().Replace(result, "<<DATA>>");
+        result = ChatTemplateMarker().Replace(result, "[DATA]");
+        result = RoleMarker().Replace(result, match => $"[DATA {match.Groups[1].Value}]");
+        return result.Replace("```", "\\`\\`\\`", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The memos of a transaction in words: each MemoType, MemoFormat and MemoData decoded from hex to text
+    /// (when it is UTF-8) and marked untrusted, so an agent never has to decode attacker-chosen bytes itself.
+    /// </summary>
+    public static JsonArray DecodedMemos(JsonObject? transaction)
+    {
+        var memos = new JsonArray();
+        if (transaction?["Memos"] is not JsonArray list)
+        {
+            return memos;
+        }
+
+        foreach (var wrapper in list)
+        {
+            if (wrapper?["Memo"] is not JsonObject memo)
+            {
+                continue;
+            }
+
+            var decoded = new JsonObject();
+            foreach (var (field, name) in new[] { ("MemoType", "type"), ("MemoFormat", "format"), ("MemoData", "data") })
+            {
+                if (memo[field] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+                {
+                    decoded[name] = Untrusted(HexToText(value.GetValue<string>()));
+                }
+            }
+
+            memos.Add(decoded);
+        }
+
+        return memos;
+    }
+
+    /// <summary>
+    /// Ledger data returned as-is for machines (hex stays hex) but with every string neutralized, and the
+    /// human-readable parts (memos, Domain) added decoded and marked untrusted.
+    /// </summary>
+    public static JsonNode? LedgerData(JsonNode? node) => node switch
+    {
+        JsonObject obj => LedgerObject(obj),
+        JsonArray array => new JsonArray([.. array.Select(LedgerData)]),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => JsonValue.Create(Neutralize(value.GetValue<string>())),
+        _ => node?.DeepClone(),
+    };
+
+    private static JsonObject LedgerObject(JsonObject source)
+    {
+        var copy = new JsonObject();
+        foreach (var (name, child) in source)
+        {
+            copy[name] = LedgerData(child);
+        }
+
+        if (source["Memos"] is JsonArray)
+        {
+            copy["decoded_memos"] = DecodedMemos(source);
+        }
+
+        if (source["Domain"] is JsonValue domain && domain.GetValueKind() == JsonValueKind.String)
+        {
+            copy["decoded_domain"] = Untrusted(HexToText(domain.GetValue<string>()));
+        }
+
+        return copy;
+    }
+
+    private static string HexToText(string hex)
+    {
+        try
+        {
+            var bytes = Convert.FromHexString(hex);
+            var text = new UTF8Encoding(false, true).GetString(bytes);
+            return text;
+        }
+        catch (FormatException)
+        {
+            return $"(binary, {hex.Length / 2} bytes)";
+        }
+        catch (ArgumentException)
+        {
+            return $"(binary, {hex.Length / 2} bytes)";
+        }
+    }
+
+    [GeneratedRegex(@"\[/?INST\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex InstructionMarker();
+
+    [GeneratedRegex(@"<</?SYS>>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SystemMarker();
+
+    [GeneratedRegex(@"<\|[a-z_]*\|>|</?(system|assistant|user|tool|instructions?)>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ChatTemplateMarker();
+
+    [GeneratedRegex(@"^\s*(system|assistant)\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline)]
+    private static partial Regex RoleMarker();
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using HsmWallet.Core;
+using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Ledger;
+using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Signing;
+using HsmWallet.Core.Unlocking;
+using HsmWallet.Core.Vault;
+using ModelContextProtocol.Protocol;
+
+namespace HsmWallet.McpServer.Pipeline;
+
+/// <summary>
+/// Turns any failure into the fail-secure tool result of INTERFACES.md: isError with
+/// {"error":{"code","message","correlation_id",...}}. Messages come from a fixed list or from exceptions
+/// whose messages are safe by construction (bad input names only the field and the rule); anything else
+/// is "internal" with the correlation id, never exception text or a stack trace.
+/// </summary>
+public static class ErrorBodies
+{
+    /// <summary>The error result for <paramref name="error"/>; <paramref name="code"/> is the stable code chosen.</summary>
+    public static CallToolResult From(Exception error, string correlationId, out string code)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        JsonObject extra = [];
+        string message;
+        (code, message) = error switch
+        {
+            ToolRefusedException failure => (failure.Code, failure.Message),
+            PolicyDeniedException => ("policy_denied", "the operator's policy denies this; see reasons"),
+            ApprovalException approval => (SafeWord(approval.Code), approval.Message),
+            ApprovalRequiredException => ("approval_declined", "a human's approval is needed and none was given; nothing was signed"),
+            InvalidInputException invalid => ("invalid_input", invalid.Message),
+            LockedOutException => ("locked_out", "unlocking is locked out after repeated failures; the operator must wait or reset the lockout"),
+            UnlockFailedException => ("unlock_failed", "the vault could not be unlocked with the configured secret or device"),
+            KeyProviderUnavailableException => ("unlock_failed", "the unlocking device is not available"),
+            VaultNotFoundException => ("internal", "no vault in the home; restart the server to create one"),
+            LedgerException ledger => ("ledger_error", $"the ledger request failed ({SafeWord(ledger.Code)})"),
+            FileLockTimeoutException => ("timeout", "the vault is busy; retry"),
+            TimeoutException or OperationCanceledException => ("timeout", "the operation took too long and was cancelled; nothing was signed after the cancellation"),
+            _ => ("internal", $"internal error; correlation id {correlationId}"),
+        };
+
+        if (error is ToolRefusedException withExtra)
+        {
+            extra = withExtra.Extra;
+        }
+        else if (error is PolicyDeniedException denied)
+        {
+            extra["reasons"] = Tools.TransactionTools.Reasons(denied.Reasons);
+        }
+        else if (error is ApprovalException { Code: "approval_pending", Approval: { } pending })
+        {
+            extra = Approval.ApprovalCoordinator.Pending(pending).Extra;
+        }
+        else if (error is LockedOutException locked && locked.LockedUntil is { } until)
+        {
+            extra["locked_until"] = until.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        }
+
+        return Build(code, message, correlationId, extra);
+    }
+
+    /// <summary>An error result with a stable code and a message safe to show.</summary>
+    public static CallToolResult Build(string code, string message, string correlationId, JsonObject? extra = null)
+    {
+        var error = new JsonObject
+        {
+            ["code"] = code,
+            ["message"] = message,
+            ["correlation_id"] = correlationId,
+        };
+        foreach (var (name, value) in extra ?? [])
+        {
+            error[name] = value?.DeepClone();
+        }
+
+        var body = new JsonObject { ["error"] = error };
+        return new CallToolResult
+        {
+            IsError = true,
+            Content = [new TextContentBlock { Text = body.ToJsonString(Output.OutputDefence.SerializerOptions) }],
+            StructuredContent = System.Text.Json.JsonSerializer.SerializeToElement(body, Output.OutputDefence.SerializerOptions),
+        };
+    }
+
+    private static string SafeWord(string? code) =>
+        code is not null && code.Length <= 64 && code.All(character => char.IsAsciiLetterOrDigit(character) || character == '_') ? code : "ledger";
+}

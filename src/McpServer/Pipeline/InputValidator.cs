@@ -1,0 +1,434 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using HsmWallet.Core;
+using HsmWallet.Core.Xrpl.Addresses;
+using HsmWallet.Core.Xrpl.Amounts;
+
+namespace HsmWallet.McpServer.Pipeline;
+
+/// <summary>
+/// The spec's input validation for every tool argument, before any tool runs: unknown or missing fields,
+/// types, length limits, control characters removed, address checksums, amount formats and ranges. Returns
+/// the cleaned arguments the tool receives; bad input throws <see cref="InvalidInputException"/> naming the
+/// field and the rule, never the value.
+/// </summary>
+public static partial class InputValidator
+{
+    /// <summary>The longest name or free text accepted.</summary>
+    public const int MaxNameLength = 64;
+
+    /// <summary>The longest path accepted.</summary>
+    public const int MaxPathLength = 1024;
+
+    /// <summary>The deepest nesting accepted in a transaction object.</summary>
+    public const int MaxDepth = 12;
+
+    private const ulong MaxDrops = 100_000_000_000_000_000;
+
+    private static readonly HashSet<string> AddressFields = new(StringComparer.Ordinal)
+    {
+        "Account", "Destination", "Issuer", "RegularKey", "Owner", "Authorize", "Unauthorize", "Holder", "Subject",
+    };
+
+    private static readonly HashSet<string> AmountFields = new(StringComparer.Ordinal)
+    {
+        "Amount", "SendMax", "DeliverMin", "DeliverMax", "LimitAmount", "TakerGets", "TakerPays", "Fee", "Amount2", "BidMin", "BidMax",
+    };
+
+    private enum Kind
+    {
+        Wallet,
+        Name,
+        KeyType,
+        Network,
+        Transaction,
+        Blob,
+        Hash,
+        Limit,
+        Marker,
+        Boolean,
+        ApprovalId,
+        Path,
+    }
+
+    private static readonly Dictionary<string, Dictionary<string, (Kind Kind, bool Required)>> Schemas = new(StringComparer.Ordinal)
+    {
+        ["wallet_list"] = new(StringComparer.Ordinal) { ["network"] = (Kind.Network, false) },
+        ["wallet_balance"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true) },
+        ["wallet_history"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["limit"] = (Kind.Limit, false), ["marker"] = (Kind.Marker, false) },
+        ["tx_decode"] = new(StringComparer.Ordinal) { ["tx_blob"] = (Kind.Blob, true) },
+        ["policy_check"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["tx"] = (Kind.Transaction, true) },
+        ["tx_status"] = new(StringComparer.Ordinal) { ["hash"] = (Kind.Hash, true) },
+        ["audit_verify"] = new(StringComparer.Ordinal),
+        ["server_status"] = new(StringComparer.Ordinal),
+        ["wallet_create"] = new(StringComparer.Ordinal) { ["name"] = (Kind.Name, true), ["key_type"] = (Kind.KeyType, false), ["network"] = (Kind.Network, false) },
+        ["tx_sign"] = new(StringComparer.Ordinal)
+        {
+            ["wallet"] = (Kind.Wallet, true),
+            ["tx"] = (Kind.Transaction, true),
+            ["autofill"] = (Kind.Boolean, false),
+            ["submit"] = (Kind.Boolean, false),
+            ["wait"] = (Kind.Boolean, false),
+            ["approval_id"] = (Kind.ApprovalId, false),
+        },
+        ["tx_submit"] = new(StringComparer.Ordinal) { ["tx_blob"] = (Kind.Blob, true), ["wait"] = (Kind.Boolean, false) },
+        ["wallet_export"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["out_path"] = (Kind.Path, false), ["approval_id"] = (Kind.ApprovalId, false) },
+        ["wallet_delete"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["approval_id"] = (Kind.ApprovalId, false) },
+    };
+
+    /// <summary>Validates and cleans the arguments of <paramref name="toolName"/> (a tool of <see cref="ToolCatalog"/>).</summary>
+    public static Dictionary<string, JsonElement> Validate(string toolName, IDictionary<string, JsonElement>? arguments)
+    {
+        if (!Schemas.TryGetValue(toolName, out var schema))
+        {
+            throw new InvalidInputException("name", "is not a tool this server offers");
+        }
+
+        var cleaned = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
+        {
+            if (!schema.TryGetValue(name, out var rule))
+            {
+                throw new InvalidInputException(Clean(name, MaxNameLength), "is not an argument of this tool");
+            }
+
+            if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            {
+                continue;
+            }
+
+            cleaned[name] = ToElement(ValidateValue(name, rule.Kind, value));
+        }
+
+        foreach (var (name, rule) in schema)
+        {
+            if (rule.Required && !cleaned.ContainsKey(name))
+            {
+                throw new InvalidInputException(name, "is required");
+            }
+        }
+
+        return cleaned;
+    }
+
+    /// <summary>Removes control characters (C0, DEL, C1) and surrounding blanks, and cuts to <paramref name="maxLength"/>.</summary>
+    public static string Clean(string text, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new StringBuilder(text.Length);
+        foreach (var character in text)
+        {
+            if (!char.IsControl(character))
+            {
+                builder.Append(character);
+            }
+        }
+
+        var trimmed = builder.ToString().Trim();
+        return trimmed.Length <= maxLength ? trimmed : trimmed[..maxLength];
+    }
+
+    private static JsonElement ToElement(JsonNode? node)
+    {
+        using var document = JsonDocument.Parse(node?.ToJsonString() ?? "null");
+        return document.RootElement.Clone();
+    }
+
+    private static JsonNode? ValidateValue(string field, Kind kind, JsonElement value) => kind switch
+    {
+        Kind.Wallet => WalletReference(field, Text(field, value)),
+        Kind.Name => Name(field, Text(field, value)),
+        Kind.KeyType => OneOf(field, Text(field, value), "ed25519", "secp256k1"),
+        Kind.Network => OneOf(field, Text(field, value), "mainnet", "testnet", "devnet"),
+        Kind.Transaction => Transaction(field, value),
+        Kind.Blob => Blob(field, Text(field, value)),
+        Kind.Hash => HashText(field, Text(field, value)),
+        Kind.Limit => Limit(field, value),
+        Kind.Marker => Marker(field, value),
+        Kind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? JsonValue.Create(value.GetBoolean())
+            : throw new InvalidInputException(field, "must be true or false"),
+        Kind.ApprovalId => ApprovalId(field, Text(field, value)),
+        Kind.Path => OutputPath(field, Text(field, value)),
+        _ => throw new InvalidInputException(field, "has no validation rule"),
+    };
+
+    private static string Text(string field, JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new InvalidInputException(field, "must be a string");
+
+    private static JsonValue WalletReference(string field, string raw)
+    {
+        var text = Clean(raw, MaxPathLength);
+        if (text.Length == 0)
+        {
+            throw new InvalidInputException(field, "must not be empty");
+        }
+
+        if (ClassicAddressShape().IsMatch(text))
+        {
+            if (!AccountId.IsValidClassicAddress(text))
+            {
+                throw new InvalidInputException(field, "is not a valid classic address (checksum)");
+            }
+
+            return JsonValue.Create(text);
+        }
+
+        return Name(field, text);
+    }
+
+    private static JsonValue Name(string field, string raw)
+    {
+        var text = Clean(raw, int.MaxValue);
+        if (text.Length == 0)
+        {
+            throw new InvalidInputException(field, "must not be empty");
+        }
+
+        if (text.Length > MaxNameLength)
+        {
+            throw new InvalidInputException(field, $"must be at most {MaxNameLength} characters");
+        }
+
+        return JsonValue.Create(text);
+    }
+
+    private static JsonValue OneOf(string field, string raw, params string[] allowed)
+    {
+        var text = Clean(raw, MaxNameLength);
+        return allowed.Contains(text, StringComparer.Ordinal)
+            ? JsonValue.Create(text)
+            : throw new InvalidInputException(field, $"must be {string.Join(" or ", allowed)}");
+    }
+
+    private static JsonValue Blob(string field, string raw)
+    {
+        var text = raw.Trim();
+        if (text.Length == 0 || text.Length % 2 != 0 || !HexText().IsMatch(text))
+        {
+            throw new InvalidInputException(field, "must be an even number of hex digits");
+        }
+
+        return JsonValue.Create(text);
+    }
+
+    private static JsonValue HashText(string field, string raw)
+    {
+        var text = raw.Trim();
+        return text.Length == 64 && HexText().IsMatch(text)
+            ? JsonValue.Create(text.ToUpperInvariant())
+            : throw new InvalidInputException(field, "must be 64 hex digits");
+    }
+
+    private static JsonValue Limit(string field, JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit is >= 1 and <= 200
+            ? JsonValue.Create(limit)
+            : throw new InvalidInputException(field, "must be a whole number from 1 to 200");
+
+    private static JsonNode Marker(string field, JsonElement value)
+    {
+        if (value.ValueKind is not (JsonValueKind.Object or JsonValueKind.String))
+        {
+            throw new InvalidInputException(field, "must be the marker a previous wallet_history call returned");
+        }
+
+        if (value.GetRawText().Length > 4096)
+        {
+            throw new InvalidInputException(field, "must be at most 4096 characters");
+        }
+
+        return JsonNode.Parse(value.GetRawText())!;
+    }
+
+    private static JsonValue ApprovalId(string field, string raw)
+    {
+        var text = raw.Trim();
+        return text.Length is >= 1 and <= 64 && ApprovalIdText().IsMatch(text)
+            ? JsonValue.Create(text)
+            : throw new InvalidInputException(field, "must be an approval id as approval_pending returned it");
+    }
+
+    private static JsonValue OutputPath(string field, string raw)
+    {
+        var text = Clean(raw, int.MaxValue);
+        if (text.Length == 0 || text.Length > MaxPathLength)
+        {
+            throw new InvalidInputException(field, $"must be 1 to {MaxPathLength} characters");
+        }
+
+        if (!Path.IsPathFullyQualified(text))
+        {
+            throw new InvalidInputException(field, "must be an absolute path");
+        }
+
+        if (File.Exists(text) || Directory.Exists(text))
+        {
+            throw new InvalidInputException(field, "must not name an existing file; an export never overwrites");
+        }
+
+        return JsonValue.Create(text);
+    }
+
+    private static JsonObject Transaction(string field, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidInputException(field, "must be a JSON object in XRPL's JSON form (not a string)");
+        }
+
+        var transaction = (JsonObject)CleanNode(field, JsonNode.Parse(value.GetRawText())!, depth: 0)!;
+        if (transaction["TransactionType"] is not JsonValue type || type.GetValueKind() != JsonValueKind.String)
+        {
+            throw new InvalidInputException($"{field}.TransactionType", "is required");
+        }
+
+        foreach (var name in new[] { "TxnSignature", "Signers" })
+        {
+            if (transaction.ContainsKey(name))
+            {
+                throw new InvalidInputException($"{field}.{name}", "must not be set; the server signs");
+            }
+        }
+
+        CheckFields(field, transaction, depth: 0);
+        return transaction;
+    }
+
+    private static JsonNode? CleanNode(string field, JsonNode? node, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new InvalidInputException(field, $"must be nested at most {MaxDepth} levels");
+        }
+
+        switch (node)
+        {
+            case JsonObject obj:
+                var cleanedObject = new JsonObject();
+                foreach (var (name, child) in obj)
+                {
+                    cleanedObject[Clean(name, MaxNameLength)] = CleanNode(field, child, depth + 1);
+                }
+
+                return cleanedObject;
+            case JsonArray array:
+                var cleanedArray = new JsonArray();
+                foreach (var child in array)
+                {
+                    cleanedArray.Add(CleanNode(field, child, depth + 1));
+                }
+
+                return cleanedArray;
+            case JsonValue scalar when scalar.GetValueKind() == JsonValueKind.String:
+                return JsonValue.Create(Clean(scalar.GetValue<string>(), 64 * 1024));
+            default:
+                return node?.DeepClone();
+        }
+    }
+
+    private static void CheckFields(string path, JsonNode? node, int depth)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj)
+                {
+                    var childPath = $"{path}.{name}";
+                    if (AddressFields.Contains(name) && child is JsonValue address)
+                    {
+                        CheckAddress(childPath, address);
+                    }
+                    else if (AmountFields.Contains(name))
+                    {
+                        CheckAmount(childPath, child, isFee: name == "Fee");
+                    }
+                    else
+                    {
+                        CheckFields(childPath, child, depth + 1);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var index = 0; index < array.Count; index++)
+                {
+                    CheckFields($"{path}[{index}]", array[index], depth + 1);
+                }
+
+                break;
+        }
+    }
+
+    private static void CheckAddress(string field, JsonValue value)
+    {
+        var text = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : throw new InvalidInputException(field, "must be a classic address string");
+        if (XAddress.LooksLikeXAddress(text))
+        {
+            _ = XAddress.Decode(text, field);
+            return;
+        }
+
+        if (!AccountId.IsValidClassicAddress(text))
+        {
+            throw new InvalidInputException(field, "is not a valid classic address (format or checksum)");
+        }
+    }
+
+    private static void CheckAmount(string field, JsonNode? amount, bool isFee)
+    {
+        switch (amount)
+        {
+            case JsonValue drops when drops.GetValueKind() == JsonValueKind.String:
+                var text = drops.GetValue<string>();
+                if (!DropsText().IsMatch(text) || !ulong.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                {
+                    throw new InvalidInputException(field, "must be a whole number of drops as a string");
+                }
+
+                if ((!isFee && value < 1) || value > MaxDrops)
+                {
+                    throw new InvalidInputException(field, "must be from 1 drop to 100 billion XRP");
+                }
+
+                break;
+            case JsonObject issued:
+                if (issued["value"] is not JsonValue issuedValue || issuedValue.GetValueKind() != JsonValueKind.String)
+                {
+                    throw new InvalidInputException($"{field}.value", "is required as a decimal string");
+                }
+
+                _ = IssuedValue.Parse(issuedValue.GetValue<string>(), $"{field}.value");
+                if (issued["issuer"] is JsonValue issuer)
+                {
+                    CheckAddress($"{field}.issuer", issuer);
+                }
+
+                if (issued["currency"] is JsonValue currency && currency.GetValueKind() == JsonValueKind.String)
+                {
+                    _ = CurrencyCode.Parse(currency.GetValue<string>(), $"{field}.currency");
+                }
+                else if (issued["mpt_issuance_id"] is null)
+                {
+                    throw new InvalidInputException($"{field}.currency", "is required");
+                }
+
+                break;
+            default:
+                throw new InvalidInputException(field, "must be drops as a string or an issued-currency object");
+        }
+    }
+
+    [GeneratedRegex("^r[1-9A-HJ-NP-Za-km-z]{24,34}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClassicAddressShape();
+
+    [GeneratedRegex("^[0-9A-Fa-f]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex HexText();
+
+    [GeneratedRegex("^[0-9]{1,20}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DropsText();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ApprovalIdText();
+}

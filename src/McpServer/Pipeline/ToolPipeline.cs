@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.RateLimiting;
+using HsmWallet.Core;
+using HsmWallet.Core.Audit;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace HsmWallet.McpServer.Pipeline;
+
+/// <summary>
+/// The one pipeline every tools/call goes through, in this order (ARCHITECTURE.md, docs/mcp.md):
+/// 1 size, 2 classification (unknown tool denied), 3 validation (cleaned arguments replace the agent's),
+/// 4 rate limit per tier, 5 concurrency, 6 timeout with cancellation, 7 the tool (policy, approval and the
+/// per-operation unlock happen inside Core's use cases it calls), 8 the audit entry for refusals,
+/// 9 fail-secure error bodies. Nothing reaches a tool without passing 1-6.
+/// </summary>
+public sealed partial class ToolPipeline : IDisposable
+{
+    private readonly ToolPipelineOptions _options;
+    private readonly RateLimits _rateLimits;
+    private readonly ConcurrencyLimiter _concurrency;
+    private readonly Func<IAuditLog?> _audit;
+    private readonly ILogger _logger;
+
+    /// <summary>Builds the pipeline; <paramref name="audit"/> yields the audit log once the first unlock has keyed it.</summary>
+    public ToolPipeline(ToolPipelineOptions options, Func<IAuditLog?> audit, ILogger<ToolPipeline> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _audit = audit;
+        _logger = logger;
+        _rateLimits = new RateLimits(options.AutoReplenishRateLimits);
+        _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrentOperations,
+            QueueLimit = options.MaxConcurrentOperations * 2,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+    }
+
+    /// <summary>The rate limiters (tests refill them by hand).</summary>
+    public RateLimits RateLimits => _rateLimits;
+
+    /// <summary>The SDK call-tool filter: wraps the tool handler in the pipeline.</summary>
+    public McpRequestHandler<CallToolRequestParams, CallToolResult> Wrap(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
+        (context, cancellationToken) => RunAsync(context, next, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _rateLimits.Dispose();
+        _concurrency.Dispose();
+    }
+
+    private async ValueTask<CallToolResult> RunAsync(
+        RequestContext<CallToolRequestParams> context,
+        McpRequestHandler<CallToolRequestParams, CallToolResult> next,
+        CancellationToken cancellationToken)
+    {
+        var correlationId = Guid.NewGuid().ToString("N");
+        var toolName = context.Params?.Name ?? string.Empty;
+        try
+        {
+            // 1. Size: the arguments as JSON, at most 1 MB.
+            if (ArgumentBytes(context.Params?.Arguments) > _options.MaxRequestBytes)
+            {
+                throw new InvalidInputException("request", $"must be at most {_options.MaxRequestBytes} bytes");
+            }
+
+            // 2. Classification: only the catalog's tools exist.
+            if (!ToolCatalog.TryClassify(toolName, out var toolClass, out var tier))
+            {
+                throw new InvalidInputException("name", "is not a tool this server offers");
+            }
+
+            // 3. Validation: the tool sees only cleaned, checked arguments.
+            context.Params!.Arguments = InputValidator.Validate(toolName, context.Params.Arguments);
+
+            // 4. Rate limit per tier.
+            _rateLimits.Take(tier);
+
+            // 5. Concurrency: at most N at once; a call past it waits briefly, then is refused.
+            using var slotWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            slotWait.CancelAfter(_options.ConcurrencyWait);
+            RateLimitLease slot;
+            try
+            {
+                slot = await _concurrency.AcquireAsync(1, slotWait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Busy();
+            }
+
+            if (!slot.IsAcquired)
+            {
+                slot.Dispose();
+                throw Busy();
+            }
+
+            // 6. Timeout with cancellation; 7. the tool. The slot is held until the tool has really ended.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.Timeout);
+            ToolCall.Enter(new ToolCall(correlationId, toolName, toolClass));
+            var running = next(context, timeout.Token).AsTask();
+            _ = running.ContinueWith(static (_, lease) => ((RateLimitLease)lease!).Dispose(), slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try
+            {
+                var result = await running.WaitAsync(timeout.Token).ConfigureAwait(false);
+                return result.IsError == true && !IsOurErrorBody(result)
+                    ? ErrorBodies.Build("invalid_input", "arguments: do not match the tool's input schema", correlationId)
+                    : result;
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new ToolRefusedException("timeout", $"the operation took longer than {(int)_options.Timeout.TotalSeconds} s and was cancelled; nothing was signed after the cancellation");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // 9. Fail-secure: every failure becomes a coded error body, whatever its type.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            var result = ErrorBodies.From(error, correlationId, out var code);
+            var safeName = InputValidator.Clean(toolName, InputValidator.MaxNameLength);
+            var errorType = error.GetType().Name;
+            LogRefusal(safeName, code, errorType, correlationId);
+            if (code == "internal")
+            {
+                // The stack says where, never what: exception messages stay out of the log as well.
+                var where = error.StackTrace ?? string.Empty;
+                LogInternal(errorType, correlationId, where);
+            }
+
+            AuditRefusal(toolName, code, correlationId);
+            return result;
+        }
+    }
+
+    private static ToolRefusedException Busy() =>
+        new("rate_limited", "too many operations at once; retry shortly", new JsonObject { ["retry_after_ms"] = 1000 });
+
+    private static long ArgumentBytes(IDictionary<string, JsonElement>? arguments)
+    {
+        if (arguments is null)
+        {
+            return 0;
+        }
+
+        long total = 0;
+        foreach (var (name, value) in arguments)
+        {
+            total += name.Length + value.GetRawText().Length;
+        }
+
+        return total;
+    }
+
+    private static bool IsOurErrorBody(CallToolResult result) =>
+        result.Content.OfType<TextContentBlock>().FirstOrDefault()?.Text.StartsWith("{\"error\":{\"code\":", StringComparison.Ordinal) == true;
+
+    // 8. Refusals the pipeline decides are audited too (the use cases audit their own outcomes).
+    private void AuditRefusal(string toolName, string code, string correlationId)
+    {
+        var eventType = code switch
+        {
+            "rate_limited" => AuditEventType.SecurityRateLimit,
+            "invalid_input" => AuditEventType.SecurityInvalidInput,
+            _ => (AuditEventType?)null,
+        };
+        if (eventType is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _audit()?.Append(new AuditEvent(
+                eventType.Value,
+                ToolCatalog.Tools.ContainsKey(toolName) ? toolName : "unknown",
+                correlationId,
+                new AuditActor(AuditActorType.User, "mcp-client"),
+                "tools/call",
+                null,
+                AuditResult.Denied,
+                code));
+        }
+#pragma warning disable CA1031 // A refusal stays a refusal even when its audit entry cannot be written.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            if (_logger.IsEnabled(LogLevel.Error))
+            {
+                LogAuditFailure(error.GetType().Name, correlationId);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "tool {Tool} refused: {Code} ({ErrorType}), correlation id {CorrelationId}")]
+    private partial void LogRefusal(string tool, string code, string errorType, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "internal error {ErrorType}, correlation id {CorrelationId}, at {StackTrace}")]
+    private partial void LogInternal(string errorType, string correlationId, string stackTrace);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "audit entry for a refusal could not be written ({ErrorType}), correlation id {CorrelationId}")]
+    private partial void LogAuditFailure(string errorType, string correlationId);
+}

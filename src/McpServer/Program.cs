@@ -1,0 +1,3 @@
+using HsmWallet.McpServer;
+
+return await ServerCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Reflection;
+using HsmWallet.Core;
+using HsmWallet.Hosting;
+using HsmWallet.McpServer.Composition;
+using Microsoft.Extensions.Hosting;
+
+namespace HsmWallet.McpServer;
+
+/// <summary>
+/// The `hsmwallet-mcp` command line (INTERFACES.md): the CLI's --home, --network, --rpc-url and unlock
+/// options, then the stdio server until the client closes it. Bad options print one line on stderr, exit 2.
+/// </summary>
+public static class ServerCommandLine
+{
+    /// <summary>This server's version, as --version prints it and the MCP handshake reports it.</summary>
+    public static string Version { get; } = typeof(ServerCommandLine).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Parses <paramref name="args"/> and runs the server; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var home = new Option<string>("--home") { Description = "The wallet home folder (default $HSMWALLET_HOME, else $XDG_DATA_HOME/hsmwallet)." };
+        var network = new Option<string>("--network") { Description = "mainnet, testnet or devnet (default $HSMWALLET_NETWORK, else testnet)." };
+        var rpcUrl = new Option<string>("--rpc-url") { Description = "A rippled JSON-RPC or WebSocket URL instead of a named network." };
+        var passwordFile = new Option<string>("--password-file") { Description = "A 0600/0400 file holding the vault password." };
+        var pinFile = new Option<string>("--pin-file") { Description = "A 0600/0400 file holding the PIN of a PKCS#11 or TPM slot." };
+        var keyFile = new Option<string>("--key-file") { Description = "The key file of a key-file slot (default: the file recorded at enrolment)." };
+        var recoveryKeyFile = new Option<string>("--recovery-key-file") { Description = "A 0600/0400 file holding a recovery key." };
+        var slot = new Option<int?>("--slot") { Description = "The slot ID to unlock with." };
+        var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
+        {
+            home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot,
+        };
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            ServerOptions options;
+            try
+            {
+                var settings = HostSettings.Resolve(parse.GetValue(home), parse.GetValue(network), parse.GetValue(rpcUrl));
+                options = new ServerOptions
+                {
+                    HomePath = settings.HomePath,
+                    Network = settings.Network,
+                    PasswordFile = parse.GetValue(passwordFile),
+                    PinFile = parse.GetValue(pinFile),
+                    KeyFile = parse.GetValue(keyFile),
+                    RecoveryKeyFile = parse.GetValue(recoveryKeyFile),
+                    Slot = parse.GetValue(slot),
+                };
+            }
+            catch (InvalidInputException error)
+            {
+                await Console.Error.WriteLineAsync($"hsmwallet-mcp: {error.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
+            using var host = ServerHost.Build(new ServerHost.Parts { Options = options });
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        var parsed = root.Parse(args);
+        return await parsed.InvokeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,51 @@
+// Tool parameters are named as INTERFACES.md fixes them on the wire (snake_case).
+#pragma warning disable CA1707
+using System.ComponentModel;
+using System.Text.Json.Nodes;
+using HsmWallet.McpServer.Composition;
+using HsmWallet.McpServer.Pipeline;
+using ModelContextProtocol.Server;
+
+namespace HsmWallet.McpServer.Tools;
+
+/// <summary>The operations tools: the audit chain's health and the server's own status, both read-only.</summary>
+[McpServerToolType]
+public sealed class OperationsTools(WalletServices services)
+{
+    /// <summary>audit_verify: checks the tamper-evident chain.</summary>
+    [McpServerTool(Name = "audit_verify", Title = "Verify the audit log", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [Description("Verifies the hash-chained audit log of this wallet home (every entry's HMAC and link) and reports ok, the number of entries, the head sequence and the first bad sequence if any. Read-only; it cannot show or change entries.")]
+    public JsonObject Verify() => services.Audit.Verify().ToJson();
+
+    /// <summary>server_status: what an agent may need to know before it asks for a signature.</summary>
+    [McpServerTool(Name = "server_status", Title = "Server status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, and the rate and resource limits. Read-only; it reveals no key, secret or file content.")]
+    public JsonObject Status()
+    {
+        var lockedUntil = services.Vault.Lockout.LockedUntil();
+        var unlockers = new JsonArray();
+        foreach (var slot in services.Vault.ListSlots())
+        {
+            unlockers.Add(new JsonObject { ["slot"] = slot.Id, ["kind"] = slot.Kind, ["hardware"] = slot.IsHardwareBacked });
+        }
+
+        var health = services.Health();
+        foreach (var unlocker in unlockers.OfType<JsonObject>())
+        {
+            var kind = unlocker["kind"]!.GetValue<string>();
+            unlocker["healthy"] = health.TryGetValue(kind, out var healthy) && healthy;
+        }
+
+        return new JsonObject
+        {
+            ["network"] = services.NetworkName,
+            ["unlockers"] = unlockers,
+            ["lockout"] = new JsonObject
+            {
+                ["locked"] = lockedUntil is not null,
+                ["locked_until"] = lockedUntil?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            },
+            ["limits"] = RateLimits.Describe(),
+        };
+    }
+}

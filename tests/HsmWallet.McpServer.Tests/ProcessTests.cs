@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using HsmWallet.Core.Secrets;
+using HsmWallet.KeyProviders.Password;
+using HsmWallet.McpServer.Tests.Support;
+
+namespace HsmWallet.McpServer.Tests;
+
+/// <summary>The real hsmwallet-mcp process over stdio: stdout carries only JSON-RPC, and no secret leaks anywhere.</summary>
+public sealed class ProcessTests
+{
+    private const string Destination = "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe";
+
+    private static readonly string[] Session =
+    [
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"process-test","version":"1"}}}""",
+        """{"jsonrpc":"2.0","method":"notifications/initialized"}""",
+        """{"jsonrpc":"2.0","id":2,"method":"tools/list"}""",
+        """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"wallet_create","arguments":{"name":"payer"}}}""",
+        """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"tx_sign","arguments":{"wallet":"payer","autofill":false,"tx":{"TransactionType":"Payment","Destination":"rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe","Amount":"1000","Fee":"12","Sequence":1}}}}""",
+        """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"wallet_balance","arguments":{"wallet":"rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYf"}}}""",
+        """{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"audit_verify","arguments":{}}}""",
+    ];
+
+    [Fact]
+    public async Task With_a_password_slot_stdout_is_only_JSON_RPC_and_the_password_appears_nowhere()
+    {
+        const string Password = "process-test password 0xC0FFEE";
+        var passwordFile = SecretFiles.Write(Password);
+        var home = NewHome();
+        SecretFiles.CreateVault(home, passwordFile, SecretKind.Password, new PasswordKeyProvider(new Argon2Parameters(8 * 1024, 1, 1)));
+
+        var run = await RunAsync(home, "--password-file", passwordFile);
+
+        AssertSession(run);
+        foreach (var (place, text) in Everywhere(home, run))
+        {
+            Assert.False(text.Contains(Password, StringComparison.Ordinal), $"the password appears in {place}");
+        }
+    }
+
+    [Fact]
+    public async Task The_zero_configuration_start_makes_a_key_file_vault_and_the_key_appears_nowhere()
+    {
+        var home = NewHome();
+
+        var run = await RunAsync(home);
+
+        AssertSession(run);
+        Assert.Contains("created a new vault", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("hsmwallet slot add", run.Stderr, StringComparison.Ordinal);
+        var key = File.ReadAllBytes(Path.Combine(home, "vault.key"));
+        var forms = new[] { Convert.ToHexString(key), Convert.ToHexStringLower(key), Convert.ToBase64String(key) };
+        foreach (var (place, text) in Everywhere(home, run))
+        {
+            foreach (var form in forms)
+            {
+                Assert.False(text.Contains(form, StringComparison.Ordinal), $"the key file's key appears in {place}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version_and_bad_options_exit_2_with_one_line()
+    {
+        var version = await RunRawAsync(["--version"], null);
+        Assert.Equal(0, version.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout.Trim());
+        var bad = await RunRawAsync(["--home", NewHome(), "--network", "moonnet"], null);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--network", bad.Stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, bad.Stdout);
+    }
+
+    private static void AssertSession((int ExitCode, string Stdout, string Stderr) run)
+    {
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        var byId = new Dictionary<int, JsonObject>();
+        foreach (var line in lines)
+        {
+            var message = JsonNode.Parse(line)!.AsObject();
+            Assert.Equal("2.0", message["jsonrpc"]!.GetValue<string>());
+            if (message["id"] is { } id)
+            {
+                byId[id.GetValue<int>()] = message;
+            }
+        }
+
+        Assert.Equal([1, 2, 3, 4, 5, 6], byId.Keys.Order());
+        Assert.Equal(13, byId[2]["result"]!["tools"]!.AsArray().Count);
+        var signed = JsonNode.Parse(byId[4]["result"]!["content"]![0]!["text"]!.GetValue<string>())!;
+        Assert.Equal(64, signed["hash"]!.GetValue<string>().Length);
+        Assert.True(byId[5]["result"]!["isError"]!.GetValue<bool>());
+        var verified = JsonNode.Parse(byId[6]["result"]!["content"]![0]!["text"]!.GetValue<string>())!;
+        Assert.True(verified["ok"]!.GetValue<bool>());
+    }
+
+    private static IEnumerable<(string Place, string Text)> Everywhere(string home, (int ExitCode, string Stdout, string Stderr) run)
+    {
+        yield return ("stdout", run.Stdout);
+        yield return ("stderr", run.Stderr);
+        foreach (var folder in new[] { "logs", "audit" })
+        {
+            var path = Path.Combine(home, folder);
+            Assert.True(Directory.Exists(path), path);
+            foreach (var file in Directory.GetFiles(path))
+            {
+                yield return (file, File.ReadAllText(file));
+            }
+        }
+    }
+
+    private static string NewHome()
+    {
+        var home = Directory.CreateTempSubdirectory("hsmwallet-mcp-process-").FullName;
+        File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return home;
+    }
+
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, params string[] extra) =>
+        RunRawAsync(["--home", home, "--network", "testnet", .. extra], Session);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunRawAsync(string[] arguments, string[]? input)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hsmwallet-mcp.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("HSMWALLET_HOME");
+        start.Environment.Remove("HSMWALLET_NETWORK");
+        start.Environment.Remove("HSMWALLET_PASSWORD");
+        using var process = Process.Start(start)!;
+        var stdout = new StringBuilder();
+        var expected = input?.Count(line => line.Contains("\"id\"", StringComparison.Ordinal)) ?? 0;
+        var answered = 0;
+        var allAnswered = new TaskCompletionSource();
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is null)
+            {
+                allAnswered.TrySetResult();
+                return;
+            }
+
+            lock (stdout)
+            {
+                stdout.Append(line.Data).Append('\n');
+            }
+
+            if (Interlocked.Increment(ref answered) >= expected)
+            {
+                allAnswered.TrySetResult();
+            }
+        };
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.BeginOutputReadLine();
+        foreach (var line in input ?? [])
+        {
+            await process.StandardInput.WriteLineAsync(line);
+            await process.StandardInput.FlushAsync();
+        }
+
+        await allAnswered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        process.StandardInput.Close();
+        using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(exited.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var errorText = await stderr;
+        lock (stdout)
+        {
+            return (process.ExitCode, stdout.ToString(), errorText);
+        }
+    }
+}
