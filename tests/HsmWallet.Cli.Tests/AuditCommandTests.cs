@@ -194,6 +194,29 @@ public class AuditCommandTests
     }
 
     [Fact]
+    public void Signing_with_a_vault_made_before_the_audit_log_stores_the_key_and_records_the_signature()
+    {
+        using var home = new VaultHome();
+        var vaultHome = WalletHome.At(home.Home);
+        var vault = new WalletVault(vaultHome, StandardKeyProviders.CreateRegistry());
+        vault.Create(new SecretSourceChain(), new KeyFileKeyProvider(vaultHome.DefaultKeyFilePath));
+        using (var decoded = FamilySeed.Decode(Fixtures.Secret.AsSpan()))
+        using (var seed = DecodedSeed.FromEntropy(decoded.Entropy, decoded.KeyType))
+        using (var key = XrplSigningKey.FromSeed(seed))
+        {
+            var keyType = key.KeyType == KeyType.Ed25519 ? "ed25519" : "secp256k1";
+            var description = new WalletDescription("main", keyType, "testnet", key.AccountId.ToClassicAddress(), Convert.ToHexString(key.PublicKey));
+            vault.AddWallet(new UnlockOptions(SecretSourceChain.ForHost(new SecretOptions { AllowPrompt = false, GetEnvironment = _ => null })), description, seed.Entropy);
+        }
+
+        var signed = home.Run(null, "tx", "sign", "--wallet", "main", "--tx", Fixtures.PathOf("request-sign.json"), "--signer-account", "r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59", "--approve");
+
+        Assert.True(signed.ExitCode == 0, signed.Stderr);
+        Assert.Contains("transaction.sign success", Summary(Entries(home)));
+        Assert.True((bool)home.RunOk(null, "audit", "verify")["ok"]!);
+    }
+
+    [Fact]
     public void No_audit_or_log_file_holds_a_seed_key_or_password_after_a_full_run()
     {
         using var home = new VaultHome();
