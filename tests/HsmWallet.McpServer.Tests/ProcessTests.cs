@@ -145,6 +145,7 @@ public sealed class ProcessTests
         var expected = input?.Count(line => line.Contains("\"id\"", StringComparison.Ordinal)) ?? 0;
         var answered = 0;
         var allAnswered = new TaskCompletionSource();
+        using var oneAnswered = new SemaphoreSlim(0);
         process.OutputDataReceived += (_, line) =>
         {
             if (line.Data is null)
@@ -162,6 +163,8 @@ public sealed class ProcessTests
             {
                 allAnswered.TrySetResult();
             }
+
+            oneAnswered.Release();
         };
         var stderr = process.StandardError.ReadToEndAsync();
         process.BeginOutputReadLine();
@@ -169,6 +172,11 @@ public sealed class ProcessTests
         {
             await process.StandardInput.WriteLineAsync(line);
             await process.StandardInput.FlushAsync();
+            if (line.Contains("\"id\"", StringComparison.Ordinal))
+            {
+                // One request at a time: the server runs calls concurrently, and tx_sign needs wallet_create done.
+                await oneAnswered.WaitAsync(TimeSpan.FromSeconds(60));
+            }
         }
 
         await allAnswered.Task.WaitAsync(TimeSpan.FromSeconds(60));
