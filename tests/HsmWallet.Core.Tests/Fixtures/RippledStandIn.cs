@@ -61,8 +61,22 @@ public sealed class RippledStandIn : IAsyncDisposable
     /// <summary>Starts the stand-in on a free loopback port; with an interval, ledgers close on a timer.</summary>
     public static RippledStandIn Start(TimeSpan? closeInterval = null)
     {
-        var standIn = new RippledStandIn(FreePort());
-        standIn._listener.Start();
+        // A free port can be taken by another process between the probe and the bind: try a few.
+        RippledStandIn standIn;
+        for (var attempt = 1; ; attempt++)
+        {
+            standIn = new RippledStandIn(FreePort());
+            try
+            {
+                standIn._listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                standIn._listener.Close();
+            }
+        }
+
         standIn._tasks.Add(Task.Run(standIn.AcceptLoopAsync));
         if (closeInterval is TimeSpan interval)
         {
