@@ -64,6 +64,35 @@ public sealed class RecoveryKeyTests : IDisposable
     }
 
     [Fact]
+    public void Every_single_mistyped_character_anywhere_is_caught_in_its_own_group()
+    {
+        const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        var (key, text) = RecoveryKeyFormat.Generate();
+        using (key)
+        using (text)
+        {
+            var original = text.ReadOnlySpan.ToArray();
+            for (var position = 0; position < original.Length; position++)
+            {
+                if (original[position] == (byte)'-')
+                {
+                    continue;
+                }
+
+                foreach (var replacement in Alphabet.Select(character => (byte)character).Where(character => character != original[position]))
+                {
+                    var typed = original.ToArray();
+                    typed[position] = replacement;
+
+                    var error = Assert.Throws<InvalidInputException>(() => RecoveryKeyFormat.Parse(typed));
+
+                    Assert.Equal($"recovery key: group {(position / 6) + 1} fails its check (a typo?)", error.Message);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void A_short_or_foreign_recovery_key_is_invalid_input()
     {
         Assert.Throws<InvalidInputException>(() => RecoveryKeyFormat.Parse("ABCDE-FGHJK"u8));
