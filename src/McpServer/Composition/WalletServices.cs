@@ -36,6 +36,9 @@ public sealed class WalletServices : IDisposable
         Approval = new ApprovalCoordinator(Approvals);
     }
 
+    /// <summary>Completes when the start-up (vault creation, first unlock) has run, successfully or not.</summary>
+    public Task Ready { get; internal set; } = Task.CompletedTask;
+
     /// <summary>What the server was started with.</summary>
     public ServerOptions Options { get; }
 

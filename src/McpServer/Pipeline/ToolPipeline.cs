@@ -22,11 +22,16 @@ public sealed partial class ToolPipeline : IDisposable
     private readonly RateLimits _rateLimits;
     private readonly ConcurrencyLimiter _concurrency;
     private readonly Func<IAuditLog?> _audit;
+    private readonly Func<Task> _ready;
     private readonly ILogger _logger;
 
-    /// <summary>Builds the pipeline; <paramref name="audit"/> yields the audit log once the first unlock has keyed it.</summary>
-    public ToolPipeline(ToolPipelineOptions options, Func<IAuditLog?> audit, ILogger<ToolPipeline> logger)
+    /// <summary>
+    /// Builds the pipeline; <paramref name="audit"/> yields the audit log once the first unlock has keyed it, and
+    /// <paramref name="ready"/> completes when the server's start-up has run (no tool runs before).
+    /// </summary>
+    public ToolPipeline(ToolPipelineOptions options, Func<IAuditLog?> audit, Func<Task> ready, ILogger<ToolPipeline> logger)
     {
+        _ready = ready;
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _audit = audit;
@@ -80,6 +85,9 @@ public sealed partial class ToolPipeline : IDisposable
 
             // 4. Rate limit per tier.
             _rateLimits.Take(tier);
+
+            // The start-up (vault creation, first unlock) runs beside the transport; no tool runs before it ended.
+            await _ready().WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
 
             // 5. Concurrency: at most N at once; a call past it waits briefly, then is refused.
             using var slotWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
