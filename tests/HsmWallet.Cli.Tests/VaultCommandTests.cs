@@ -205,17 +205,6 @@ public class VaultCommandTests
     }
 
     [Fact]
-    public void Tx_sign_with_autofill_says_it_needs_the_ledger_client()
-    {
-        using var home = new VaultHome();
-
-        var result = home.Run(null, "tx", "sign", "--wallet", "main", "--tx", Fixtures.PathOf("request-sign.json"), "--autofill");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--autofill: needs the ledger client (not yet available)", result.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void A_command_on_a_home_without_a_vault_says_to_run_init()
     {
         using var home = new VaultHome();

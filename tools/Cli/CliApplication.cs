@@ -33,6 +33,9 @@ internal static class CliApplication
         root.Subcommands.Add(TokenCommands.Create(context));
         root.Subcommands.Add(TpmCommands.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
+        root.Subcommands.Add(PolicyCommands.Create(context));
+        root.Subcommands.Add(ApproveCommands.Create(context));
+        root.Subcommands.Add(AuditCommands.Create(context));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

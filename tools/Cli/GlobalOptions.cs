@@ -26,6 +26,13 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>A rippled URL of the operator's own (http(s) JSON-RPC or ws(s)) instead of a public network.</summary>
+    public static Option<string> RpcUrl { get; } = new("--rpc-url")
+    {
+        Description = "A rippled URL (http, https, ws or wss) instead of the network's public servers (default $HSMWALLET_RPC_URL).",
+        Recursive = true,
+    };
+
     /// <summary>A 0600 file holding the password of a password slot.</summary>
     public static Option<string> PasswordFile { get; } = new("--password-file")
     {
@@ -62,5 +69,5 @@ internal static class GlobalOptions
     };
 
     /// <summary>Every global option, so the root command adds them in one place.</summary>
-    public static IReadOnlyList<Option> All { get; } = [Json, Home, Network, PasswordFile, PinFile, KeyFile, RecoveryKeyFile, Slot];
+    public static IReadOnlyList<Option> All { get; } = [Json, Home, Network, RpcUrl, PasswordFile, PinFile, KeyFile, RecoveryKeyFile, Slot];
 }

@@ -102,8 +102,18 @@ public static class TransactionDescription
         return value + " " + (Text(amount["currency"]) ?? "?") + " issued by " + (Text(amount["issuer"]) ?? "?");
     }
 
-    private static uint Flags(JsonObject transaction) =>
-        transaction["Flags"] is JsonValue flags && flags.TryGetValue<uint>(out var value) ? value : 0;
+    private static uint Flags(JsonObject transaction)
+    {
+        if (transaction["Flags"] is not JsonValue flags)
+        {
+            return 0;
+        }
+
+        // A JSON number may be held as any integer type (parsed, or set from C#); read it as the widest.
+        return flags.TryGetValue<long>(out var wide) || long.TryParse(flags.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out wide)
+            ? unchecked((uint)wide)
+            : 0;
+    }
 
     private static string? Text(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

@@ -44,4 +44,28 @@ public enum AuditEventType
 
     /// <summary>Something looked like an attack (wire name "security.suspicious").</summary>
     SecuritySuspicious,
+
+    /// <summary>A vault was created by `init` (wire name "vault.init").</summary>
+    VaultInit,
+
+    /// <summary>An unlocker slot was added (wire name "slot.add").</summary>
+    SlotAdd,
+
+    /// <summary>An unlocker slot was removed (wire name "slot.remove").</summary>
+    SlotRemove,
+
+    /// <summary>An unlocker slot was tested by unlocking through it (wire name "slot.test").</summary>
+    SlotTest,
+
+    /// <summary>The signing policy was changed (wire name "policy.change").</summary>
+    PolicyChange,
+
+    /// <summary>A pending operation was approved by a person (wire name "approval.grant").</summary>
+    ApprovalGrant,
+
+    /// <summary>A pending operation was denied by a person (wire name "approval.deny").</summary>
+    ApprovalDeny,
+
+    /// <summary>A setting of the wallet or its host was changed (wire name "config.change").</summary>
+    ConfigChange,
 }

@@ -19,6 +19,13 @@ internal sealed record AuditHead(long Sequence, string Hash, ulong? Anchor)
 
     public static AuditHead Genesis(ulong? anchor) => new(0, AuditEntry.GenesisHash, anchor);
 
+    /// <summary>
+    /// True when the anchor is further behind the head than the one step a crash between writing the head
+    /// and incrementing the anchor leaves: the counter was deleted and defined again, or another one substituted.
+    /// </summary>
+    public static bool AnchorWasReset(ulong anchorValue, ulong? recorded) =>
+        recorded is ulong value && value > 0 && anchorValue < value - 1;
+
     public byte[] ToFileBytes(AuditKey key)
     {
         var json = Body();

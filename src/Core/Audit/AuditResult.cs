@@ -11,4 +11,10 @@ public enum AuditResult
 
     /// <summary>The operation was refused by policy, lockout or a person (wire name "denied").</summary>
     Denied,
+
+    /// <summary>
+    /// The operation is about to change something (wire name "started"): written before the change so a
+    /// change whose result could not be recorded still shows in the log as attempted.
+    /// </summary>
+    Started,
 }

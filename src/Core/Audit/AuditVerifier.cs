@@ -50,6 +50,11 @@ public static class AuditVerifier
             return new AuditVerification(false, chain.Entries, headSequence, Math.Max(lastSequence, headSequence) + 1, AuditProblem.RolledBack);
         }
 
+        if (anchorValue is ulong current && AuditHead.AnchorWasReset(current, head?.Anchor))
+        {
+            return new AuditVerification(false, chain.Entries, headSequence, Math.Max(lastSequence, headSequence) + 1, AuditProblem.RolledBack);
+        }
+
         // One entry past the head is an append whose head write was cut off; more means an old head.
         // The head is read again because writers may have appended while the files were read.
         if (lastSequence > headSequence + 1)

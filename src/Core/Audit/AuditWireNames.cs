@@ -10,11 +10,12 @@ public static class AuditWireNames
         "transaction.sign", "transaction.submit",
         "auth.success", "auth.failure", "auth.lockout",
         "security.rate_limit", "security.invalid_input", "security.suspicious",
+        "vault.init", "slot.add", "slot.remove", "slot.test", "policy.change", "approval.grant", "approval.deny", "config.change",
     ];
 
     private static readonly string[] ActorTypes = ["user", "system", "scheduled"];
 
-    private static readonly string[] Results = ["success", "failure", "denied"];
+    private static readonly string[] Results = ["success", "failure", "denied", "started"];
 
     private static readonly string[] Problems = ["edited", "deleted", "inserted", "reordered", "truncated", "rolled_back", "unreadable"];
 

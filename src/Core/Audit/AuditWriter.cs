@@ -87,8 +87,19 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                 // The head is written for the anchor value it is about to reach, then the anchor moves:
                 // a crash in between leaves the head ahead of the anchor, which is not a rollback.
                 var head2 = new AuditHead(entry.Sequence, hash, anchorValue is ulong value ? value + 1 : null);
-                AuditFiles.WriteAtomically(Path.Combine(Folder, AuditFiles.HeadFileName), head2.ToFileBytes(key));
-                options.Anchor?.Increment();
+                var headPath = Path.Combine(Folder, AuditFiles.HeadFileName);
+                AuditFiles.WriteAtomically(headPath, head2.ToFileBytes(key));
+                if (options.Anchor is { } anchor)
+                {
+                    var reached = anchor.Increment();
+                    if (anchorValue == 0 && reached != 1)
+                    {
+                        // A hardware counter's first increment starts it at the highest value the device has
+                        // known; from then on it moves by one. The head follows it this one time.
+                        AuditFiles.WriteAtomically(headPath, (head2 with { Anchor = reached }).ToFileBytes(key));
+                    }
+                }
+
                 return entry;
             }
             catch (Exception exception) when (exception is not AuditWriteException and not InvalidInputException and not ObjectDisposedException)
@@ -138,6 +149,11 @@ public sealed class AuditWriter : IAuditLog, IDisposable
         if (anchorValue is ulong anchor && anchor > (head!.Anchor ?? 0))
         {
             throw new AuditWriteException("audit: the log is older than its anchor (rolled back); run audit verify");
+        }
+
+        if (anchorValue is ulong counter && AuditHead.AnchorWasReset(counter, head!.Anchor))
+        {
+            throw new AuditWriteException("audit: the anchor is behind the head record (reset or replaced); run audit verify");
         }
 
         return head!;

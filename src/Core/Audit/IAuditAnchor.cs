@@ -7,9 +7,13 @@ namespace HsmWallet.Core.Audit;
 /// </summary>
 public interface IAuditAnchor
 {
-    /// <summary>Returns the counter's value for this audit folder: 0 before its first increment (a hardware counter subtracts the base it started from).</summary>
+    /// <summary>Returns the counter's value: 0 before its first increment.</summary>
     ulong Read();
 
-    /// <summary>Raises the counter by one and returns the new value; it never goes down.</summary>
+    /// <summary>
+    /// Raises the counter and returns the new value; it never goes down. After the first increment each one
+    /// adds exactly one; the first may start anywhere above 0 (a TPM counter starts at the highest value any
+    /// counter on that TPM has had), and the writer records where it started.
+    /// </summary>
     ulong Increment();
 }

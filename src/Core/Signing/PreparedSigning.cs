@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Policy;
 using HsmWallet.Core.Vault;
+using HsmWallet.Core.Xrpl.Addresses;
 
 namespace HsmWallet.Core.Signing;
 
@@ -13,6 +14,7 @@ namespace HsmWallet.Core.Signing;
 /// <param name="Network">The network name the policy and signing state use.</param>
 /// <param name="Transaction">The transaction as it will be signed.</param>
 /// <param name="Multisign">Whether it is signed as one member of a signer list.</param>
+/// <param name="SigningFor">The account signed for with a regular key or as a signer, or null for the wallet's own.</param>
 /// <param name="Decision">The policy's decision at preparation (signing evaluates again under its lock).</param>
 /// <param name="ApprovalBinding">The fingerprint an approval must carry to let this be signed.</param>
 /// <param name="Summary">The words a human approves.</param>
@@ -21,6 +23,7 @@ public sealed record PreparedSigning(
     string Network,
     JsonObject Transaction,
     bool Multisign,
+    AccountId? SigningFor,
     PolicyDecision Decision,
     string ApprovalBinding,
     ApprovalSummary Summary);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HsmWallet.Core.Xrpl.Addresses;
 
 namespace HsmWallet.Core.Signing;
 
@@ -7,4 +8,5 @@ namespace HsmWallet.Core.Signing;
 /// <param name="Transaction">The transaction in XRPL JSON form, as the caller gave it.</param>
 /// <param name="Autofill">Fill Fee, Sequence, LastLedgerSequence and NetworkID from the ledger.</param>
 /// <param name="Multisign">Sign as one member of a signer list instead of as the account.</param>
-public sealed record SigningRequest(string Wallet, JsonObject Transaction, bool Autofill, bool Multisign = false);
+/// <param name="SigningFor">The account this wallet's key signs for as its regular key (or as a signer list member), if not its own.</param>
+public sealed record SigningRequest(string Wallet, JsonObject Transaction, bool Autofill, bool Multisign = false, AccountId? SigningFor = null);

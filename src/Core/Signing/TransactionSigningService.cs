@@ -64,7 +64,7 @@ public sealed class TransactionSigningService
             throw new InvalidInputException("wallet", $"belongs to {wallet.Network}, not to {_network.Name}: choose the network with --network");
         }
 
-        var account = WalletDirectory.AccountOf(wallet);
+        var account = request.SigningFor ?? WalletDirectory.AccountOf(wallet);
         var transaction = (JsonObject)request.Transaction.DeepClone();
         var policy = _policy.Load(unlock);
         if (!request.Multisign)
@@ -95,11 +95,12 @@ public sealed class TransactionSigningService
             ["network"] = _network.Name,
             ["wallet"] = wallet.Address,
             ["multisign"] = request.Multisign,
+            ["signing_for"] = request.SigningFor?.ToClassicAddress(),
             ["autofill"] = request.Autofill,
             ["transaction"] = request.Transaction.DeepClone(),
         });
         var summary = TransactionDescription.Describe(transaction, _network.Name, wallet.Name, decision);
-        return new PreparedSigning(wallet, _network.Name, transaction, request.Multisign, decision, binding, summary);
+        return new PreparedSigning(wallet, _network.Name, transaction, request.Multisign, request.SigningFor, decision, binding, summary);
     }
 
     /// <summary>
@@ -112,7 +113,7 @@ public sealed class TransactionSigningService
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(context);
-        var account = WalletDirectory.AccountOf(prepared.Wallet);
+        var account = prepared.SigningFor ?? WalletDirectory.AccountOf(prepared.Wallet);
         MainnetSlotRule.Check(_vault, prepared.Network, "network");
         lock (_gate)
         {
@@ -151,11 +152,11 @@ public sealed class TransactionSigningService
                     using var key = WalletKeys.Open(secret, info);
                     if (prepared.Multisign)
                     {
-                        var share = TransactionSigner.SignAsMultisigner(prepared.Transaction, key, signerAccount: null);
+                        var share = TransactionSigner.SignAsMultisigner(prepared.Transaction, key, prepared.SigningFor);
                         return new SigningResult(share.TxBlob, TransactionHash.Compute(Convert.FromHexString(share.TxBlob)), decision, share.Signer);
                     }
 
-                    var signed = TransactionSigner.Sign(prepared.Transaction, key);
+                    var signed = TransactionSigner.Sign(prepared.Transaction, key, prepared.SigningFor);
                     return new SigningResult(signed.TxBlob, signed.Hash, decision);
                 });
             });

@@ -361,7 +361,7 @@ public sealed class RippledStandIn : IAsyncDisposable
                         ["build_version"] = "stand-in",
                         ["network_id"] = NetworkId,
                         ["server_state"] = "full",
-                        ["validated_ledger"] = new JsonObject { ["seq"] = CurrentLedgerIndex - 1, ["base_fee_xrp"] = 0.00001 },
+                        ["validated_ledger"] = new JsonObject { ["seq"] = CurrentLedgerIndex - 1, ["base_fee_xrp"] = 0.00001, ["reserve_base_xrp"] = 1, ["reserve_inc_xrp"] = 0.2 },
                     },
                 },
                 "fee" => new JsonObject
@@ -416,6 +416,7 @@ public sealed class RippledStandIn : IAsyncDisposable
                 ["Balance"] = state.Balance.ToString(CultureInfo.InvariantCulture),
                 ["Sequence"] = state.Sequence,
                 ["LedgerEntryType"] = "AccountRoot",
+                ["OwnerCount"] = 0,
             },
             ["validated"] = validated,
         };

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
 using HsmWallet.Core;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
 using HsmWallet.KeyProviders.Password;
@@ -21,7 +22,7 @@ internal static class InitCommand
         var recoveryKey = new Option<bool>("--recovery-key") { Description = "Also add a recovery-key slot and print the key once." };
         var command = new Command("init", "Create the vault with its first unlocker; prints the vault path and its slots.") { recoveryKey };
         unlocker.AddTo(command);
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.VaultInit, () =>
         {
             var access = VaultAccess.Open(context, parse);
             var providers = new List<IKeyProvider>
@@ -36,7 +37,9 @@ internal static class InitCommand
             try
             {
                 var slots = access.Vault.Create(access.Secrets(), [.. providers]);
-                return Describe(access.Vault.Home.VaultPath, slots);
+                var created = Describe(access.Vault.Home.VaultPath, slots);
+                access.Audit.EnsureKey(access.Unlock()); // The audit HMAC key goes into the new vault.
+                return created;
             }
             catch (UnlockFailedException error) when (error.Reason == UnlockFailureReason.NoSecret)
             {

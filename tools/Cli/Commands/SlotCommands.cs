@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Vault;
 using HsmWallet.KeyProviders;
 using HsmWallet.KeyProviders.KeyFile;
@@ -41,7 +42,7 @@ internal static class SlotCommands
         var newPin = new Option<string>("--new-pin-file") { Description = "A 0600 file holding the new slot's PIN (else --pin-file, else a prompt)." };
         var command = new Command("add", "Add an unlocker (password, keyfile, pkcs11, tpm or recovery) after unlocking with an existing slot.") { newPassword, newPin };
         unlocker.AddTo(command);
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.SlotAdd, () =>
         {
             var access = VaultAccess.Open(context, parse);
             var provider = unlocker.CreateProvider(parse, context, NewKeyFilePath(access.Vault.Home), allowRecovery: true);
@@ -71,7 +72,7 @@ internal static class SlotCommands
     {
         var id = new Argument<int>("ID") { Description = "The slot to remove." };
         var command = new Command("remove", "Remove a slot (refused for the last one).") { id };
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.SlotRemove, () =>
         {
             var access = VaultAccess.Open(context, parse);
             var slotId = parse.GetValue(id);
@@ -85,7 +86,7 @@ internal static class SlotCommands
     {
         var id = new Argument<int?>("ID") { Description = "The slot to test (default: the one unlocking chooses).", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("test", "Unlock through a slot (counting like any unlock) and report each unlocker's health.") { id };
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.SlotTest, () =>
         {
             var access = VaultAccess.Open(context, parse);
             var slotId = parse.GetValue(id) ?? parse.GetValue(GlobalOptions.Slot);

@@ -16,6 +16,7 @@ internal static class TxCommands
         tx.Subcommands.Add(Decode(context));
         tx.Subcommands.Add(Encode(context));
         tx.Subcommands.Add(TxSignCommand.Create(context));
+        tx.Subcommands.Add(TxSubmitCommand.Create(context));
         return tx;
     }
 

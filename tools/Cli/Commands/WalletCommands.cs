@@ -5,6 +5,7 @@ using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
 using HsmWallet.Core;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Core.Vault;
 using HsmWallet.Core.Xrpl.Keys;
@@ -29,6 +30,7 @@ internal static class WalletCommands
         wallet.Subcommands.Add(List(context));
         wallet.Subcommands.Add(Delete(context));
         wallet.Subcommands.Add(Export(context));
+        wallet.Subcommands.Add(WalletBalanceCommand.Create(context));
         return wallet;
     }
 
@@ -41,7 +43,7 @@ internal static class WalletCommands
         var name = NameOption("The new wallet's name.");
         var keyType = KeyTypeOption();
         var command = new Command("create", "Generate a new wallet in the vault; prints its address, never its seed.") { name, keyType };
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletCreate, () =>
         {
             var type = KeyMaterial.ParseKeyType(parse.GetValue(keyType)) ?? KeyType.Ed25519;
             var network = VaultAccess.Network(parse);
@@ -65,7 +67,7 @@ internal static class WalletCommands
         {
             name, mnemonic, keyType, path, passphrase,
         };
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletImport, () =>
         {
             var type = KeyMaterial.ParseKeyType(parse.GetValue(keyType));
             var network = VaultAccess.Network(parse);
@@ -118,7 +120,7 @@ internal static class WalletCommands
         var name = NameOption("The wallet's name or address.");
         var yes = new Option<bool>("--yes") { Description = "Delete without asking (scripts)." };
         var command = new Command("delete", "Delete a wallet and its secret from the vault (asks first on a terminal).") { name, yes };
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletDelete, () =>
         {
             var wallet = parse.GetValue(name)!;
             if (!parse.GetValue(yes))
@@ -154,7 +156,7 @@ internal static class WalletCommands
         {
             name, output, backupPassword, unlocker.KdfMemory, unlocker.KdfIterations, unlocker.KdfParallelism,
         };
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletExport, () =>
         {
             var outPath = Path.GetFullPath(parse.GetValue(output)!);
             if (File.Exists(outPath) || Directory.Exists(outPath))

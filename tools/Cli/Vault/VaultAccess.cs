@@ -1,8 +1,10 @@
 using System.CommandLine;
+using HsmWallet.Cli.Output;
 using HsmWallet.Core;
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Secrets.Sources;
 using HsmWallet.Core.Vault;
+using HsmWallet.Hosting.Audit;
 using HsmWallet.KeyProviders;
 
 namespace HsmWallet.Cli.Vault;
@@ -24,17 +26,26 @@ internal sealed class VaultAccess
         _context = context;
         _parse = parse;
         Vault = vault;
+        Audit = new AuditSession(vault, AuditAnchorChoice.ForSlots);
     }
 
     /// <summary>The vault of the chosen home.</summary>
     public WalletVault Vault { get; }
+
+    /// <summary>
+    /// The home's audit log: it takes the key from the command's own unlock; the signing use case and the
+    /// command runner append through it.
+    /// </summary>
+    public AuditSession Audit { get; }
 
     /// <summary>Resolves the home (creating it 0700 when absent) and binds the standard unlockers.</summary>
     public static VaultAccess Open(CliContext context, ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
         var home = WalletHome.Open(parse.GetValue(GlobalOptions.Home));
-        return new VaultAccess(context, parse, new WalletVault(home, StandardKeyProviders.CreateRegistry()));
+        var access = new VaultAccess(context, parse, new WalletVault(home, StandardKeyProviders.CreateRegistry()));
+        CommandRunner.AttachAudit(access.Audit, access.Unlock);
+        return access;
     }
 
     /// <summary>The network named by --network or $HSMWALLET_NETWORK, testnet by default.</summary>
