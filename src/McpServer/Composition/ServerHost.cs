@@ -1,8 +1,10 @@
 using HsmWallet.Core.Unlocking;
+using HsmWallet.Hosting.Logging;
 using HsmWallet.McpServer.Pipeline;
 using HsmWallet.McpServer.Tools;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using Serilog;
 using Serilog.Extensions.Logging;
@@ -45,7 +47,7 @@ public static class ServerHost
     {
         ArgumentNullException.ThrowIfNull(parts);
         var stderr = parts.Error ?? Console.Error;
-        var serilog = OperationalLogStandIn.Create(parts.Options.HomePath, "hsmwallet-mcp", parts.Error);
+        var serilog = OperationalLog.Create(parts.Options.HomePath, "hsmwallet-mcp", parts.Error);
         var services = new WalletServices(parts.Options, parts.Providers ?? KeyProviders.StandardKeyProviders.CreateRegistry(), parts.Time);
         // The zero-configuration start and the start-up unlock run beside the transport's start, so the client's
         // first tools/list is not kept waiting; the pipeline lets no tool run before they finished.
@@ -64,10 +66,13 @@ public static class ServerHost
         });
 
         using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: false);
-        var pipeline = new ToolPipeline(parts.Pipeline ?? new ToolPipelineOptions(), () => services.Audit.IsKeyed ? services.Audit : null, () => services.Ready, new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory));
+        var pipeline = new ToolPipeline(parts.Pipeline ?? new ToolPipelineOptions(), () => services.Audit.IsOpen ? services.Audit : null, () => services.Ready, new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory));
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSerilog(serilog, dispose: true);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(serilog, dispose: true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(pipeline);
         var mcp = builder.Services

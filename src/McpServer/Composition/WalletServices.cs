@@ -5,6 +5,7 @@ using HsmWallet.Core.Secrets.Sources;
 using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
+using HsmWallet.Hosting.Audit;
 using HsmWallet.McpServer.Approval;
 using HsmWallet.McpServer.Pipeline;
 
@@ -27,7 +28,7 @@ public sealed class WalletServices : IDisposable
         Home = WalletHome.At(options.HomePath);
         _providers = providers;
         Vault = new WalletVault(Home, providers, Time);
-        Audit = new AuditSessionStandIn(Vault);
+        Audit = new AuditSession(Vault, AuditAnchorChoice.ForSlots);
         Ledger = new LedgerClient(options.Network, time: Time, handler: ledgerHandler);
         Wallets = new WalletDirectory(Vault);
         Signing = new TransactionSigningService(Vault, Wallets, options.Network, Audit, Ledger, Time);
@@ -52,7 +53,7 @@ public sealed class WalletServices : IDisposable
     internal WalletVault Vault { get; }
 
     /// <summary>The audit session, keyed by the first unlock.</summary>
-    public AuditSessionStandIn Audit { get; }
+    public AuditSession Audit { get; }
 
     /// <summary>The ledger client for the chosen network.</summary>
     public LedgerClient Ledger { get; }
