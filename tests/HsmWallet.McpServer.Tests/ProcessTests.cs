@@ -165,10 +165,21 @@ public sealed class ProcessTests
         };
         var stderr = process.StandardError.ReadToEndAsync();
         process.BeginOutputReadLine();
+        // One request at a time, as a client waiting for each answer would (the server runs requests concurrently).
+        var sent = 0;
         foreach (var line in input ?? [])
         {
             await process.StandardInput.WriteLineAsync(line);
             await process.StandardInput.FlushAsync();
+            if (line.Contains("\"id\"", StringComparison.Ordinal))
+            {
+                sent++;
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (Volatile.Read(ref answered) < sent && DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                    await Task.Delay(10);
+                }
+            }
         }
 
         await allAnswered.Task.WaitAsync(TimeSpan.FromSeconds(60));

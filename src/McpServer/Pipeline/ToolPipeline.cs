@@ -172,13 +172,16 @@ public sealed partial class ToolPipeline : IDisposable
     private static bool IsOurErrorBody(CallToolResult result) =>
         result.Content.OfType<TextContentBlock>().FirstOrDefault()?.Text.StartsWith("{\"error\":{\"code\":", StringComparison.Ordinal) == true;
 
-    // 8. Refusals the pipeline decides are audited too (the use cases audit their own outcomes).
+    // 8. Refusals the pipeline decides, and approvals refused or awaited, are audited too (the use cases audit their own outcomes).
     private void AuditRefusal(string toolName, string code, string correlationId)
     {
-        var eventType = code switch
+        var eventType = (code, toolName) switch
         {
-            "rate_limited" => AuditEventType.SecurityRateLimit,
-            "invalid_input" => AuditEventType.SecurityInvalidInput,
+            ("rate_limited", _) => AuditEventType.SecurityRateLimit,
+            ("invalid_input", _) => AuditEventType.SecurityInvalidInput,
+            ("approval_declined" or "approval_pending", "tx_sign") => AuditEventType.TransactionSign,
+            ("approval_declined" or "approval_pending", "wallet_export") => AuditEventType.WalletExport,
+            ("approval_declined" or "approval_pending", "wallet_delete") => AuditEventType.WalletDelete,
             _ => (AuditEventType?)null,
         };
         if (eventType is null)
