@@ -98,6 +98,12 @@ public sealed class WalletServices : IDisposable
         }),
         Options.Slot);
 
+    /// <summary>The slot table, read without unlocking (for server_status).</summary>
+    public IReadOnlyList<SlotInfo> Slots() => Vault.ListSlots();
+
+    /// <summary>Until when unlocking is locked out after failures, or null.</summary>
+    public DateTimeOffset? LockedUntil() => Vault.Lockout.LockedUntil();
+
     /// <summary>Each registered unlocker kind's health, checked now (devices can come and go).</summary>
     public IReadOnlyDictionary<string, bool> Health()
     {
