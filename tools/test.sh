@@ -28,6 +28,8 @@ status=0
 dotnet test HsmWallet.sln --no-build -c Release --logger "trx" --results-directory "$results" || status=$?
 # The GitHub workflows are code too: actionlint fails the run on any finding.
 bash tools/lint-workflows.sh || status=1
+# The packed tools must install into an empty folder and run (issue 9).
+bash tools/pack-check.sh || status=1
 
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Tests.Support;
+using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Policy;
 using HsmWallet.Core.Secrets.Sources;
 using HsmWallet.Core.Vault;
 using HsmWallet.Core.Xrpl.Keys;
@@ -60,6 +62,39 @@ public class AuditCommandTests
     }
 
     [Fact]
+    public void Policy_changes_and_approval_decisions_are_recorded_before_and_after_they_happen()
+    {
+        using var home = new VaultHome();
+        home.RunOk(null, "init", "--unlocker", "keyfile");
+        var policy = Path.Combine(home.Scratch, "policy.json");
+        File.WriteAllText(policy, PolicyDocument.Default.CanonicalJson);
+        var store = new ApprovalStore(WalletHome.At(home.Home));
+        var summary = new ApprovalSummary("Sign Payment on testnet with wallet main", ["Amount: 20 XRP (20000000 drops)"], [], []);
+        var first = store.Create("binding-1", summary);
+        var second = store.Create("binding-2", summary);
+
+        var set = home.RunOk(null, "policy", "set", policy);
+        home.RunOk(null, "approve", first.Id);
+        home.RunOk(null, "approve", "deny", second.Id);
+        var unknown = home.Run(null, "approve", "apv_0000000000000000");
+
+        var entries = Entries(home);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal(
+            [
+                "vault.init started", "vault.init success",
+                "policy.change started", "policy.change success",
+                "approval.grant started", "approval.grant success",
+                "approval.deny started", "approval.deny success",
+                "approval.grant started", "approval.grant failure invalid_input",
+            ],
+            Summary(entries));
+        Assert.Equal((string)set["sha256"]!, (string)entries[3]!["operation"]!["parameters"]!["outcome"]!["sha256"]!);
+        Assert.Equal(first.Id, (string)entries[5]!["operation"]!["parameters"]!["outcome"]!["id"]!);
+        Assert.Equal("denied", (string)entries[7]!["operation"]!["parameters"]!["outcome"]!["state"]!);
+    }
+
+    [Fact]
     public void Audit_show_prints_one_line_per_entry_without_json()
     {
         using var home = new VaultHome();
@@ -116,6 +151,32 @@ public class AuditCommandTests
     }
 
     [Fact]
+    public void An_audit_folder_that_cannot_be_written_makes_tx_sign_fail_with_no_signature_printed()
+    {
+        using var home = new VaultHome();
+        home.RunOk(null, "init", "--unlocker", "keyfile");
+        home.RunOk(Fixtures.Secret + "\n", "wallet", "import", "--name", "main");
+        var request = Fixtures.PathOf("request-sign.json");
+        const string account = "r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59"; // request-sign.json's Account; the seed is its regular key
+        var signable = CliProcess.Run(null, "tx", "sign", "--wallet", "main", "--tx", request, "--signer-account", account, "--approve", "--home", home.Home);
+        Assert.True(signable.ExitCode == 0, signable.Stderr);
+        var audit = Path.Combine(home.Home, "audit");
+        Directory.Delete(audit, recursive: true);
+        File.WriteAllText(audit, string.Empty); // Not a folder: nothing can be appended, even by root.
+
+        var plain = CliProcess.Run(null, "tx", "sign", "--wallet", "main", "--tx", request, "--signer-account", account, "--approve", "--home", home.Home);
+        var json = home.Run(null, "tx", "sign", "--wallet", "main", "--tx", request, "--signer-account", account, "--approve");
+
+        Assert.Equal(1, plain.ExitCode);
+        Assert.Equal(string.Empty, plain.Stdout);
+        Assert.Contains("audit", plain.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain((string)JsonNode.Parse(signable.Stdout)!["tx_blob"]!, plain.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, json.ExitCode);
+        Assert.Equal("internal", (string)VaultHome.Error(json)["code"]!);
+        Assert.DoesNotContain("tx_blob", json.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_vault_made_before_the_audit_log_gets_its_key_once_and_keeps_it()
     {
         using var home = new VaultHome();
@@ -130,6 +191,29 @@ public class AuditCommandTests
         Assert.Equal(0, (long)first["entries"]!);
         Assert.True((bool)second["ok"]!);
         Assert.Equal(2, (long)second["entries"]!);
+    }
+
+    [Fact]
+    public void Signing_with_a_vault_made_before_the_audit_log_stores_the_key_and_records_the_signature()
+    {
+        using var home = new VaultHome();
+        var vaultHome = WalletHome.At(home.Home);
+        var vault = new WalletVault(vaultHome, StandardKeyProviders.CreateRegistry());
+        vault.Create(new SecretSourceChain(), new KeyFileKeyProvider(vaultHome.DefaultKeyFilePath));
+        using (var decoded = FamilySeed.Decode(Fixtures.Secret.AsSpan()))
+        using (var seed = DecodedSeed.FromEntropy(decoded.Entropy, decoded.KeyType))
+        using (var key = XrplSigningKey.FromSeed(seed))
+        {
+            var keyType = key.KeyType == KeyType.Ed25519 ? "ed25519" : "secp256k1";
+            var description = new WalletDescription("main", keyType, "testnet", key.AccountId.ToClassicAddress(), Convert.ToHexString(key.PublicKey));
+            vault.AddWallet(new UnlockOptions(SecretSourceChain.ForHost(new SecretOptions { AllowPrompt = false, GetEnvironment = _ => null })), description, seed.Entropy);
+        }
+
+        var signed = home.Run(null, "tx", "sign", "--wallet", "main", "--tx", Fixtures.PathOf("request-sign.json"), "--signer-account", "r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59", "--approve");
+
+        Assert.True(signed.ExitCode == 0, signed.Stderr);
+        Assert.Contains("transaction.sign success", Summary(Entries(home)));
+        Assert.True((bool)home.RunOk(null, "audit", "verify")["ok"]!);
     }
 
     [Fact]
@@ -156,6 +240,7 @@ public class AuditCommandTests
         Run(null, ["slot", "add", "--unlocker", "password", "--new-password-file", newPassword, .. VaultHome.CheapKdf]);
         Run(null, "audit", "verify");
 
+        Assert.Contains("transaction.sign success", Summary(Entries(home, "--password-file", password)));
         using var seed = FamilySeed.Decode(Fixtures.Secret.AsSpan());
         var secrets = new[] { Fixtures.Secret, Convert.ToHexString(seed.Entropy), Convert.ToBase64String(seed.Entropy), passwordText, newPasswordText };
         var files = Directory.EnumerateFiles(home.Home, "*", SearchOption.AllDirectories)

@@ -145,6 +145,7 @@ public sealed class ProcessTests
         var expected = input?.Count(line => line.Contains("\"id\"", StringComparison.Ordinal)) ?? 0;
         var answered = 0;
         var allAnswered = new TaskCompletionSource();
+        using var oneAnswered = new SemaphoreSlim(0);
         process.OutputDataReceived += (_, line) =>
         {
             if (line.Data is null)
@@ -162,23 +163,19 @@ public sealed class ProcessTests
             {
                 allAnswered.TrySetResult();
             }
+
+            oneAnswered.Release();
         };
         var stderr = process.StandardError.ReadToEndAsync();
         process.BeginOutputReadLine();
-        // One request at a time, as a client waiting for each answer would (the server runs requests concurrently).
-        var sent = 0;
         foreach (var line in input ?? [])
         {
             await process.StandardInput.WriteLineAsync(line);
             await process.StandardInput.FlushAsync();
             if (line.Contains("\"id\"", StringComparison.Ordinal))
             {
-                sent++;
-                var deadline = DateTime.UtcNow.AddSeconds(60);
-                while (Volatile.Read(ref answered) < sent && DateTime.UtcNow < deadline && !process.HasExited)
-                {
-                    await Task.Delay(10);
-                }
+                // One request at a time: the server runs calls concurrently, and tx_sign needs wallet_create done.
+                await oneAnswered.WaitAsync(TimeSpan.FromSeconds(60));
             }
         }
 

@@ -211,7 +211,8 @@ public static partial class AuditSanitizer
     {
         foreach (var token in Tokens(name))
         {
-            if (token is "hash" or "hashes" or "public" or "pub" or "pubkey" or "txid" || token.EndsWith("hash", StringComparison.Ordinal))
+            if (token is "hash" or "hashes" or "public" or "pub" or "pubkey" or "txid" or "sha256" or "sha512" or "digest" or "checksum"
+                || token.EndsWith("hash", StringComparison.Ordinal))
             {
                 return true;
             }

@@ -78,10 +78,21 @@ public sealed class AuditSession : IAuditLog, IDisposable
         }
     }
 
+    /// <summary>
+    /// How to unlock for the one vault update that stores a key in a vault older than the audit log, when an
+    /// append finds the key missing (the host's own unlock options); null means such an append fails.
+    /// </summary>
+    public Func<UnlockOptions>? KeyCreationUnlock { get; set; }
+
     /// <summary>Appends one event durably; throws <see cref="AuditWriteException"/> before the first unlock or when the append fails.</summary>
     public AuditEntry Append(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
+        if (!IsOpen && KeyMissing && KeyCreationUnlock is { } unlock)
+        {
+            EnsureKey(unlock());
+        }
+
         AuditWriter current;
         lock (gate)
         {

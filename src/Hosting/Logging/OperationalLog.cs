@@ -65,8 +65,13 @@ public static class OperationalLog
                 hooks: new OwnerOnlyFileHooks())
             .CreateLogger();
 
+        // Framework chatter (hosting, the MCP SDK) only from warnings up, whatever the host's own level.
+        var frameworkMinimum = minimum > LogEventLevel.Warning ? minimum : LogEventLevel.Warning;
         return new LoggerConfiguration()
             .MinimumLevel.Is(minimum)
+            .MinimumLevel.Override("Microsoft", frameworkMinimum)
+            .MinimumLevel.Override("System", frameworkMinimum)
+            .MinimumLevel.Override("ModelContextProtocol", frameworkMinimum)
             .Enrich.FromLogContext()
             .WriteTo.Sink(new SanitizingSink(inner))
             .CreateLogger();

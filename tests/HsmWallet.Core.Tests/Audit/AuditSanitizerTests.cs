@@ -146,6 +146,20 @@ public class AuditSanitizerTests
         Assert.Equal(AuditSanitizer.Redacted, (string)sanitized["value"]!);
     }
 
+    [Theory]
+    [InlineData("sha256")]
+    [InlineData("backup_sha256")]
+    [InlineData("policyDigest")]
+    [InlineData("checksum")]
+    public void A_digest_field_keeps_its_64_hex_value(string name)
+    {
+        var hex = new string('b', 64);
+
+        var sanitized = AuditSanitizer.SanitizeParameters(new JsonObject { [name] = hex });
+
+        Assert.Equal(hex, (string)sanitized[name]!);
+    }
+
     [Fact]
     public void Free_text_keeps_its_words_and_loses_its_secrets()
     {

@@ -61,6 +61,22 @@ public class ProtectedFileTests
     }
 
     [Fact]
+    public void A_private_folder_under_missing_parents_is_created_with_every_new_level_owner_only()
+    {
+        using var directory = new TemporaryDirectory();
+        var home = Path.Combine(directory.Path, "share", "hsmwallet");
+        var logs = Path.Combine(home, "logs");
+
+        ProtectedFile.EnsurePrivateDirectory(logs);
+
+        var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(Path.Combine(directory.Path, "share")));
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(home));
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(logs));
+        ProtectedFile.EnsurePrivateDirectory(home);
+    }
+
+    [Fact]
     public void A_symbolic_link_in_place_of_a_private_file_is_refused()
     {
         using var directory = new TemporaryDirectory();

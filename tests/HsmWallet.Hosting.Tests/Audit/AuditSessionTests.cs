@@ -63,6 +63,33 @@ public sealed class AuditSessionTests : IDisposable
     }
 
     [Fact]
+    public void An_operation_on_a_vault_older_than_the_audit_log_gets_the_key_stored_by_one_update_when_it_appends()
+    {
+        var vault = test.Open();
+        using var session = new AuditSession(vault) { KeyCreationUnlock = TestVault.Unlock };
+        vault.ListWallets(TestVault.Unlock());
+        Assert.True(session.KeyMissing);
+        var before = test.Unlocks;
+
+        session.Append(Event("signed"));
+
+        Assert.Equal(before + 1, test.Unlocks);
+        Assert.True(test.Open().Read(TestVault.Unlock(), unlocked => unlocked.HasSetting(VaultSettingNames.AuditHmacKey)));
+        Assert.Equal(new AuditVerification(true, 1, 1, null, null), session.Verify());
+    }
+
+    [Fact]
+    public void Without_a_way_to_unlock_an_append_on_a_vault_without_the_key_fails_closed()
+    {
+        var vault = test.Open();
+        using var session = new AuditSession(vault);
+        vault.ListWallets(TestVault.Unlock());
+
+        Assert.Throws<AuditWriteException>(() => session.Append(Event("signed")));
+        Assert.False(test.Open().Read(TestVault.Unlock(), unlocked => unlocked.HasSetting(VaultSettingNames.AuditHmacKey)));
+    }
+
+    [Fact]
     public void A_started_entry_is_appended_at_the_unlock_before_the_change_runs()
     {
         using var setup = new AuditSession(test.Vault);

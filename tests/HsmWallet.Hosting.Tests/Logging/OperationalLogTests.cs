@@ -96,6 +96,21 @@ public sealed class OperationalLogTests : IDisposable
     }
 
     [Fact]
+    public void Framework_sources_log_only_warnings_and_above()
+    {
+        using (var log = OperationalLog.Create(home, "hsmwallet-mcp", stderr, Serilog.Events.LogEventLevel.Debug))
+        {
+            log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, "ModelContextProtocol.Server").Information("sdk chatter");
+            log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, "ModelContextProtocol.Server").Warning("sdk warning");
+            log.Debug("own debug detail");
+        }
+
+        Assert.DoesNotContain("sdk chatter", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("sdk warning", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("own debug detail", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_process_name_that_is_a_path_is_refused()
     {
         var error = Assert.Throws<HsmWallet.Core.InvalidInputException>(() => OperationalLog.Create(home, "../escape", stderr));

@@ -16,7 +16,7 @@ internal sealed class CommandAudit : IDisposable
 {
     private static readonly HashSet<string> OutcomeFields = new(StringComparer.Ordinal)
     {
-        "address", "name", "public_key", "key_type", "network", "removed", "deleted", "opened_by", "kind", "path", "sha256", "vault",
+        "address", "name", "public_key", "key_type", "network", "removed", "deleted", "opened_by", "kind", "path", "sha256", "vault", "id", "state", "expires_at",
     };
 
     private readonly AuditEventType? eventType;
@@ -38,6 +38,12 @@ internal sealed class CommandAudit : IDisposable
 
     /// <summary>Links this command's entries in the log (and names the failure a user reports).</summary>
     public string CorrelationId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The command as typed, e.g. "hsmwallet wallet create".</summary>
+    public string ToolName => toolName;
+
+    /// <summary>The home of the vault the command opened, or null when it opened none.</summary>
+    public string? HomePath => session is null ? null : Path.GetDirectoryName(session.Folder);
 
     /// <summary>True when this command writes audit entries.</summary>
     public bool IsAudited => eventType is not null;

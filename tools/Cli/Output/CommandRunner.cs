@@ -87,6 +87,7 @@ internal static class CommandRunner
                     failure = RecordFailure(audit, failure);
                 }
 
+                CommandLog.Finished(audit, failure.ExitCode, failure.Code, failure.Code == "internal" ? error : null);
                 return Report(context, json, failure);
             }
 
@@ -99,6 +100,7 @@ internal static class CommandRunner
                 context.Output.WriteLine(json ? output.Json.ToJsonString() : output.Json.ToJsonString(Indented));
             }
 
+            CommandLog.Finished(audit, output.ExitCode, null, null);
             return output.ExitCode;
         }
         finally

@@ -44,6 +44,7 @@ internal sealed class VaultAccess
         ArgumentNullException.ThrowIfNull(parse);
         var home = WalletHome.Open(parse.GetValue(GlobalOptions.Home));
         var access = new VaultAccess(context, parse, new WalletVault(home, StandardKeyProviders.CreateRegistry()));
+        access.Audit.KeyCreationUnlock = access.Unlock;
         CommandRunner.AttachAudit(access.Audit, access.Unlock);
         return access;
     }

@@ -113,7 +113,10 @@ public static class ProtectedFile
         }
     }
 
-    /// <summary>Creates a folder with mode 0700 if absent, then checks that it is ours and not open to others.</summary>
+    /// <summary>
+    /// Creates a folder with mode 0700 if absent (and any missing parent, also 0700, so a fresh home under a
+    /// folder that does not exist yet is not left open), then checks that it is ours and not open to others.
+    /// </summary>
     public static void EnsurePrivateDirectory(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -122,9 +125,15 @@ public static class ProtectedFile
             throw new PlatformNotSupportedException("HsmWallet's private folders need Linux");
         }
 
-        if (!Directory.Exists(path))
+        var missing = new Stack<string>();
+        for (var folder = Path.GetFullPath(path); !Directory.Exists(folder); folder = Path.GetDirectoryName(folder)!)
         {
-            Directory.CreateDirectory(path, DirectoryMode);
+            missing.Push(folder);
+        }
+
+        while (missing.TryPop(out var folder))
+        {
+            Directory.CreateDirectory(folder, DirectoryMode);
         }
 
         CheckDirectory(path);
