@@ -47,8 +47,9 @@ public static class ServerHost
     {
         ArgumentNullException.ThrowIfNull(parts);
         var stderr = parts.Error ?? Console.Error;
-        var serilog = OperationalLog.Create(parts.Options.HomePath, "hsmwallet-mcp", parts.Error);
+        // The home first (created 0700 and checked private), then the log folder inside it.
         var services = new WalletServices(parts.Options, parts.Providers ?? KeyProviders.StandardKeyProviders.CreateRegistry(), parts.Time);
+        var serilog = OperationalLog.Create(services.Home.Root, "hsmwallet-mcp", parts.Error);
         // The zero-configuration start and the start-up unlock run beside the transport's start, so the client's
         // first tools/list is not kept waiting; the pipeline lets no tool run before they finished.
         services.Ready = Task.Run(() =>

@@ -28,7 +28,7 @@ public sealed class WalletServices : IDisposable
         Home = WalletHome.At(options.HomePath);
         _providers = providers;
         Vault = new WalletVault(Home, providers, Time);
-        Audit = new AuditSession(Vault, AuditAnchorChoice.ForSlots);
+        Audit = new AuditSession(Vault, AuditAnchorChoice.ForSlots) { KeyCreationUnlock = Unlock };
         Ledger = new LedgerClient(options.Network, time: Time, handler: ledgerHandler);
         Wallets = new WalletDirectory(Vault);
         Signing = new TransactionSigningService(Vault, Wallets, options.Network, Audit, Ledger, Time);
