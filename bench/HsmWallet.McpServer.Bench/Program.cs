@@ -47,10 +47,16 @@ Report("cold start to first tools/list, existing vault (ms)", coldWarm);
 Report("cold start to first tools/list, zero-config first start (ms)", fresh);
 Report("idle RSS after first answer + 2 s (MiB)", rss);
 
-foreach (var (name, prepare, options) in Unlockers())
+using var swtpm = new SwtpmInstance();
+foreach (var (name, prepare, options) in Unlockers(swtpm))
 {
     var samples = await SignRoundTripsAsync(prepare, options, name == "password (calibrated Argon2id)" ? Math.Min(signatures, 20) : signatures);
     Report($"tx_sign round trip, {name} (ms)", samples);
+}
+
+foreach (var folder in Scratch.Folders)
+{
+    Directory.Delete(folder, recursive: true);
 }
 
 return 0;
@@ -65,6 +71,7 @@ static int Option(string name, int fallback)
 static string NewHome()
 {
     var home = Directory.CreateTempSubdirectory("hsmwallet-mcp-bench-").FullName;
+    Scratch.Folders.Add(home);
     File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     return home;
 }
@@ -116,7 +123,7 @@ static async Task<(double Milliseconds, long RssKib)> StartToFirstToolsListAsync
     return (elapsed, rss);
 }
 
-static IEnumerable<(string Name, Action<string> Prepare, Func<ServerOptions, ServerOptions> Options)> Unlockers()
+static IEnumerable<(string Name, Action<string> Prepare, Func<ServerOptions, ServerOptions> Options)> Unlockers(SwtpmInstance swtpm)
 {
     yield return ("key file", _ => { }, options => options);
 
@@ -128,7 +135,6 @@ static IEnumerable<(string Name, Action<string> Prepare, Func<ServerOptions, Ser
     var pkcs11 = SoftHsm(pin);
     yield return ("PKCS#11 (SoftHSM2, aes-gcm)", home => CreateVault(home, pin, SecretKind.Pin, new Pkcs11KeyProvider(pkcs11)), options => options with { PinFile = pin });
 
-    var swtpm = new SwtpmInstance();
     yield return ("TPM (swtpm, PIN)", home => CreateVault(home, pin, SecretKind.Pin, new TpmKeyProvider(swtpm.Tcti, withPin: true, pinCost: TestPins.CheapCost)), options => options with { PinFile = pin });
 }
 
@@ -203,6 +209,12 @@ static async Task<List<double>> SignRoundTripsAsync(Action<string> prepare, Func
 
     await host.StopAsync();
     return samples;
+}
+
+/// <summary>The temporary folders the bench made, removed at the end.</summary>
+internal static class Scratch
+{
+    internal static List<string> Folders { get; } = [];
 }
 
 internal static partial class NativeMethods
