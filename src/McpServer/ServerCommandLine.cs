@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using HsmWallet.Core;
+using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Hosting;
 using HsmWallet.McpServer.Composition;
 using Microsoft.Extensions.Hosting;
@@ -55,8 +56,34 @@ public static class ServerCommandLine
                 return 2;
             }
 
-            using var host = ServerHost.Build(new ServerHost.Parts { Options = options });
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            IHost host;
+            try
+            {
+                host = ServerHost.Build(new ServerHost.Parts { Options = options });
+            }
+            catch (InvalidInputException error)
+            {
+                await Console.Error.WriteLineAsync($"hsmwallet-mcp: {error.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            catch (UnsafeFilePermissionsException error)
+            {
+                await Console.Error.WriteLineAsync($"hsmwallet-mcp: {error.Message}").ConfigureAwait(false);
+                return 1;
+            }
+#pragma warning disable CA1031 // A failed start says what failed in one line, never a stack trace or exception text.
+            catch (Exception error)
+#pragma warning restore CA1031
+            {
+                await Console.Error.WriteLineAsync($"hsmwallet-mcp: could not start ({error.GetType().Name})").ConfigureAwait(false);
+                return 1;
+            }
+
+            using (host)
+            {
+                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return 0;
         });
         var parsed = root.Parse(args);

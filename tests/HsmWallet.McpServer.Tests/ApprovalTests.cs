@@ -50,7 +50,7 @@ public sealed class ApprovalTests
         Assert.Contains("1.5 XRP", asked.Message, StringComparison.Ordinal);
         Assert.Contains("testnet", asked.Message, StringComparison.Ordinal);
         Assert.Contains("approve", asked.RequestedSchema!.Properties.Keys);
-        var entry = Assert.Single(server.AuditEntries("transaction.sign"));
+        var entry = Assert.Single(server.AuditEntries("transaction.sign"), entry => entry["operation"]!["result"]!.GetValue<string>() == "success");
         Assert.Equal("elicitation", entry["operation"]!["parameters"]!["approved_via"]!.GetValue<string>());
     }
 
@@ -71,6 +71,9 @@ public sealed class ApprovalTests
         await server.ErrorAsync("tx_sign", SignArguments(), "approval_declined");
         Assert.Equal(0, Signed(server));
         Assert.Equal(unlocks, server.Unlocks.Count);
+        var refusal = Assert.Single(server.AuditEntries("transaction.sign"));
+        Assert.Equal("denied", refusal["operation"]!["result"]!.GetValue<string>());
+        Assert.Equal("approval_declined", refusal["operation"]!["errorCode"]!.GetValue<string>());
     }
 
     [Fact]
@@ -150,7 +153,8 @@ public sealed class ApprovalTests
         await server.ErrorAsync("wallet_delete", new { wallet = "keep" }, "approval_declined");
         await server.ErrorAsync("wallet_export", new { wallet = "keep", out_path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")) }, "approval_declined");
         Assert.Single((await server.OkAsync("wallet_list"))["wallets"]!.AsArray());
-        Assert.Empty(server.AuditEntries("wallet.export"));
+        Assert.DoesNotContain(server.AuditEntries("wallet.export"), entry => entry["operation"]!["result"]!.GetValue<string>() == "success");
+        Assert.Equal("approval_declined", Assert.Single(server.AuditEntries("wallet.delete"))["operation"]!["errorCode"]!.GetValue<string>());
     }
 
     [Fact]

@@ -73,6 +73,25 @@ public sealed class ProcessTests
         Assert.Equal(string.Empty, bad.Stdout);
     }
 
+    [Fact]
+    public async Task A_missing_home_is_created_private_and_a_home_open_to_others_is_refused_in_one_line()
+    {
+        var parent = NewHome();
+        var missing = Path.Combine(parent, "not-yet");
+        var run = await RunAsync(missing);
+        AssertSession(run);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(missing));
+
+        var open = Path.Combine(parent, "open");
+        Directory.CreateDirectory(open);
+        File.SetUnixFileMode(open, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var refused = await RunRawAsync(["--home", open], null);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal(string.Empty, refused.Stdout);
+        Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("chmod 700", refused.Stderr, StringComparison.Ordinal);
+    }
+
     private static void AssertSession((int ExitCode, string Stdout, string Stderr) run)
     {
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using HsmWallet.Core.Secrets;
 using HsmWallet.KeyProviders.Password;
 using HsmWallet.KeyProviders.Pkcs11;
@@ -63,7 +64,34 @@ public sealed class PasswordUnlockerTests
             Options = options => options with { PasswordFile = wrong },
         });
         var error = await server.ErrorAsync("wallet_list", null, "unlock_failed");
-        Assert.DoesNotContain("password", error["message"]!.GetValue<string>().Replace("secret", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("wrong password", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Repeated_wrong_passwords_lock_unlocking_out_and_say_until_when()
+    {
+        var password = SecretFiles.Write("the right password");
+        var wrong = SecretFiles.Write("the wrong password");
+        await using var server = await TestServer.StartAsync(new TestServerSetup
+        {
+            Prepare = home => SecretFiles.CreateVault(home, password, SecretKind.Password, new PasswordKeyProvider(new Argon2Parameters(8 * 1024, 1, 1))),
+            Options = options => options with { PasswordFile = wrong },
+        });
+        JsonObject? locked = null;
+        for (var attempt = 0; attempt < 10 && locked is null; attempt++)
+        {
+            var (isError, body) = await server.CallAsync("wallet_list");
+            Assert.True(isError);
+            if (body["error"]!["code"]!.GetValue<string>() == "locked_out")
+            {
+                locked = body["error"]!.AsObject();
+            }
+        }
+
+        Assert.NotNull(locked);
+        Assert.True(DateTimeOffset.Parse(locked["locked_until"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow);
+        var status = await server.OkAsync("server_status");
+        Assert.True(status["lockout"]!["locked"]!.GetValue<bool>());
     }
 }
 

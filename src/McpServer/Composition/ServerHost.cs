@@ -1,8 +1,10 @@
 using HsmWallet.Core.Unlocking;
+using HsmWallet.Hosting.Logging;
 using HsmWallet.McpServer.Pipeline;
 using HsmWallet.McpServer.Tools;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using Serilog;
 using Serilog.Extensions.Logging;
@@ -45,24 +47,33 @@ public static class ServerHost
     {
         ArgumentNullException.ThrowIfNull(parts);
         var stderr = parts.Error ?? Console.Error;
-        var serilog = OperationalLogStandIn.Create(parts.Options.HomePath, "hsmwallet-mcp", parts.Error);
+        // The home first (created 0700 and checked private), then the log folder inside it.
         var services = new WalletServices(parts.Options, parts.Providers ?? KeyProviders.StandardKeyProviders.CreateRegistry(), parts.Time);
-        try
+        var serilog = OperationalLog.Create(services.Home.Root, "hsmwallet-mcp", parts.Error);
+        // The zero-configuration start and the start-up unlock run beside the transport's start, so the client's
+        // first tools/list is not kept waiting; the pipeline lets no tool run before they finished.
+        services.Ready = Task.Run(() =>
         {
-            ZeroConfiguration.Start(services, stderr);
-        }
+            try
+            {
+                ZeroConfiguration.Start(services, stderr);
+            }
 #pragma warning disable CA1031 // The server still starts and answers unlock_failed; the operator reads why here.
-        catch (Exception error)
+            catch (Exception error)
 #pragma warning restore CA1031
-        {
-            serilog.Error("start-up unlock failed ({ErrorType}); tools that unlock will refuse until the configuration is fixed", error.GetType().Name);
-        }
+            {
+                serilog.Error("start-up unlock failed ({ErrorType}); tools that unlock will refuse until the configuration is fixed", error.GetType().Name);
+            }
+        });
 
         using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: false);
-        var pipeline = new ToolPipeline(parts.Pipeline ?? new ToolPipelineOptions(), () => services.Audit.IsKeyed ? services.Audit : null, new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory));
+        var pipeline = new ToolPipeline(parts.Pipeline ?? new ToolPipelineOptions(), () => services.Audit.IsOpen ? services.Audit : null, () => services.Ready, new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory));
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSerilog(serilog, dispose: true);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(serilog, dispose: true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(pipeline);
         var mcp = builder.Services

@@ -5,6 +5,7 @@ using HsmWallet.Core.Secrets.Sources;
 using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
+using HsmWallet.Hosting.Audit;
 using HsmWallet.McpServer.Approval;
 using HsmWallet.McpServer.Pipeline;
 
@@ -27,7 +28,7 @@ public sealed class WalletServices : IDisposable
         Home = WalletHome.At(options.HomePath);
         _providers = providers;
         Vault = new WalletVault(Home, providers, Time);
-        Audit = new AuditSessionStandIn(Vault);
+        Audit = new AuditSession(Vault, AuditAnchorChoice.ForSlots) { KeyCreationUnlock = Unlock };
         Ledger = new LedgerClient(options.Network, time: Time, handler: ledgerHandler);
         Wallets = new WalletDirectory(Vault);
         Signing = new TransactionSigningService(Vault, Wallets, options.Network, Audit, Ledger, Time);
@@ -35,6 +36,9 @@ public sealed class WalletServices : IDisposable
         Approvals = new ApprovalStore(Home, Time);
         Approval = new ApprovalCoordinator(Approvals);
     }
+
+    /// <summary>Completes when the start-up (vault creation, first unlock) has run, successfully or not.</summary>
+    public Task Ready { get; internal set; } = Task.CompletedTask;
 
     /// <summary>What the server was started with.</summary>
     public ServerOptions Options { get; }
@@ -49,7 +53,7 @@ public sealed class WalletServices : IDisposable
     internal WalletVault Vault { get; }
 
     /// <summary>The audit session, keyed by the first unlock.</summary>
-    public AuditSessionStandIn Audit { get; }
+    public AuditSession Audit { get; }
 
     /// <summary>The ledger client for the chosen network.</summary>
     public LedgerClient Ledger { get; }
@@ -93,6 +97,12 @@ public sealed class WalletServices : IDisposable
             AllowPrompt = false,
         }),
         Options.Slot);
+
+    /// <summary>The slot table, read without unlocking (for server_status).</summary>
+    public IReadOnlyList<SlotInfo> Slots() => Vault.ListSlots();
+
+    /// <summary>Until when unlocking is locked out after failures, or null.</summary>
+    public DateTimeOffset? LockedUntil() => Vault.Lockout.LockedUntil();
 
     /// <summary>Each registered unlocker kind's health, checked now (devices can come and go).</summary>
     public IReadOnlyDictionary<string, bool> Health()

@@ -1,5 +1,4 @@
 using HsmWallet.Core.Secrets.Sources;
-using HsmWallet.Core.Vault;
 using HsmWallet.KeyProviders.KeyFile;
 
 namespace HsmWallet.McpServer.Composition;
@@ -12,7 +11,7 @@ namespace HsmWallet.McpServer.Composition;
 public static class ZeroConfiguration
 {
     /// <summary>Creates the vault when absent and performs the start-up unlock; failures are reported, not fatal.</summary>
-    public static void Start(WalletServices services, TextWriter stderr, Action<UnlockedVault>? cache = null)
+    public static void Start(WalletServices services, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -27,16 +26,8 @@ public static class ZeroConfiguration
             stderr.WriteLine($"hsmwallet-mcp:   hsmwallet slot add --home {services.Home.Root} --unlocker password    (or --unlocker pkcs11 ... / --unlocker tpm ...)");
         }
 
-        // The start-up unlock: keys the audit session; creates the audit key on a vault that has none yet.
-        vault.Update(services.Unlock(), unlocked =>
-        {
-            unlocked.EnsureRandomSetting(VaultSettingNames.AuditHmacKey, 32);
-            cache?.Invoke(unlocked);
-            return true;
-        });
-        if (!services.Audit.IsKeyed)
-        {
-            vault.Read(services.Unlock(), static _ => true);
-        }
+        // The start-up unlock: keys the audit session (creating the audit key on a vault that has none yet) and
+        // fills the wallet list and the recorded policy hash from the same unlock.
+        services.Audit.EnsureOpen(services.Unlock());
     }
 }

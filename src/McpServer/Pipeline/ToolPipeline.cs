@@ -22,11 +22,16 @@ public sealed partial class ToolPipeline : IDisposable
     private readonly RateLimits _rateLimits;
     private readonly ConcurrencyLimiter _concurrency;
     private readonly Func<IAuditLog?> _audit;
+    private readonly Func<Task> _ready;
     private readonly ILogger _logger;
 
-    /// <summary>Builds the pipeline; <paramref name="audit"/> yields the audit log once the first unlock has keyed it.</summary>
-    public ToolPipeline(ToolPipelineOptions options, Func<IAuditLog?> audit, ILogger<ToolPipeline> logger)
+    /// <summary>
+    /// Builds the pipeline; <paramref name="audit"/> yields the audit log once the first unlock has keyed it, and
+    /// <paramref name="ready"/> completes when the server's start-up has run (no tool runs before).
+    /// </summary>
+    public ToolPipeline(ToolPipelineOptions options, Func<IAuditLog?> audit, Func<Task> ready, ILogger<ToolPipeline> logger)
     {
+        _ready = ready;
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _audit = audit;
@@ -80,6 +85,9 @@ public sealed partial class ToolPipeline : IDisposable
 
             // 4. Rate limit per tier.
             _rateLimits.Take(tier);
+
+            // The start-up (vault creation, first unlock) runs beside the transport; no tool runs before it ended.
+            await _ready().WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
 
             // 5. Concurrency: at most N at once; a call past it waits briefly, then is refused.
             using var slotWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -164,13 +172,16 @@ public sealed partial class ToolPipeline : IDisposable
     private static bool IsOurErrorBody(CallToolResult result) =>
         result.Content.OfType<TextContentBlock>().FirstOrDefault()?.Text.StartsWith("{\"error\":{\"code\":", StringComparison.Ordinal) == true;
 
-    // 8. Refusals the pipeline decides are audited too (the use cases audit their own outcomes).
+    // 8. Refusals the pipeline decides, and approvals refused or awaited, are audited too (the use cases audit their own outcomes).
     private void AuditRefusal(string toolName, string code, string correlationId)
     {
-        var eventType = code switch
+        var eventType = (code, toolName) switch
         {
-            "rate_limited" => AuditEventType.SecurityRateLimit,
-            "invalid_input" => AuditEventType.SecurityInvalidInput,
+            ("rate_limited", _) => AuditEventType.SecurityRateLimit,
+            ("invalid_input", _) => AuditEventType.SecurityInvalidInput,
+            ("approval_declined" or "approval_pending", "tx_sign") => AuditEventType.TransactionSign,
+            ("approval_declined" or "approval_pending", "wallet_export") => AuditEventType.WalletExport,
+            ("approval_declined" or "approval_pending", "wallet_delete") => AuditEventType.WalletDelete,
             _ => (AuditEventType?)null,
         };
         if (eventType is null)

@@ -22,9 +22,9 @@ public sealed class OperationsTools(WalletServices services)
     [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, and the rate and resource limits. Read-only; it reveals no key, secret or file content.")]
     public JsonObject Status()
     {
-        var lockedUntil = services.Vault.Lockout.LockedUntil();
+        var lockedUntil = services.LockedUntil();
         var unlockers = new JsonArray();
-        foreach (var slot in services.Vault.ListSlots())
+        foreach (var slot in services.Slots())
         {
             unlockers.Add(new JsonObject { ["slot"] = slot.Id, ["kind"] = slot.Kind, ["hardware"] = slot.IsHardwareBacked });
         }

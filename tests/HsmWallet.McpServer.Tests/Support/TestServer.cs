@@ -108,6 +108,7 @@ public sealed class TestServer : IAsyncDisposable
             Error = TextWriter.Synchronized(stderr),
         });
         await host.StartAsync().ConfigureAwait(false);
+        await host.Services.GetRequiredService<WalletServices>().Ready.ConfigureAwait(false);
         var clientOptions = new McpClientOptions();
         if (setup.Elicit is { } elicit)
         {
