@@ -27,7 +27,7 @@ public sealed class ToolTests
         var listed = await server.OkAsync("wallet_list", new { network = "testnet" });
         var wallet = Assert.Single(listed["wallets"]!.AsArray())!.AsObject();
         Assert.Equal(["name", "address", "key_type", "network"], wallet.Select(pair => pair.Key));
-        Assert.Equal("alice", wallet["name"]!["untrusted"]!.GetValue<string>());
+        Assert.Equal("alice", wallet["name"]!.GetValue<string>());
         Assert.Empty((await server.OkAsync("wallet_list", new { network = "devnet" }))["wallets"]!.AsArray());
         Assert.Single(server.AuditEntries("wallet.create"));
     }
