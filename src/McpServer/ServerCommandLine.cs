@@ -81,7 +81,20 @@ public static class ServerCommandLine
 
             using (host)
             {
-                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                }
+#pragma warning disable CA1031 // A crash while serving says so in one line, never a stack trace or exception text.
+                catch (Exception error)
+#pragma warning restore CA1031
+                {
+                    await Console.Error.WriteLineAsync($"hsmwallet-mcp: stopped after an internal error ({error.GetType().Name})").ConfigureAwait(false);
+                    return 1;
+                }
             }
 
             return 0;

@@ -24,6 +24,11 @@ public static class TransactionDescription
 
     private static readonly string[] MemoParts = ["MemoType", "MemoFormat", "MemoData"];
 
+    private static readonly HashSet<string> ShownFields = new(StringComparer.Ordinal)
+    {
+        "TransactionType", "Account", "Destination", "DestinationTag", "Fee", "Sequence", "Memos", "SigningPubKey", "TxnSignature",
+    };
+
     private static readonly HashSet<string> KeyChangingTypes = new(StringComparer.Ordinal)
     {
         "SetRegularKey", "SignerListSet", "AccountDelete",
@@ -58,6 +63,16 @@ public static class TransactionDescription
         if (transaction["Sequence"] is JsonNode sequence)
         {
             lines.Add("Sequence: " + sequence.ToJsonString());
+        }
+
+        // Every other field is shown too (RegularKey, SignerEntries, Flags, conditions, offer ids...): a human
+        // must never approve a field they cannot see.
+        foreach (var (name, value) in transaction)
+        {
+            if (!ShownFields.Contains(name) && !AmountFields.Contains(name))
+            {
+                lines.Add(name + ": " + Printable(value?.ToJsonString() ?? "null"));
+            }
         }
 
         var warnings = new List<string>();
@@ -136,6 +151,18 @@ public static class TransactionDescription
         }
 
         return memos;
+    }
+
+    /// <summary>Text with control characters shown as '?' and cut to a bounded length, for a terminal or a form.</summary>
+    private static string Printable(string text)
+    {
+        var cleaned = new StringBuilder(Math.Min(text.Length, MaximumUntrustedLength));
+        foreach (var character in text.Take(MaximumUntrustedLength))
+        {
+            cleaned.Append(char.IsControl(character) ? '?' : character);
+        }
+
+        return text.Length > MaximumUntrustedLength ? cleaned.Append(" ...").ToString() : cleaned.ToString();
     }
 
     /// <summary>Hex memo text decoded as UTF-8 with control characters shown as '?', cut to a bounded length.</summary>

@@ -90,14 +90,18 @@ public sealed class TransactionSigningService
         }
 
         var decision = Evaluate(policy, account, transaction);
+        // The approval covers what will be signed, as the human saw it, except the two fields a retry refreshes
+        // (Sequence: guarded by the signing state; LastLedgerSequence: a deadline). A different Fee needs a new approval.
+        var bound = (JsonObject)transaction.DeepClone();
+        bound.Remove("Sequence");
+        bound.Remove("LastLedgerSequence");
         var binding = ApprovalBinding.For("tx_sign", new JsonObject
         {
             ["network"] = _network.Name,
             ["wallet"] = wallet.Address,
             ["multisign"] = request.Multisign,
             ["signing_for"] = request.SigningFor?.ToClassicAddress(),
-            ["autofill"] = request.Autofill,
-            ["transaction"] = request.Transaction.DeepClone(),
+            ["transaction"] = bound,
         });
         var summary = TransactionDescription.Describe(transaction, _network.Name, wallet.Name, decision);
         return new PreparedSigning(wallet, _network.Name, transaction, request.Multisign, request.SigningFor, decision, binding, summary);
@@ -115,6 +119,7 @@ public sealed class TransactionSigningService
         ArgumentNullException.ThrowIfNull(context);
         var account = prepared.SigningFor ?? WalletDirectory.AccountOf(prepared.Wallet);
         MainnetSlotRule.Check(_vault, prepared.Network, "network");
+        MainnetSlotRule.Check(_vault, prepared.Wallet.Network, "wallet");
         lock (_gate)
         {
             using var processLock = FileLock.Acquire(_vault.Home.StateFile("signing"), SigningLockTimeout);
@@ -144,7 +149,14 @@ public sealed class TransactionSigningService
                 var recheck = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction);
                 if (recheck.Kind == PolicyDecisionKind.Deny)
                 {
+                    Refuse(prepared, context, "policy_denied");
                     throw new PolicyDeniedException(recheck.Reasons);
+                }
+
+                if (recheck.Kind == PolicyDecisionKind.Approve && (approval is null || approval.Binding != prepared.ApprovalBinding))
+                {
+                    Refuse(prepared, context, "approval_required");
+                    throw new ApprovalRequiredException(recheck);
                 }
 
                 return vault.WithWalletSecret(prepared.Wallet.Address, (secret, info) =>

@@ -35,8 +35,10 @@ public sealed class WalletDirectory
         }
 
         var wallets = List(unlock);
-        var match = wallets.FirstOrDefault(wallet => string.Equals(wallet.Name, nameOrAddress, StringComparison.Ordinal))
-            ?? wallets.FirstOrDefault(wallet => string.Equals(wallet.Address, nameOrAddress, StringComparison.Ordinal));
+
+        // An address always means that account, never a wallet someone named after it.
+        var byAddress = wallets.FirstOrDefault(wallet => string.Equals(wallet.Address, nameOrAddress, StringComparison.Ordinal));
+        var match = byAddress ?? wallets.FirstOrDefault(wallet => string.Equals(wallet.Name, nameOrAddress, StringComparison.Ordinal));
         return match ?? throw new InvalidInputException("wallet", "names no wallet in the vault");
     }
 

@@ -435,9 +435,11 @@ public sealed class UnlockedVault : IDisposable
     {
         ArgumentNullException.ThrowIfNull(nameOrAddress);
         var wallets = LoadWallets();
+
+        // An address always means that account, never a wallet someone named after it: addresses first.
         foreach (var wallet in wallets)
         {
-            if (string.Equals(wallet.Info.Name, nameOrAddress, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(wallet.Info.Address, nameOrAddress, StringComparison.Ordinal))
             {
                 return wallet;
             }
@@ -445,7 +447,7 @@ public sealed class UnlockedVault : IDisposable
 
         foreach (var wallet in wallets)
         {
-            if (string.Equals(wallet.Info.Address, nameOrAddress, StringComparison.Ordinal))
+            if (string.Equals(wallet.Info.Name, nameOrAddress, StringComparison.OrdinalIgnoreCase))
             {
                 return wallet;
             }

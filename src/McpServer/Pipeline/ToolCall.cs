@@ -11,6 +11,9 @@ public sealed record ToolCall(string CorrelationId, string ToolName, ToolClass C
 {
     private static readonly AsyncLocal<ToolCall?> Ambient = new();
 
+    /// <summary>When the pipeline cancels this call; a tool that has already signed returns its result before then.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
     /// <summary>The call in progress on this flow; only the pipeline sets it.</summary>
     public static ToolCall Current => Ambient.Value ?? throw new InvalidOperationException("a tool ran outside the pipeline");
 

@@ -111,7 +111,7 @@ public sealed partial class ToolPipeline : IDisposable
             // 6. Timeout with cancellation; 7. the tool. The slot is held until the tool has really ended.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.Timeout);
-            ToolCall.Enter(new ToolCall(correlationId, toolName, toolClass));
+            ToolCall.Enter(new ToolCall(correlationId, toolName, toolClass) { Deadline = DateTimeOffset.UtcNow + _options.Timeout });
             var running = next(context, timeout.Token).AsTask();
             _ = running.ContinueWith(static (_, lease) => ((RateLimitLease)lease!).Dispose(), slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             try
@@ -123,7 +123,7 @@ public sealed partial class ToolPipeline : IDisposable
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                throw new ToolRefusedException("timeout", $"the operation took longer than {(int)_options.Timeout.TotalSeconds} s and was cancelled; nothing was signed after the cancellation");
+                throw new ToolRefusedException("timeout", $"the operation took longer than {(int)_options.Timeout.TotalSeconds} s and was cancelled; nothing was signed after the cancellation (a transaction signed before it may exist: check tx_status or wallet_history)");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

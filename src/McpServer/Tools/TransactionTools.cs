@@ -132,15 +132,36 @@ public sealed class TransactionTools(WalletServices services)
         };
         if (submit == true)
         {
-            var submitted = await new TransactionSubmitter(services.Ledger).SubmitAsync(signed.TxBlob, wait ?? true, cancellationToken).ConfigureAwait(false);
-            foreach (var (name, value) in Submission(submitted))
+            // Once signed, the blob and hash are always returned, even when submitting fails or outlasts the call's
+            // time: an agent told only "timeout" could sign and pay again. It follows up with tx_status.
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (Pipeline.ToolCall.Current.Deadline is { } deadline)
             {
-                result[name] = value?.DeepClone();
+                window.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, (deadline - DateTimeOffset.UtcNow - SubmitMargin).TotalMilliseconds)));
+            }
+
+            try
+            {
+                var submitted = await new TransactionSubmitter(services.Ledger).SubmitAsync(signed.TxBlob, wait ?? true, window.Token).ConfigureAwait(false);
+                foreach (var (name, value) in Submission(submitted))
+                {
+                    result[name] = value?.DeepClone();
+                }
+            }
+            catch (Exception error) when (error is OperationCanceledException or LedgerException)
+            {
+                result["validated"] = false;
+                result["submit_error"] = error is LedgerException ledger
+                    ? OutputDefence.Neutralize(ledger.Code)
+                    : "not validated within this call; the transaction may still apply: check tx_status with the hash";
             }
         }
 
         return result;
     }
+
+    /// <summary>How long before the call's deadline a submission stops waiting, so the signed result still gets out.</summary>
+    private static readonly TimeSpan SubmitMargin = TimeSpan.FromSeconds(2);
 
     /// <summary>allow, approve or deny.</summary>
     internal static string DecisionWord(PolicyDecision decision) => decision.Kind switch

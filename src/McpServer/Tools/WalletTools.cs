@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Signing;
 using HsmWallet.Core.Vault;
 using HsmWallet.McpServer.Composition;
@@ -40,23 +41,8 @@ public sealed class WalletTools(WalletServices services)
     public async Task<JsonObject> BalanceAsync([Description("The wallet's name or classic address.")] string wallet, CancellationToken cancellationToken)
     {
         var info = services.Wallets.Resolve(wallet, services.Unlock());
-        var account = WalletDirectory.AccountOf(info);
-        var accountInfo = await services.Ledger.AccountInfoAsync(account, "validated", cancellationToken).ConfigureAwait(false);
-        var serverInfo = await services.Ledger.ServerInfoAsync(cancellationToken).ConfigureAwait(false);
-        var ledger = serverInfo["info"]?["validated_ledger"];
-        var baseReserve = Drops(ledger?["reserve_base_xrp"], 1_000_000);
-        var ownerReserve = Drops(ledger?["reserve_inc_xrp"], 200_000);
-        var owners = accountInfo.Raw["account_data"]?["OwnerCount"]?.GetValue<uint>() ?? 0;
-        var reserve = baseReserve + (owners * ownerReserve);
-        return new JsonObject
-        {
-            ["address"] = info.Address,
-            ["balance_drops"] = accountInfo.BalanceDrops.ToString(CultureInfo.InvariantCulture),
-            ["reserve_drops"] = reserve.ToString(CultureInfo.InvariantCulture),
-            ["available_drops"] = (accountInfo.BalanceDrops > reserve ? accountInfo.BalanceDrops - reserve : 0).ToString(CultureInfo.InvariantCulture),
-            ["sequence"] = accountInfo.Sequence,
-            ["ledger_index"] = accountInfo.LedgerIndex,
-        };
+        var balance = await AccountBalance.ReadAsync(services.Ledger, WalletDirectory.AccountOf(info), cancellationToken).ConfigureAwait(false);
+        return balance.ToJson();
     }
 
     /// <summary>wallet_history: the wallet's recent validated transactions.</summary>
@@ -157,14 +143,4 @@ public sealed class WalletTools(WalletServices services)
         return Path.Combine(folder, $"{wallet.Address}-{stamp}.vault.json");
     }
 
-    private static ulong Drops(JsonNode? xrp, ulong fallback)
-    {
-        if (xrp is null)
-        {
-            return fallback;
-        }
-
-        var value = decimal.Parse(xrp.ToJsonString().Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture);
-        return (ulong)(value * 1_000_000m);
-    }
 }
