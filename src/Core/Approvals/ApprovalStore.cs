@@ -62,7 +62,17 @@ public sealed partial class ApprovalStore
         foreach (var path in Directory.EnumerateFiles(_home.ApprovalsDirectory, "apv_*.json"))
         {
             var id = Path.GetFileNameWithoutExtension(path);
-            if (IdPattern().IsMatch(id) && Read(id) is { State: ApprovalState.Pending } approval && approval.ExpiresAt > now)
+            PendingApproval? approval;
+            try
+            {
+                approval = IdPattern().IsMatch(id) ? Read(id) : null;
+            }
+            catch (ApprovalException)
+            {
+                continue; // A damaged record can never be approved or used; it must not hide the others.
+            }
+
+            if (approval is { State: ApprovalState.Pending } && approval.ExpiresAt > now)
             {
                 pending.Add(approval);
             }

@@ -26,6 +26,15 @@ public static partial class OutputDefence
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default,
     };
 
+    /// <summary>
+    /// A ledger result code (tesSUCCESS, tecUNFUNDED_PAYMENT...) as plain text when it has a code's shape; anything
+    /// else a node sent there is returned as untrusted data.
+    /// </summary>
+    public static JsonNode? LedgerCode(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text)
+            ? (ResultCodePattern().IsMatch(text) ? JsonValue.Create(text) : Untrusted(text))
+            : null;
+
     /// <summary>Wraps agent- or ledger-supplied text as {"untrusted": neutralized text}.</summary>
     public static JsonObject Untrusted(string? text) => new() { [UntrustedKey] = Neutralize(text ?? string.Empty) };
 
@@ -40,6 +49,13 @@ public static partial class OutputDefence
             {
                 builder.Append("[cut]");
                 break;
+            }
+
+            // Control characters become spaces; invisible format characters (zero-width, bidirectional overrides)
+            // are dropped, so they cannot split an instruction marker past the patterns below.
+            if (char.GetUnicodeCategory(character) == System.Globalization.UnicodeCategory.Format)
+            {
+                continue;
             }
 
             builder.Append(char.IsControl(character) && character != ' ' ? ' ' : character);
@@ -137,6 +153,9 @@ public static partial class OutputDefence
             return $"(binary, {hex.Length / 2} bytes)";
         }
     }
+
+    [GeneratedRegex("^[a-z]{3}[A-Z][A-Z_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ResultCodePattern();
 
     [GeneratedRegex(@"\[/?INST\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex InstructionMarker();

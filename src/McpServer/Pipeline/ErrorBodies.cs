@@ -54,9 +54,10 @@ public static class ErrorBodies
         {
             extra = Approval.ApprovalCoordinator.Pending(pending).Extra;
         }
-        else if (error is LockedOutException locked && locked.LockedUntil is { } until)
+        else if (error is LockedOutException locked)
         {
-            extra["locked_until"] = until.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            // Always present, as INTERFACES.md says; null when the record cannot tell (a damaged lockout state).
+            extra["locked_until"] = locked.LockedUntil is { } until ? until.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : null;
         }
 
         return Build(code, message, correlationId, extra);

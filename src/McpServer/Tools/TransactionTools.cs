@@ -59,8 +59,8 @@ public sealed class TransactionTools(WalletServices services)
             ["hash"] = hash,
             ["found"] = true,
             ["validated"] = result["validated"]?.GetValueKind() == JsonValueKind.True,
-            ["result"] = (result["meta"] as JsonObject)?["TransactionResult"]?.DeepClone(),
-            ["ledger_index"] = result["ledger_index"]?.DeepClone(),
+            ["result"] = OutputDefence.LedgerCode((result["meta"] as JsonObject)?["TransactionResult"]),
+            ["ledger_index"] = result["ledger_index"] is JsonValue index && index.TryGetValue<uint>(out var number) ? number : null,
         };
     }
 
@@ -183,7 +183,7 @@ public sealed class TransactionTools(WalletServices services)
     /// <summary>The submission fields of INTERFACES.md.</summary>
     internal static JsonObject Submission(SubmissionResult submitted) => new()
     {
-        ["engine_result"] = submitted.TransactionResult ?? submitted.EngineResult,
+        ["engine_result"] = OutputDefence.LedgerCode(JsonValue.Create(submitted.TransactionResult ?? submitted.EngineResult)),
         ["hash"] = submitted.Hash,
         ["validated"] = submitted.Validated,
         ["ledger_index"] = submitted.LedgerIndex,

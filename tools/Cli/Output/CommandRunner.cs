@@ -143,13 +143,15 @@ internal static class CommandRunner
             case ApprovalException approval:
                 return new Failure(approval.Code == "invalid_input" ? ExitCodes.BadInput : ExitCodes.Failed, approval.Code, error.Message);
             case LedgerException ledger:
-                return new Failure(ExitCodes.Failed, "ledger_error", $"{ledger.Code}: {error.Message}");
+                // The ledger's words, with control characters (terminal escapes from a hostile node) made visible.
+                return new Failure(ExitCodes.Failed, "ledger_error", new string([.. $"{ledger.Code}: {error.Message}".Select(character => char.IsControl(character) ? '?' : character)]));
             case LockedOutException lockedOut:
-                var extra = new JsonObject();
-                if (lockedOut.LockedUntil is { } until)
+                var extra = new JsonObject
                 {
-                    extra["locked_until"] = until.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-                }
+                    ["locked_until"] = lockedOut.LockedUntil is { } until
+                        ? until.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
+                        : null,
+                };
 
                 return new Failure(ExitCodes.Failed, "locked_out", error.Message, extra);
             case UnlockFailedException or KeyProviderUnavailableException:
