@@ -67,10 +67,10 @@ public sealed class ApprovalTests
             _ => Approvals.Accept(approve: false),
         }));
         await server.OkAsync("wallet_create", new { name = "payer" });
-        var unlocks = server.Unlocks.Count;
+        var unlocks = server.Unlocks.Unwraps;
         await server.ErrorAsync("tx_sign", SignArguments(), "approval_declined");
         Assert.Equal(0, Signed(server));
-        Assert.Equal(unlocks, server.Unlocks.Count);
+        Assert.Equal(unlocks, server.Unlocks.Unwraps);
         var refusal = Assert.Single(server.AuditEntries("transaction.sign"));
         Assert.Equal("denied", refusal["operation"]!["result"]!.GetValue<string>());
         Assert.Equal("approval_declined", refusal["operation"]!["errorCode"]!.GetValue<string>());

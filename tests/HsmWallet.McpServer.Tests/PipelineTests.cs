@@ -176,12 +176,12 @@ public sealed class PipelineTests
             Pipeline = new ToolPipelineOptions { AutoReplenishRateLimits = false, Timeout = TimeSpan.FromSeconds(1) },
         });
         await server.OkAsync("wallet_create", new { name = "payer" });
-        var unlocksBefore = server.Unlocks.Count;
+        var unlocksBefore = server.Unlocks.Unwraps;
         var error = await server.ErrorAsync("tx_sign", new { wallet = "payer", tx = new { TransactionType = "Payment", Destination, Amount = "1000" } }, "timeout");
         Assert.DoesNotContain("Exception", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         await Task.Delay(500);
         Assert.Empty(server.AuditEntries("transaction.sign"));
-        Assert.Equal(unlocksBefore, server.Unlocks.Count);
+        Assert.Equal(unlocksBefore, server.Unlocks.Unwraps);
     }
 
     [Fact]

@@ -77,9 +77,9 @@ public sealed class ToolTests
         await server.OkAsync("wallet_create", new { name = "payer" });
         for (uint sequence = 1; sequence <= 3; sequence++)
         {
-            var before = server.Unlocks.Count;
+            var before = server.Unlocks.Unwraps;
             await server.OkAsync("tx_sign", new { wallet = "payer", tx = Payment(sequence: sequence), autofill = false });
-            Assert.Equal(before + 1, server.Unlocks.Count);
+            Assert.Equal(before + 1, server.Unlocks.Unwraps);
         }
     }
 

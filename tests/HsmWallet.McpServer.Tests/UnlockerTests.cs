@@ -20,7 +20,7 @@ public static class SigningWithUnlocker
         await server.OkAsync("wallet_create", new { name = "payer" });
         for (uint sequence = 1; sequence <= 2; sequence++)
         {
-            var before = server.Unlocks.Count;
+            var before = server.Unlocks.Unwraps;
             var signed = await server.OkAsync("tx_sign", new
             {
                 wallet = "payer",
@@ -28,7 +28,7 @@ public static class SigningWithUnlocker
                 autofill = false,
             });
             Assert.Equal(64, signed["hash"]!.GetValue<string>().Length);
-            Assert.Equal(before + 1, server.Unlocks.Count);
+            Assert.Equal(before + 1, server.Unlocks.Unwraps);
         }
 
         Assert.Equal(2, server.AuditEntries("transaction.sign").Count);

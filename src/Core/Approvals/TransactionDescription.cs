@@ -162,28 +162,21 @@ public static class TransactionDescription
             cleaned.Append(char.IsControl(character) ? '?' : character);
         }
 
-        return text.Length > MaximumUntrustedLength ? cleaned.Append(" ...").ToString() : cleaned.ToString();
+        return text.Length > MaximumUntrustedLength
+            ? cleaned.Append(" (cut at ").Append(MaximumUntrustedLength.ToString(CultureInfo.InvariantCulture)).Append(" characters)").ToString()
+            : cleaned.ToString();
     }
 
-    /// <summary>Hex memo text decoded as UTF-8 with control characters shown as '?', cut to a bounded length.</summary>
+    /// <summary>Hex memo text decoded as UTF-8 and made printable, in quotes.</summary>
     private static string Decode(string hex)
     {
-        string text;
         try
         {
-            text = Encoding.UTF8.GetString(Convert.FromHexString(hex));
+            return "\"" + Printable(Encoding.UTF8.GetString(Convert.FromHexString(hex))) + "\"";
         }
         catch (FormatException)
         {
             return "(not hex)";
         }
-
-        var cleaned = new StringBuilder(Math.Min(text.Length, MaximumUntrustedLength));
-        foreach (var character in text.Take(MaximumUntrustedLength))
-        {
-            cleaned.Append(char.IsControl(character) ? '?' : character);
-        }
-
-        return "\"" + cleaned.ToString() + "\"" + (text.Length > MaximumUntrustedLength ? " (cut at " + MaximumUntrustedLength.ToString(CultureInfo.InvariantCulture) + " characters)" : string.Empty);
     }
 }

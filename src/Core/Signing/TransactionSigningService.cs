@@ -118,8 +118,8 @@ public sealed class TransactionSigningService
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(context);
         var account = prepared.SigningFor ?? WalletDirectory.AccountOf(prepared.Wallet);
-        MainnetSlotRule.Check(_vault, prepared.Network, "network");
-        MainnetSlotRule.Check(_vault, prepared.Wallet.Network, "wallet");
+        // Either side being mainnet (the server's network, or the wallet's on a custom URL) needs a strong slot.
+        MainnetSlotRule.Check(_vault, prepared.Network == "mainnet" ? prepared.Network : prepared.Wallet.Network, "network");
         lock (_gate)
         {
             using var processLock = FileLock.Acquire(_vault.Home.StateFile("signing"), SigningLockTimeout);

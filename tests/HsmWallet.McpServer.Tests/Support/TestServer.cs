@@ -53,7 +53,7 @@ public sealed class TestServer : IAsyncDisposable
     private readonly StringWriter _stderr;
     private readonly bool _enforceRateLimits;
 
-    private TestServer(string home, IHost host, McpClient client, StringWriter stderr, UnlockCounter counter, bool enforceRateLimits)
+    private TestServer(string home, IHost host, McpClient client, StringWriter stderr, UnwrapCounter counter, bool enforceRateLimits)
     {
         _enforceRateLimits = enforceRateLimits;
         Home = home;
@@ -67,7 +67,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public McpClient Client { get; }
 
-    public UnlockCounter Unlocks { get; }
+    public UnwrapCounter Unlocks { get; }
 
     public WalletServices Services => _host.Services.GetRequiredService<WalletServices>();
 
@@ -90,7 +90,7 @@ public sealed class TestServer : IAsyncDisposable
         var home = Directory.CreateTempSubdirectory("hsmwallet-mcp-test-").FullName;
         File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         setup.Prepare?.Invoke(home);
-        var counter = new UnlockCounter();
+        var counter = new UnwrapCounter();
         var registry = Counting(setup.Providers?.Invoke() ?? StandardKeyProviders.CreateRegistry(), counter);
         var options = new ServerOptions { HomePath = home, Network = setup.Network };
         options = setup.Options?.Invoke(options) ?? options;
@@ -210,7 +210,7 @@ public sealed class TestServer : IAsyncDisposable
         }
     }
 
-    private static KeyProviderRegistry Counting(KeyProviderRegistry inner, UnlockCounter counter)
+    private static KeyProviderRegistry Counting(KeyProviderRegistry inner, UnwrapCounter counter)
     {
         var registry = new KeyProviderRegistry();
         foreach (var kind in inner.Kinds)

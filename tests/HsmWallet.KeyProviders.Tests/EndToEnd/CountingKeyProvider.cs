@@ -2,10 +2,20 @@ using System.Text.Json.Nodes;
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Unlocking;
 
-namespace HsmWallet.McpServer.Tests.Support;
+namespace HsmWallet.KeyProviders.Tests.EndToEnd;
 
-/// <summary>Wraps a real unlocker and counts its unwraps, so tests can assert one unlock per signing operation.</summary>
-public sealed class CountingKeyProvider(IKeyProvider inner, UnlockCounter counter) : IKeyProvider
+/// <summary>Counts unwraps across the provider instances a registry makes (it makes one per unlock).</summary>
+public sealed class UnwrapCounter
+{
+    private int _unwraps;
+
+    public int Unwraps => Volatile.Read(ref _unwraps);
+
+    public void Increment() => Interlocked.Increment(ref _unwraps);
+}
+
+/// <summary>Wraps a provider and counts its unwraps, to prove the vault key is unwrapped per operation and never cached.</summary>
+public sealed class CountingKeyProvider(IKeyProvider inner, UnwrapCounter counter) : IKeyProvider
 {
     public string Kind => inner.Kind;
 
@@ -24,14 +34,4 @@ public sealed class CountingKeyProvider(IKeyProvider inner, UnlockCounter counte
         counter.Increment();
         return inner.Unwrap(parameters, binding, secret);
     }
-}
-
-/// <summary>How many times the vault key was unwrapped.</summary>
-public sealed class UnlockCounter
-{
-    private int _count;
-
-    public int Count => Volatile.Read(ref _count);
-
-    public void Increment() => Interlocked.Increment(ref _count);
 }
