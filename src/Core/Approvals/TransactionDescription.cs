@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Policy;
+using HsmWallet.Core.Policy.Effects;
 using HsmWallet.Core.Xrpl.Amounts;
 
 namespace HsmWallet.Core.Approvals;
@@ -27,6 +28,7 @@ public static class TransactionDescription
     private static readonly HashSet<string> ShownFields = new(StringComparer.Ordinal)
     {
         "TransactionType", "Account", "Destination", "DestinationTag", "Fee", "Sequence", "Memos", "SigningPubKey", "TxnSignature",
+        "RawTransactions",
     };
 
     private static readonly HashSet<string> KeyChangingTypes = new(StringComparer.Ordinal)
@@ -75,6 +77,11 @@ public static class TransactionDescription
             }
         }
 
+        if (decision?.Effects is { } effects)
+        {
+            AddEffectLines(lines, effects, "");
+        }
+
         var warnings = new List<string>();
         if (decision is not null)
         {
@@ -84,6 +91,11 @@ public static class TransactionDescription
         if (type == "Payment" && (Flags(transaction) & PartialPaymentFlag) != 0)
         {
             warnings.Add("partial payment flag set: the destination may receive far less than Amount");
+        }
+
+        if (type == "Batch")
+        {
+            warnings.Add("Batch: every inner transaction below is signed at once; read each one");
         }
 
         if (KeyChangingTypes.Contains(type) || (type == "AccountSet" && (transaction["SetFlag"] is not null || transaction["ClearFlag"] is not null)))
@@ -96,6 +108,62 @@ public static class TransactionDescription
             lines,
             [.. warnings.Distinct(StringComparer.Ordinal)],
             Memos(transaction));
+    }
+
+    // What the effect model read, in words: the human approves what the policy counted, including what only the
+    // ledger knows (an offer's price, a channel's destination) and every inner transaction of a Batch in full.
+    private static void AddEffectLines(List<string> lines, TransactionEffects effects, string indent)
+    {
+        var moves = new List<string>();
+        if (effects.Value.XrpDrops > 0)
+        {
+            moves.Add(effects.Value.AmountOf(AssetKey.Xrp).ToString(CultureInfo.InvariantCulture) + " XRP (fee included)");
+        }
+
+        moves.AddRange(effects.Value.Tokens.OrderBy(pair => pair.Key, StringComparer.Ordinal)
+            .Select(pair => pair.Value.ToString(CultureInfo.InvariantCulture) + " " + pair.Key));
+        lines.Add(indent + "Can move (as the policy counts it): " + (moves.Count == 0 ? "nothing but the fee" : string.Join("; ", moves)));
+        foreach (var party in effects.Counterparties)
+        {
+            var what = party.Role switch
+            {
+                CounterpartyRole.Recipient => "Value goes to: ",
+                CounterpartyRole.Authority => "Gains authority over this account: ",
+                _ => "Names account: ",
+            };
+            lines.Add(indent + what + party.Address + " (" + party.Field + ")");
+        }
+
+        foreach (var item in effects.ReferencedObjects)
+        {
+            lines.Add(indent + "Ledger object " + item.Field + " " + Printable(item.Id) + ": "
+                + Printable(item.Description ?? ("could not be read: " + item.Problem)));
+        }
+
+        foreach (var text in effects.NotCounted)
+        {
+            lines.Add(indent + "Not counted (does not leave the account): " + Printable(text));
+        }
+
+        foreach (var change in effects.KeyChanges)
+        {
+            lines.Add(indent + "Key change: " + change);
+        }
+
+        for (var i = 0; i < effects.Inner.Count; i++)
+        {
+            var inner = effects.Inner[i];
+            lines.Add(indent + $"Inner transaction {i + 1} of {effects.Inner.Count}: {inner.TransactionType} for {Text(inner.Transaction["Account"]) ?? "?"}");
+            foreach (var (name, value) in inner.Transaction)
+            {
+                if (name is not "TransactionType" and not "Account")
+                {
+                    lines.Add(indent + "  " + name + ": " + (AmountFields.Contains(name) && value is not null ? DescribeAmount(value) : Printable(value?.ToJsonString() ?? "null")));
+                }
+            }
+
+            AddEffectLines(lines, inner, indent + "  ");
+        }
     }
 
     /// <summary>An amount in words: drops as XRP, issued currencies with their issuer, MPTs with their issuance.</summary>

@@ -18,6 +18,13 @@ public static class AssetKey
     /// <summary>The key for a multi-purpose token issuance.</summary>
     public static string Mpt(string issuanceIdHex) => "MPT/" + issuanceIdHex.ToUpperInvariant();
 
+    /// <summary>The key for one NFT: policies cannot price it, so moving it counts as an unlisted asset.</summary>
+    public static string Nft(string tokenIdHex)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIdHex);
+        return "NFT/" + tokenIdHex.ToUpperInvariant();
+    }
+
     /// <summary>Reads a key from a policy file into its one spelling; throws naming the field on bad input.</summary>
     public static string Normalize(string text, string field)
     {

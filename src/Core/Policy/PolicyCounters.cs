@@ -92,9 +92,9 @@ public sealed class PolicyCounters
                 }
 
                 var inHour = entry.At > hourStart;
-                totals.DayCount++;
-                totals.HourCount += inHour ? 1 : 0;
-                totals.NewDestinationsDay += entry.NewDestination is null ? 0 : 1;
+                totals.DayCount += entry.Count;
+                totals.HourCount += inHour ? entry.Count : 0;
+                totals.NewDestinationsDay += entry.NewDestinations.Count;
                 for (var i = 0; i < assets.Count; i++)
                 {
                     var asset = assets[i];
@@ -130,7 +130,7 @@ public sealed class PolicyCounters
         }
     }
 
-    internal void Record(string network, string wallet, TransactionValue value, string? destination, DateTimeOffset now)
+    internal void Record(string network, string wallet, TransactionValue value, IReadOnlyCollection<string> recipients, int count, DateTimeOffset now)
     {
         lock (_gate)
         {
@@ -145,22 +145,22 @@ public sealed class PolicyCounters
             {
                 [AssetKey.Xrp] = value.AmountOf(AssetKey.Xrp),
             };
-            string? newDestination = null;
-            if (destination is not null)
+            var newDestinations = new List<string>();
+            var key = network + "|" + wallet;
+            if (!_known.TryGetValue(key, out var set))
             {
-                var key = network + "|" + wallet;
-                if (!_known.TryGetValue(key, out var set))
-                {
-                    _known[key] = set = new HashSet<string>(StringComparer.Ordinal);
-                }
+                _known[key] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
 
-                if (set.Add(destination))
+            foreach (var recipient in recipients)
+            {
+                if (set.Add(recipient))
                 {
-                    newDestination = destination;
+                    newDestinations.Add(recipient);
                 }
             }
 
-            _entries.Add(new Entry(now, network, wallet, amounts, newDestination));
+            _entries.Add(new Entry(now, network, wallet, amounts, newDestinations, Math.Max(1, count)));
             _entries.RemoveAll(entry => entry.At <= now - Day);
             if (_path is not null)
             {
@@ -196,7 +196,8 @@ public sealed class PolicyCounters
                 ["network"] = entry.Network,
                 ["wallet"] = entry.Wallet,
                 ["amounts"] = amounts,
-                ["new_destination"] = entry.NewDestination,
+                ["new_destinations"] = new JsonArray([.. entry.NewDestinations.Select(item => (JsonNode)JsonValue.Create(item))]),
+                ["count"] = entry.Count,
             });
         }
 
@@ -228,7 +229,8 @@ public sealed class PolicyCounters
                 entry["network"]!.GetValue<string>(),
                 entry["wallet"]!.GetValue<string>(),
                 amounts,
-                entry["new_destination"]?.GetValue<string>()));
+                ReadNewDestinations(entry),
+                entry["count"]?.GetValue<int>() ?? 1));
         }
 
         foreach (var (key, list) in root["known_destinations"]!.AsObject())
@@ -236,6 +238,12 @@ public sealed class PolicyCounters
             _known[key] = list!.AsArray().Select(item => item!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
         }
     }
+
+    // Files written before the effect model hold one "new_destination"; newer ones a list.
+    private static List<string> ReadNewDestinations(JsonObject entry) =>
+        entry["new_destinations"] is JsonArray list
+            ? [.. list.Select(item => item!.GetValue<string>())]
+            : entry["new_destination"]?.GetValue<string>() is { } single ? [single] : [];
 
     internal sealed class Totals
     {
@@ -250,7 +258,7 @@ public sealed class PolicyCounters
         public Dictionary<string, decimal> DayVolume { get; } = new(StringComparer.Ordinal);
     }
 
-    private sealed record Entry(DateTimeOffset At, string Network, string Wallet, Dictionary<string, decimal> Amounts, string? NewDestination)
+    private sealed record Entry(DateTimeOffset At, string Network, string Wallet, Dictionary<string, decimal> Amounts, List<string> NewDestinations, int Count)
     {
         public decimal Xrp { get; } = Amounts.GetValueOrDefault(AssetKey.Xrp);
     }

@@ -21,6 +21,9 @@ public sealed record PolicyDecision
     /// <summary>The combined decision.</summary>
     public PolicyDecisionKind Kind { get; }
 
+    /// <summary>The effect model's reading the decision was made on (null when the engine could not read the transaction).</summary>
+    public Effects.TransactionEffects? Effects { get; init; }
+
     /// <summary>Every rule that tripped (empty for Allow).</summary>
     public IReadOnlyList<PolicyReason> Reasons { get; }
 

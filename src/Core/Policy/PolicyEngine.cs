@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using HsmWallet.Core.Policy.Effects;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Codec.Types;
 
@@ -9,12 +10,12 @@ namespace HsmWallet.Core.Policy;
 
 /// <summary>
 /// Decides whether a transaction may be signed, needs a human, or is refused, by every rule of the
-/// policy at once; counts value from every value-moving field for XRP and issued currencies alike.
+/// policy at once, on the effect model's reading (Effects/): value from every outflow field and every
+/// referenced ledger object, every counterparty, every inner transaction of a Batch.
 /// Any failure inside a rule denies. Counters move only through <see cref="RecordSigned"/>.
 /// </summary>
 public sealed class PolicyEngine
 {
-    private const int AccountSetDisableMaster = 4;
     private readonly PolicyFile _file;
     private readonly PolicyCounters _counters;
     private readonly TimeProvider _time;
@@ -30,8 +31,12 @@ public sealed class PolicyEngine
         _time = time;
     }
 
-    /// <summary>Evaluates <paramref name="transaction"/> (XRPL JSON) for <paramref name="wallet"/> on <paramref name="network"/>.</summary>
-    public PolicyDecision Evaluate(string network, AccountId wallet, JsonObject transaction)
+    /// <summary>
+    /// Evaluates <paramref name="transaction"/> (XRPL JSON) for <paramref name="wallet"/> on <paramref name="network"/>
+    /// through the effect model, with the ledger objects it references as read at preparation (none: every such
+    /// object is unreadable, which needs a human).
+    /// </summary>
+    public PolicyDecision Evaluate(string network, AccountId wallet, JsonObject transaction, LedgerReadings? readings = null)
     {
         if (_file.Problem is not null || _file.Document is null)
         {
@@ -54,26 +59,32 @@ public sealed class PolicyEngine
                 return PolicyDecision.Deny("networks", "the policy names no rules for network " + network);
             }
 
+            var effects = EffectReader.Read(transaction, wallet, readings ?? LedgerReadings.None);
             var reasons = new List<PolicyReason>();
             var now = _time.GetUtcNow();
-            CheckType(rules, transaction, reasons);
-            var value = TransactionValue.Of(transaction);
+            foreach (var reading in effects.Flatten())
+            {
+                reasons.AddRange(reading.Findings);
+                CheckType(rules, reading, reasons);
+                CheckMemos(rules, reading.Transaction, reasons);
+            }
+
+            var value = effects.Value;
             var totals = _counters.TotalsFor(network, walletAddress, now, rules.VolumeAssets);
             CheckValue(rules, value, totals, reasons);
-            CheckCounts(rules, totals, reasons);
+            CheckCounts(rules, totals, effects.Count, reasons);
             if (rules.MaxFeeDrops is ulong maxFee && value.FeeDrops > maxFee)
             {
                 reasons.Add(Deny("max_fee", $"Fee {value.FeeDrops} drops is above the maximum of {maxFee} drops"));
             }
 
-            CheckDestination(rules, network, walletAddress, transaction, totals, reasons);
-            CheckMemos(rules, transaction, reasons);
+            CheckCounterparties(rules, network, walletAddress, effects, totals, reasons);
             if (rules.ActiveHoursUtc is (int start, int end) && !InHours(now.UtcDateTime.Hour, start, end))
             {
                 reasons.Add(Approve("active_hours_utc", $"signing outside the active hours {start}:00-{end}:00 UTC needs approval"));
             }
 
-            return new PolicyDecision(reasons);
+            return new PolicyDecision(reasons) { Effects = effects };
         }
         catch (InvalidInputException exception)
         {
@@ -90,13 +101,18 @@ public sealed class PolicyEngine
         }
     }
 
-    /// <summary>Advances the counters for a transaction that was signed; persists before returning.</summary>
-    public void RecordSigned(string network, AccountId wallet, JsonObject transaction)
+    /// <summary>
+    /// Advances the counters for a transaction that was signed, by what the effect model says moved (inner
+    /// transactions and referenced objects included, from the same <paramref name="readings"/>); persists before returning.
+    /// </summary>
+    public void RecordSigned(string network, AccountId wallet, JsonObject transaction, LedgerReadings? readings = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(transaction);
-        var value = TransactionValue.Of(transaction);
-        _counters.Record(network, AddressCache.ToClassicAddress(wallet.Bytes), value, Destination(transaction), _time.GetUtcNow());
+        var effects = EffectReader.Read(transaction, wallet, readings ?? LedgerReadings.None);
+        var walletAddress = AddressCache.ToClassicAddress(wallet.Bytes);
+        var recipients = effects.Recipients().Where(address => address != walletAddress).ToList();
+        _counters.Record(network, walletAddress, effects.Value, recipients, effects.Count, _time.GetUtcNow());
     }
 
     private static PolicyReason Deny(string rule, string message) => new(rule, message, PolicyDecisionKind.Deny);
@@ -106,44 +122,31 @@ public sealed class PolicyEngine
     private static bool InHours(int hour, int start, int end) =>
         start < end ? hour >= start && hour < end : hour >= start || hour < end;
 
-    private static string? Destination(JsonObject transaction)
+    private static void CheckType(PolicyRules rules, TransactionEffects reading, List<PolicyReason> reasons)
     {
-        if (transaction["Destination"] is not JsonNode node)
-        {
-            return null;
-        }
-
-        // Classic addresses have one spelling per account, so a text that parses is already canonical.
-        var text = node.GetValue<string>();
-        _ = AddressCache.Parse(text, "Destination", out var tag);
-        return tag is null && text.StartsWith('r') ? text : throw new InvalidInputException("Destination", "must be a classic address");
-    }
-
-    private static void CheckType(PolicyRules rules, JsonObject transaction, List<PolicyReason> reasons)
-    {
-        var type = transaction["TransactionType"]?.GetValue<string>() ?? throw new InvalidInputException("TransactionType", "is required");
+        var type = reading.TransactionType;
+        var transaction = reading.Transaction;
         if (rules.BlockedTransactionTypes.Contains(type))
         {
             reasons.Add(Deny("blocked_transaction_types", type + " is blocked"));
         }
 
-        var keyChange = PolicyRules.KeyChangingTypes.Contains(type)
-            || transaction.ContainsKey("RegularKey") || transaction.ContainsKey("SignerEntries")
-            || (type == "AccountSet" && (Flag(transaction, "SetFlag") == AccountSetDisableMaster || Flag(transaction, "ClearFlag") == AccountSetDisableMaster));
-        if (keyChange)
+        var keyChanges = reading.KeyChanges.ToList();
+        if (transaction.ContainsKey("RegularKey") || transaction.ContainsKey("SignerEntries"))
         {
-            reasons.Add(Approve("key_change", type + " changes who controls the account and always needs a human"));
+            keyChanges.Add(type + " carries RegularKey or SignerEntries");
         }
-        else if (rules.AllowedTransactionTypes is { } allowed && !allowed.Contains(type))
+
+        foreach (var change in keyChanges.Distinct(StringComparer.Ordinal))
+        {
+            reasons.Add(Approve("key_change", change + ": it changes who controls the account and always needs a human"));
+        }
+
+        if (keyChanges.Count == 0 && rules.AllowedTransactionTypes is { } allowed && !allowed.Contains(type))
         {
             reasons.Add(Deny("allowed_transaction_types", type + " is not an allowed transaction type"));
         }
     }
-
-    private static long? Flag(JsonObject transaction, string field) =>
-        transaction[field] is JsonNode node
-            ? long.TryParse(node.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var flag) ? flag : throw new InvalidInputException(field, "must be a whole number")
-            : null;
 
     private static void CheckValue(PolicyRules rules, TransactionValue value, PolicyCounters.Totals totals, List<PolicyReason> reasons)
     {
@@ -184,53 +187,65 @@ public sealed class PolicyEngine
         }
     }
 
-    private static void CheckCounts(PolicyRules rules, PolicyCounters.Totals totals, List<PolicyReason> reasons)
+    private static void CheckCounts(PolicyRules rules, PolicyCounters.Totals totals, int count, List<PolicyReason> reasons)
     {
-        if (rules.MaxTransactionsPerHour is int perHour && totals.HourCount + 1 > perHour)
+        if (rules.MaxTransactionsPerHour is int perHour && totals.HourCount + count > perHour)
         {
             reasons.Add(Deny("max_transactions_per_hour", $"{perHour} transactions were already signed in the last hour"));
         }
 
-        if (rules.MaxTransactionsPerDay is int perDay && totals.DayCount + 1 > perDay)
+        if (rules.MaxTransactionsPerDay is int perDay && totals.DayCount + count > perDay)
         {
             reasons.Add(Deny("max_transactions_per_day", $"{perDay} transactions were already signed in the last 24 hours"));
         }
     }
 
-    private void CheckDestination(PolicyRules rules, string network, string wallet, JsonObject transaction, PolicyCounters.Totals totals, List<PolicyReason> reasons)
+    private void CheckCounterparties(PolicyRules rules, string network, string wallet, TransactionEffects effects, PolicyCounters.Totals totals, List<PolicyReason> reasons)
     {
-        var destination = Destination(transaction);
-        if (destination is null)
+        var fresh = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var party in effects.Flatten().SelectMany(reading => reading.Counterparties))
         {
-            return;
+            var address = party.Address;
+            if (rules.DestinationBlocklist.Contains(address))
+            {
+                reasons.Add(Deny("destination_blocklist", $"{address} ({party.Field}) is blocked"));
+            }
+
+            if (party.Role != CounterpartyRole.Recipient || address == wallet)
+            {
+                continue;
+            }
+
+            if (rules.DestinationAllowlist.Count > 0 && !rules.DestinationAllowlist.Contains(address))
+            {
+                reasons.Add(Deny("destination_allowlist", $"{address} ({party.Field}) is not in the destination allowlist"));
+            }
+
+            if (rules.DestinationsRequiringTag.Contains(address) && !party.HasDestinationTag)
+            {
+                reasons.Add(Deny("destinations_requiring_tag", $"{address} ({party.Field}) needs a DestinationTag"));
+            }
+
+            if (!_counters.IsKnownDestination(network, wallet, address))
+            {
+                fresh.TryAdd(address, party.Field);
+            }
         }
 
-        if (rules.DestinationBlocklist.Contains(destination))
-        {
-            reasons.Add(Deny("destination_blocklist", destination + " is blocked"));
-        }
-
-        if (rules.DestinationAllowlist.Count > 0 && !rules.DestinationAllowlist.Contains(destination))
-        {
-            reasons.Add(Deny("destination_allowlist", destination + " is not in the destination allowlist"));
-        }
-
-        if (rules.DestinationsRequiringTag.Contains(destination) && !transaction.ContainsKey("DestinationTag"))
-        {
-            reasons.Add(Deny("destinations_requiring_tag", destination + " needs a DestinationTag"));
-        }
-
-        if (_counters.IsKnownDestination(network, wallet, destination) || destination == wallet)
+        if (fresh.Count == 0)
         {
             return;
         }
 
         if (rules.NewDestinationRequiresApproval)
         {
-            reasons.Add(Approve("new_destination_requires_approval", destination + " was never paid before"));
+            foreach (var (address, field) in fresh)
+            {
+                reasons.Add(Approve("new_destination_requires_approval", $"{address} ({field}) was never paid before"));
+            }
         }
 
-        if (rules.MaxNewDestinationsPerDay is int maxNew && totals.NewDestinationsDay + 1 > maxNew)
+        if (rules.MaxNewDestinationsPerDay is int maxNew && totals.NewDestinationsDay + fresh.Count > maxNew)
         {
             reasons.Add(Deny("max_new_destinations_per_day", $"{maxNew} new destinations were already used in the last 24 hours"));
         }

@@ -1,25 +1,17 @@
-using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Xrpl.Amounts;
-using HsmWallet.Core.Xrpl.Codec.Definitions;
 using HsmWallet.Core.Xrpl.Codec.Types;
 
 namespace HsmWallet.Core.Policy;
 
 /// <summary>
-/// How much of each asset one transaction can move: for every asset, the largest amount any
-/// value-moving field names (Amount, SendMax, DeliverMin, TakerGets, TakerPays, AMM and escrow and
-/// channel amounts...), plus the Fee in XRP. Every Amount-typed field counts except a trust line's
-/// LimitAmount, so a new transaction type cannot slip value past the counters as zero.
+/// How much of each asset one transaction can move, as the effect model (Effects/EffectReader) counted it: per
+/// asset the largest of the outflow fields, plus what referenced ledger objects and inner transactions move, plus
+/// the Fee in XRP.
 /// </summary>
 public sealed class TransactionValue
 {
-    private static readonly FrozenSet<string> ValueFields = XrplDefinitions.Instance.FieldsByName.Values
-        .Where(field => field.TypeName == "Amount" && field.Name is not "Fee" and not "LimitAmount")
-        .Select(field => field.Name)
-        .ToFrozenSet(StringComparer.Ordinal);
-
     private TransactionValue(ulong xrpDrops, ulong feeDrops, IReadOnlyDictionary<string, decimal> tokens)
     {
         XrpDrops = xrpDrops;
@@ -41,45 +33,27 @@ public sealed class TransactionValue
         assetKey == AssetKey.Xrp ? XrpDrops / (decimal)XrpAmount.DropsPerXrp
         : Tokens.TryGetValue(assetKey, out var value) ? value : 0m;
 
-    /// <summary>Reads every value-moving field of an XRPL JSON transaction; throws on any unreadable amount.</summary>
-    public static TransactionValue Of(JsonObject transaction)
+    /// <summary>Builds a value from what the effect model counted: XRP in drops without the fee, the fee, and tokens.</summary>
+    internal static TransactionValue Create(ulong xrpDropsWithoutFee, ulong feeDrops, IReadOnlyDictionary<string, decimal> tokens) =>
+        new(checked(xrpDropsWithoutFee + feeDrops), feeDrops, tokens);
+
+    /// <summary>Reads one amount (a string of drops, or an issued-currency, XRP or MPT object); throws naming the field on bad input.</summary>
+    internal static (string Key, decimal Quantity, ulong Drops) ReadAmount(JsonNode node, string field)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
-        ulong xrpMax = 0;
-        var tokens = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var (name, node) in transaction)
+        ArgumentNullException.ThrowIfNull(node);
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
         {
-            if (node is null || !ValueFields.Contains(name))
-            {
-                continue;
-            }
-
-            if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
-            {
-                var drops = XrpAmount.ParseDrops(value.GetValue<string>(), name, allowZero: true).Drops;
-                xrpMax = Math.Max(xrpMax, drops);
-                continue;
-            }
-
-            if (node is not JsonObject amount)
-            {
-                throw new InvalidInputException(name, "amount must be a string of drops or an object");
-            }
-
-            var (key, quantity) = ReadToken(amount, name);
-            if (key == AssetKey.Xrp)
-            {
-                xrpMax = Math.Max(xrpMax, checked((ulong)(quantity * XrpAmount.DropsPerXrp)));
-                continue;
-            }
-
-            tokens[key] = tokens.TryGetValue(key, out var previous) ? Math.Max(previous, quantity) : quantity;
+            var drops = XrpAmount.ParseDrops(value.GetValue<string>(), field, allowZero: true).Drops;
+            return (AssetKey.Xrp, drops / (decimal)XrpAmount.DropsPerXrp, drops);
         }
 
-        var fee = transaction["Fee"] is JsonNode feeNode
-            ? XrpAmount.ParseDrops(feeNode.GetValue<string>(), "Fee", allowZero: true).Drops
-            : 0UL;
-        return new TransactionValue(checked(xrpMax + fee), fee, tokens);
+        if (node is not JsonObject amount)
+        {
+            throw new InvalidInputException(field, "amount must be a string of drops or an object");
+        }
+
+        var (key, quantity) = ReadToken(amount, field);
+        return key == AssetKey.Xrp ? (key, quantity, checked((ulong)(quantity * XrpAmount.DropsPerXrp))) : (key, quantity, 0UL);
     }
 
     private static (string Key, decimal Quantity) ReadToken(JsonObject amount, string field)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Policy;
+using HsmWallet.Core.Policy.Effects;
 using HsmWallet.Core.Vault;
 using HsmWallet.Core.Xrpl.Addresses;
 
@@ -26,4 +27,8 @@ public sealed record PreparedSigning(
     AccountId? SigningFor,
     PolicyDecision Decision,
     string ApprovalBinding,
-    ApprovalSummary Summary);
+    ApprovalSummary Summary)
+{
+    /// <summary>The ledger objects read at preparation: every later decision and the counters use this same reading.</summary>
+    public LedgerReadings Readings { get; init; } = LedgerReadings.None;
+}

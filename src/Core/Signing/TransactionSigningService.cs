@@ -3,6 +3,7 @@ using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Audit;
 using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Policy;
+using HsmWallet.Core.Policy.Effects;
 using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Core.Vault;
 using HsmWallet.Core.Xrpl.Addresses;
@@ -65,7 +66,7 @@ public sealed class TransactionSigningService
         }
 
         var account = request.SigningFor ?? WalletDirectory.AccountOf(wallet);
-        var transaction = (JsonObject)request.Transaction.DeepClone();
+        var transaction = TransactionNormalizer.Normalize(request.Transaction, _network.Name);
         var policy = _policy.Load(unlock);
         if (!request.Multisign)
         {
@@ -89,7 +90,10 @@ public sealed class TransactionSigningService
             transaction = await autofiller.AutofillAsync(transaction, account, maxFee, cancellationToken).ConfigureAwait(false);
         }
 
-        var decision = Evaluate(policy, account, transaction);
+        // The ledger objects the transaction draws from are read once, here: the decision now, the decision under the
+        // signing lock and the counters all use this reading, so no second lookup can answer differently.
+        var readings = await LedgerObjectReader.ReadAsync(_ledger, transaction, cancellationToken).ConfigureAwait(false);
+        var decision = Evaluate(policy, account, transaction, readings);
         // The approval covers what will be signed, as the human saw it, except the two fields a retry refreshes
         // (Sequence: guarded by the signing state; LastLedgerSequence: a deadline). A different Fee needs a new approval.
         var bound = (JsonObject)transaction.DeepClone();
@@ -102,9 +106,15 @@ public sealed class TransactionSigningService
             ["multisign"] = request.Multisign,
             ["signing_for"] = request.SigningFor?.ToClassicAddress(),
             ["transaction"] = bound,
+            // What the ledger objects said when the human looked: a changed reading needs a new approval.
+            ["ledger_objects"] = new JsonArray([.. (decision.Effects?.Flatten() ?? []).SelectMany(reading => reading.ReferencedObjects)
+                .Select(item => (JsonNode)new JsonObject { ["field"] = item.Field, ["id"] = item.Id, ["description"] = item.Description, ["problem"] = item.Problem })]),
         });
         var summary = TransactionDescription.Describe(transaction, _network.Name, wallet.Name, decision);
-        return new PreparedSigning(wallet, _network.Name, transaction, request.Multisign, request.SigningFor, decision, binding, summary);
+        return new PreparedSigning(wallet, _network.Name, transaction, request.Multisign, request.SigningFor, decision, binding, summary)
+        {
+            Readings = readings,
+        };
     }
 
     /// <summary>
@@ -125,7 +135,7 @@ public sealed class TransactionSigningService
             using var processLock = FileLock.Acquire(_vault.Home.StateFile("signing"), SigningLockTimeout);
             var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile));
             var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time);
-            var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction);
+            var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
             if (decision.Kind == PolicyDecisionKind.Deny)
             {
                 Refuse(prepared, context, "policy_denied");
@@ -146,7 +156,7 @@ public sealed class TransactionSigningService
             var result = _vault.Read(unlock, vault =>
             {
                 // The unlock just re-read the recorded policy hash: a policy changed behind our back denies here.
-                var recheck = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction);
+                var recheck = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
                 if (recheck.Kind == PolicyDecisionKind.Deny)
                 {
                     Refuse(prepared, context, "policy_denied");
@@ -172,8 +182,13 @@ public sealed class TransactionSigningService
                     return new SigningResult(signed.TxBlob, signed.Hash, decision);
                 });
             });
-            engine.RecordSigned(prepared.Network, account, prepared.Transaction);
+            engine.RecordSigned(prepared.Network, account, prepared.Transaction, prepared.Readings);
             var parameters = AuditSanitizer.SummarizeTransaction(prepared.Transaction);
+            if (decision.Effects is { } effects)
+            {
+                parameters["effects"] = AuditSanitizer.Sanitize(effects.ToJson());
+            }
+
             parameters["hash"] = result.Hash;
             parameters["network"] = prepared.Network;
             parameters["decision"] = decision.Kind.ToString().ToLowerInvariant();
@@ -195,10 +210,10 @@ public sealed class TransactionSigningService
         return prepared.Decision;
     }
 
-    private PolicyDecision Evaluate(PolicyFile policy, AccountId account, JsonObject transaction)
+    private PolicyDecision Evaluate(PolicyFile policy, AccountId account, JsonObject transaction, LedgerReadings readings)
     {
         var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile));
-        return new PolicyEngine(policy, counters, _time).Evaluate(_network.Name, account, transaction);
+        return new PolicyEngine(policy, counters, _time).Evaluate(_network.Name, account, transaction, readings);
     }
 
     private SigningState LoadSigningState() => SigningState.Load(SigningState.PathFor(_vault.Home.Root, _network.Name));
@@ -222,6 +237,11 @@ public sealed class TransactionSigningService
     {
         var parameters = AuditSanitizer.SummarizeTransaction(prepared.Transaction);
         parameters["network"] = prepared.Network;
+        if (prepared.Decision.Effects is { } effects)
+        {
+            parameters["effects"] = AuditSanitizer.Sanitize(effects.ToJson());
+        }
+
         _audit.Append(new AuditEvent(
             AuditEventType.TransactionSign, context.ToolName, context.CorrelationId, context.Actor, "sign", parameters, AuditResult.Denied, code));
     }

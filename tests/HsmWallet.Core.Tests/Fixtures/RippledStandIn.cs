@@ -55,6 +55,15 @@ public sealed class RippledStandIn : IAsyncDisposable
     /// <summary>The index of the open ledger.</summary>
     public uint CurrentLedgerIndex { get; private set; } = 1000;
 
+    /// <summary>Ledger objects ledger_entry answers by index (uppercase hex), as the validated ledger holds them.</summary>
+    public Dictionary<string, JsonObject> LedgerObjects { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether ledger_entry is answered at all (false: unknownCmd, as a server without the method).</summary>
+    public bool LedgerEntrySupported { get; set; } = true;
+
+    /// <summary>How many ledger_entry requests arrived.</summary>
+    public int LedgerEntryCount { get; private set; }
+
     /// <summary>How many submits arrived.</summary>
     public int SubmitCount { get; private set; }
 
@@ -402,11 +411,46 @@ public sealed class RippledStandIn : IAsyncDisposable
                 "account_tx" => AccountTransactions(parameters),
                 "submit" => Submit(parameters["tx_blob"]!.GetValue<string>()),
                 "tx" => Transaction(parameters["transaction"]!.GetValue<string>()),
+                "ledger_entry" when LedgerEntrySupported => LedgerEntry(parameters),
                 _ => Error("unknownCmd", "Unknown method."),
             };
             result.TryAdd("status", "success");
             return result;
         }
+    }
+
+    private JsonObject LedgerEntry(JsonObject parameters)
+    {
+        LedgerEntryCount++;
+        if (parameters["account_root"]?.GetValue<string>() is { } address)
+        {
+            var account = AccountId.ParseClassic(address, "account_root");
+            return _validatedAccounts.TryGetValue(account, out var state)
+                ? new JsonObject
+                {
+                    ["index"] = "ROOT" + address,
+                    ["ledger_index"] = CurrentLedgerIndex - 1,
+                    ["validated"] = true,
+                    ["node"] = new JsonObject
+                    {
+                        ["LedgerEntryType"] = "AccountRoot",
+                        ["Account"] = address,
+                        ["Balance"] = state.Balance.ToString(CultureInfo.InvariantCulture),
+                        ["Sequence"] = state.Sequence,
+                    },
+                }
+                : Error("entryNotFound", "Entry not found.");
+        }
+
+        var index = parameters["index"]?.GetValue<string>();
+        if (index is null || !LedgerObjects.TryGetValue(index, out var node))
+        {
+            return Error("entryNotFound", "Entry not found.");
+        }
+
+        var answer = (JsonObject)node.DeepClone();
+        answer.TryAdd("index", index.ToUpperInvariant());
+        return new JsonObject { ["index"] = index.ToUpperInvariant(), ["ledger_index"] = CurrentLedgerIndex - 1, ["validated"] = true, ["node"] = answer };
     }
 
     private static JsonObject Error(string code, string message) =>

@@ -14,7 +14,7 @@ internal sealed class SigningHarness : IDisposable
 
     private readonly TemporaryDirectory _directory = new();
 
-    public SigningHarness(string slotKind = "fake", IAuditLog? audit = null)
+    public SigningHarness(string slotKind = "fake", IAuditLog? audit = null, Core.Ledger.LedgerClient? ledger = null)
     {
         Provider = new FakeKeyProvider(slotKind);
         var registry = new KeyProviderRegistry();
@@ -27,7 +27,7 @@ internal sealed class SigningHarness : IDisposable
         Writer = new AuditWriter(Vault.Home.AuditDirectory, AuditKey);
         Audit = audit ?? Writer;
         Wallets = new WalletDirectory(Vault);
-        Signing = new TransactionSigningService(Vault, Wallets, Core.Ledger.LedgerNetwork.Testnet, Audit, ledger: null, Clock);
+        Signing = new TransactionSigningService(Vault, Wallets, Core.Ledger.LedgerNetwork.Testnet, Audit, ledger, Clock);
         Operations = new WalletOperations(Vault, Wallets, Audit);
     }
 

@@ -29,6 +29,9 @@ internal sealed class EnumeratedValues
     /// <summary>Finds the code for a name.</summary>
     public bool TryGetCode(string name, out long code) => _codes.TryGetValue(name, out code);
 
+    /// <summary>Every name, so a model can be checked against the whole table.</summary>
+    public IEnumerable<string> Names => _codes.Keys;
+
     /// <summary>Finds the name for a code.</summary>
     public bool TryGetName(long code, out string? name) => _names.TryGetValue(code, out name);
 }

@@ -42,8 +42,10 @@ internal sealed class XrplDefinitions
         EnumeratedValues transactionTypes,
         EnumeratedValues ledgerEntryTypes,
         EnumeratedValues transactionResults,
-        EnumeratedValues permissions)
+        EnumeratedValues permissions,
+        FrozenDictionary<string, FrozenSet<string>> transactionFormats)
     {
+        TransactionFormats = transactionFormats;
         FieldsByName = fieldsByName;
         FieldsByOrdinal = fieldsByOrdinal;
         TypeCodes = typeCodes;
@@ -80,6 +82,12 @@ internal sealed class XrplDefinitions
 
     /// <summary>PermissionValue names and codes: granular permissions and transaction types plus one.</summary>
     public EnumeratedValues Permissions { get; }
+
+    /// <summary>
+    /// The fields each transaction type may carry (TRANSACTION_FORMATS), with the fields every transaction may carry
+    /// under the key "common"; empty when the table predates formats, so nothing is taken as known by default.
+    /// </summary>
+    public FrozenDictionary<string, FrozenSet<string>> TransactionFormats { get; }
 
     /// <summary>The field whose header (0xE1) ends a nested object.</summary>
     public FieldDefinition ObjectEndMarker { get; }
@@ -140,7 +148,23 @@ internal sealed class XrplDefinitions
             new EnumeratedValues(transactionTypes),
             new EnumeratedValues(ReadEnumeration(root, "LEDGER_ENTRY_TYPES")),
             new EnumeratedValues(ReadEnumeration(root, "TRANSACTION_RESULTS")),
-            new EnumeratedValues(permissions));
+            new EnumeratedValues(permissions),
+            ReadFormats(root));
+    }
+
+    private static FrozenDictionary<string, FrozenSet<string>> ReadFormats(JsonElement root)
+    {
+        if (!root.TryGetProperty("TRANSACTION_FORMATS", out var formats) || formats.ValueKind != JsonValueKind.Object)
+        {
+            return FrozenDictionary<string, FrozenSet<string>>.Empty;
+        }
+
+        return formats.EnumerateObject().ToFrozenDictionary(
+            format => format.Name,
+            format => format.Value.EnumerateArray()
+                .Select(field => field.GetProperty("name").GetString() ?? throw new InvalidDataException(format.Name + " lists a field without a name."))
+                .ToFrozenSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
     }
 
     private static XrplDefinitions Load()
