@@ -12,27 +12,45 @@ namespace HsmWallet.Core.Policy;
 /// TicketSequence) signed and not yet expired, with the hash of what was signed. HsmWallet never
 /// signs two different transactions for one Sequence, so a tricked agent cannot get a second,
 /// conflicting transaction signed while the first may still apply; signing the identical
-/// transaction again is fine. Persisted atomically (state/signing-NETWORK.json).
+/// transaction again is fine. A reservation ends when its Sequence is consumed, when its LastLedgerSequence has
+/// passed, or (for a transaction signed without LastLedgerSequence, which the ledger would keep valid for ever)
+/// after <see cref="UnboundedReservationLifetime"/>, so one strange transaction cannot hold a wallet's Sequence
+/// for good. Persisted atomically (state/signing-NETWORK.json).
 /// </summary>
 public sealed class SigningState
 {
+    /// <summary>
+    /// The highest Sequence HsmWallet signs for: an account's Sequence grows by one per transaction from the ledger
+    /// index it was created at, so a value this close to 2^32 is never a real next Sequence, and the one after it
+    /// would wrap to 0 (which means "use a ticket").
+    /// </summary>
+    public const uint MaxSequence = uint.MaxValue - 0xFFFF;
+
+    /// <summary>How long a reservation without a LastLedgerSequence holds its Sequence (autofill always sets one).</summary>
+    public static readonly TimeSpan UnboundedReservationLifetime = TimeSpan.FromHours(1);
+
     private readonly object _gate = new();
     private readonly string? _path;
+    private readonly TimeProvider _time;
     private readonly Dictionary<string, Dictionary<string, Signed>> _accounts = new(StringComparer.Ordinal);
 
-    private SigningState(string? path) => _path = path;
+    private SigningState(string? path, TimeProvider? time)
+    {
+        _path = path;
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <summary>A state kept only in memory (tests and benches).</summary>
-    public static SigningState InMemory() => new(null);
+    public static SigningState InMemory(TimeProvider? time = null) => new(null, time);
 
     /// <summary>The file for one network inside the home's state folder.</summary>
     public static string PathFor(string home, string network) => Path.Combine(home, "state", "signing-" + network + ".json");
 
     /// <summary>Loads the state file (absent is empty); throws <see cref="InvalidInputException"/> on a damaged or loose file, so signing stops.</summary>
-    public static SigningState Load(string path)
+    public static SigningState Load(string path, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var state = new SigningState(path);
+        var state = new SigningState(path, time);
         state.Reload();
         return state;
     }
@@ -65,7 +83,10 @@ public sealed class SigningState
                 var map = new Dictionary<string, Signed>(StringComparer.Ordinal);
                 foreach (var (slot, entry) in entries!.AsObject())
                 {
-                    map[slot] = new Signed(entry!["signing_hash"]!.GetValue<string>(), entry["last_ledger_sequence"]?.GetValue<uint>());
+                    var reservedAt = entry!["reserved_at"] is JsonNode at
+                        ? DateTimeOffset.Parse(at.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+                        : DateTimeOffset.UnixEpoch;
+                    map[slot] = new Signed(entry["signing_hash"]!.GetValue<string>(), entry["last_ledger_sequence"]?.GetValue<uint>(), reservedAt);
                 }
 
                 _accounts[account] = map;
@@ -98,7 +119,8 @@ public sealed class SigningState
                 _accounts[key] = map = new Dictionary<string, Signed>(StringComparer.Ordinal);
             }
 
-            if (map.TryGetValue(slot, out var existing))
+            var now = _time.GetUtcNow();
+            if (map.TryGetValue(slot, out var existing) && !existing.HasLapsed(now))
             {
                 if (existing.SigningHash == hash)
                 {
@@ -108,12 +130,16 @@ public sealed class SigningState
                 throw new InvalidInputException("Sequence", "a different transaction was already signed for this Sequence and has not expired");
             }
 
-            map[slot] = new Signed(hash, lastLedger);
+            map[slot] = new Signed(hash, lastLedger, now);
             Persist();
         }
     }
 
-    /// <summary>The next Sequence to use: the ledger's, or one past the highest this wallet signed that is still pending.</summary>
+    /// <summary>
+    /// The next Sequence to use: the ledger's, or the first one after it that no pending signature holds. Only
+    /// reservations in an unbroken run from the ledger's Sequence count, so a lone reservation far ahead (signed by
+    /// hand with autofill off) never pushes autofill past a gap; a Sequence past <see cref="MaxSequence"/> is refused.
+    /// </summary>
     public uint NextSequence(AccountId account, uint ledgerSequence)
     {
         lock (_gate)
@@ -122,16 +148,16 @@ public sealed class SigningState
             var next = ledgerSequence;
             if (_accounts.TryGetValue(account.ToClassicAddress(), out var map))
             {
-                foreach (var slot in map.Keys)
+                var now = _time.GetUtcNow();
+                while (next <= MaxSequence && map.TryGetValue(SequenceSlot(next), out var held) && !held.HasLapsed(now))
                 {
-                    if (slot[0] == 'S' && uint.Parse(slot.AsSpan(1), CultureInfo.InvariantCulture) is var sequence && sequence >= next)
-                    {
-                        next = sequence + 1;
-                    }
+                    next++;
                 }
             }
 
-            return next;
+            return next <= MaxSequence
+                ? next
+                : throw new InvalidInputException("Sequence", "would pass 4294901760, where the next Sequence wraps; this account cannot sign by Sequence");
         }
     }
 
@@ -154,7 +180,7 @@ public sealed class SigningState
             foreach (var (slot, signed) in map.ToArray())
             {
                 var consumed = slot[0] == 'S' && uint.Parse(slot.AsSpan(1), CultureInfo.InvariantCulture) < accountSequence;
-                var expired = signed.LastLedgerSequence is uint last && last < validatedLedgerIndex;
+                var expired = (signed.LastLedgerSequence is uint last && last < validatedLedgerIndex) || signed.HasLapsed(_time.GetUtcNow());
                 if (consumed || expired)
                 {
                     map.Remove(slot);
@@ -172,15 +198,22 @@ public sealed class SigningState
     private static string SlotOf(JsonObject transaction)
     {
         var sequence = transaction["Sequence"] is JsonNode node ? Whole(node, "Sequence") : throw new InvalidInputException("Sequence", "is required before signing");
+        if (sequence > MaxSequence)
+        {
+            throw new InvalidInputException("Sequence", "must be at most 4294901760: the next Sequence would wrap past 2^32");
+        }
+
         if (sequence != 0)
         {
-            return "S" + sequence.ToString(CultureInfo.InvariantCulture);
+            return SequenceSlot(sequence);
         }
 
         return transaction["TicketSequence"] is JsonNode ticket
             ? "T" + Whole(ticket, "TicketSequence").ToString(CultureInfo.InvariantCulture)
             : throw new InvalidInputException("TicketSequence", "is required when Sequence is 0");
     }
+
+    private static string SequenceSlot(uint sequence) => "S" + sequence.ToString(CultureInfo.InvariantCulture);
 
     private static uint Whole(JsonNode node, string field) =>
         uint.TryParse(node.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
@@ -200,7 +233,12 @@ public sealed class SigningState
             var entries = new JsonObject();
             foreach (var (slot, signed) in map.OrderBy(pair => pair.Key, StringComparer.Ordinal))
             {
-                entries[slot] = new JsonObject { ["signing_hash"] = signed.SigningHash, ["last_ledger_sequence"] = signed.LastLedgerSequence };
+                entries[slot] = new JsonObject
+                {
+                    ["signing_hash"] = signed.SigningHash,
+                    ["last_ledger_sequence"] = signed.LastLedgerSequence,
+                    ["reserved_at"] = signed.ReservedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                };
             }
 
             accounts[account] = entries;
@@ -209,5 +247,9 @@ public sealed class SigningState
         PolicyFileStore.WriteAtomic(_path, new JsonObject { ["version"] = 1, ["accounts"] = accounts }.ToJsonString());
     }
 
-    private sealed record Signed(string SigningHash, uint? LastLedgerSequence);
+    private sealed record Signed(string SigningHash, uint? LastLedgerSequence, DateTimeOffset ReservedAt)
+    {
+        /// <summary>A reservation with no LastLedgerSequence lapses after its lifetime; one with a deadline waits for the ledger.</summary>
+        public bool HasLapsed(DateTimeOffset now) => LastLedgerSequence is null && now - ReservedAt >= UnboundedReservationLifetime;
+    }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using HsmWallet.Core.Policy;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Codec.Definitions;
 
@@ -19,6 +21,7 @@ public static class TransactionNormalizer
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(network);
         CheckNames(transaction, "tx");
+        CheckSequence(transaction);
         var copy = (JsonObject)transaction.DeepClone();
         SplitXAddresses(copy, network, "");
         if (copy["RawTransactions"] is JsonArray inner)
@@ -33,6 +36,15 @@ public static class TransactionNormalizer
         }
 
         return copy;
+    }
+
+    private static void CheckSequence(JsonObject transaction)
+    {
+        if (transaction["Sequence"] is JsonValue value && ulong.TryParse(value.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            && sequence > SigningState.MaxSequence)
+        {
+            throw new InvalidInputException("Sequence", "must be at most 4294901760: the next Sequence would wrap past 2^32");
+        }
     }
 
     private static void CheckNames(JsonNode? node, string path)

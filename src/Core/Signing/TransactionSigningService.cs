@@ -216,7 +216,7 @@ public sealed class TransactionSigningService
         return new PolicyEngine(policy, counters, _time).Evaluate(_network.Name, account, transaction, readings);
     }
 
-    private SigningState LoadSigningState() => SigningState.Load(SigningState.PathFor(_vault.Home.Root, _network.Name));
+    private SigningState LoadSigningState() => SigningState.Load(SigningState.PathFor(_vault.Home.Root, _network.Name), _time);
 
     private static void CheckAccount(JsonObject transaction, AccountId account)
     {

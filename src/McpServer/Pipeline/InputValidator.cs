@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using HsmWallet.Core;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Amounts;
+using HsmWallet.Core.Xrpl.Transactions;
 
 namespace HsmWallet.McpServer.Pipeline;
 
@@ -273,12 +274,7 @@ public static partial class InputValidator
 
     private static JsonObject Transaction(string field, JsonElement value)
     {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidInputException(field, "must be a JSON object in XRPL's JSON form (not a string)");
-        }
-
-        var transaction = (JsonObject)CleanNode(field, JsonNode.Parse(value.GetRawText())!, depth: 0)!;
+        var transaction = (JsonObject)CleanNode(field, TransactionJson.ParseObject(value, field), depth: 0)!;
         if (transaction["TransactionType"] is not JsonValue type || type.GetValueKind() != JsonValueKind.String)
         {
             throw new InvalidInputException($"{field}.TransactionType", "is required");
@@ -309,7 +305,13 @@ public static partial class InputValidator
                 var cleanedObject = new JsonObject();
                 foreach (var (name, child) in obj)
                 {
-                    cleanedObject[Clean(name, MaxNameLength)] = CleanNode(field, child, depth + 1);
+                    // A key that cleaning would change could become another field (or collide with one): refused, not merged.
+                    if (Clean(name, MaxNameLength) != name)
+                    {
+                        throw new InvalidInputException(field, "has a key with control characters, blanks around it or over 64 characters; keys must be plain field names");
+                    }
+
+                    cleanedObject[name] = CleanNode(field, child, depth + 1);
                 }
 
                 return cleanedObject;

@@ -78,14 +78,20 @@ public sealed class TransactionTools(WalletServices services)
 
     /// <summary>policy_check: what the policy would decide, without signing.</summary>
     [McpServerTool(Name = "policy_check", Title = "Check a transaction against the policy", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
-    [Description("Evaluates a transaction (XRPL JSON object, not a string) against the operator's signing policy for a wallet and returns the decision (allow, approve = a human must approve, deny) and every reason. It signs nothing and cannot change the policy (policy is an operator action on the CLI).")]
+    [Description("Evaluates a transaction (XRPL JSON object, not a string) against the operator's signing policy for a wallet and returns the decision (allow, approve = a human must approve, deny), every reason, and the effect model's reading (effects: what moves, to whom, from which ledger objects, key changes). It signs nothing and cannot change the policy (policy is an operator action on the CLI).")]
     public async Task<JsonObject> PolicyCheckAsync(
         [Description("The wallet's name or classic address.")] string wallet,
         [Description("The transaction in XRPL's JSON form, as an object.")] JsonObject tx,
         CancellationToken cancellationToken = default)
     {
         var decision = await services.Signing.CheckAsync(wallet, tx, services.Unlock(), cancellationToken).ConfigureAwait(false);
-        return new JsonObject { ["decision"] = DecisionWord(decision), ["reasons"] = Reasons(decision.Reasons) };
+        // The model's reading (what moves, to whom, from which ledger objects, key changes), so an operator sees why.
+        return new JsonObject
+        {
+            ["decision"] = DecisionWord(decision),
+            ["reasons"] = Reasons(decision.Reasons),
+            ["effects"] = OutputDefence.LedgerData(decision.Effects?.ToJson()),
+        };
     }
 
     /// <summary>tx_sign: the one signing path, with policy, approval and one unlock.</summary>

@@ -12,10 +12,11 @@ namespace HsmWallet.Core.Tests.Policy;
 /// </summary>
 public sealed class AttackCorpusTests
 {
-    private const string OfferId = "0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F9";
-    private const string NftId = "000800006203F49C21D5D6E022CB16DE3538F248662FC73C00000000000000AA";
+    private const string OfferId = AttackCorpus.ObjectId;
 
     private static readonly string Attacker = Stranger.ToClassicAddress();
+
+    private static readonly AttackCorpus Attacks = new(Wallet.ToClassicAddress(), Attacker, Friend.ToClassicAddress(), Issuer.ToClassicAddress());
 
     /// <summary>The attacker's transactions, by name, each with no ledger reading.</summary>
     public static TheoryData<string> Corpus() => [.. Transactions().Keys];
@@ -171,85 +172,9 @@ public sealed class AttackCorpusTests
         return readings;
     }
 
-    private static JsonObject SellOffer(string price, string owner) => new()
-    {
-        ["LedgerEntryType"] = "NFTokenOffer",
-        ["Flags"] = 1,
-        ["Amount"] = price,
-        ["Owner"] = owner,
-        ["NFTokenID"] = NftId,
-        ["index"] = OfferId,
-    };
+    private static JsonObject SellOffer(string price, string owner) => AttackCorpus.SellOffer(price, owner);
 
-    private static JsonObject Batch(params JsonObject[] inner)
-    {
-        var raw = new JsonArray();
-        foreach (var transaction in inner)
-        {
-            var copy = (JsonObject)transaction.DeepClone();
-            copy["Fee"] = "0";
-            raw.Add(new JsonObject { ["RawTransaction"] = copy });
-        }
+    private static JsonObject Batch(params JsonObject[] inner) => Attacks.Batch(inner);
 
-        return new JsonObject
-        {
-            ["TransactionType"] = "Batch",
-            ["Account"] = Wallet.ToClassicAddress(),
-            ["Fee"] = "40",
-            ["Flags"] = 0x00010000,
-            ["RawTransactions"] = raw,
-        };
-    }
-
-    private static JsonObject Tx(string type, params (string Field, JsonNode Value)[] fields)
-    {
-        var transaction = new JsonObject { ["TransactionType"] = type, ["Account"] = Wallet.ToClassicAddress(), ["Fee"] = "12", ["Sequence"] = 7 };
-        foreach (var (field, value) in fields)
-        {
-            transaction[field] = value.DeepClone();
-        }
-
-        return transaction;
-    }
-
-    private static Dictionary<string, JsonObject> Transactions()
-    {
-        var usd = new JsonObject { ["currency"] = "USD", ["issuer"] = Issuer.ToClassicAddress(), ["value"] = "1000000" };
-        return new Dictionary<string, JsonObject>(StringComparer.Ordinal)
-        {
-            ["nft_accept_sell_offer"] = Tx("NFTokenAcceptOffer", ("NFTokenSellOffer", OfferId)),
-            ["nft_accept_buy_offer"] = Tx("NFTokenAcceptOffer", ("NFTokenBuyOffer", OfferId)),
-            ["batch_drain"] = Batch(
-                Payment(90_000_000_000, Stranger),
-                Tx("SetRegularKey", ("RegularKey", Attacker)),
-                Tx("AccountDelete", ("Destination", Attacker))),
-            ["delegate_payments"] = Tx("DelegateSet", ("Authorize", Attacker), ("Permissions", new JsonArray(new JsonObject { ["Permission"] = new JsonObject { ["PermissionValue"] = "Payment" } }))),
-            ["nft_buy_offer_owner"] = Tx("NFTokenCreateOffer", ("NFTokenID", NftId), ("Amount", "1000000"), ("Owner", Attacker)),
-            ["xchain_commit_other_chain_destination"] = Tx(
-                "XChainCommit",
-                ("XChainBridge", new JsonObject { ["LockingChainDoor"] = Friend.ToClassicAddress(), ["LockingChainIssue"] = new JsonObject { ["currency"] = "XRP" }, ["IssuingChainDoor"] = Issuer.ToClassicAddress(), ["IssuingChainIssue"] = new JsonObject { ["currency"] = "XRP" } }),
-                ("XChainClaimID", "1"),
-                ("Amount", "1000000"),
-                ("OtherChainDestination", Attacker)),
-            ["payment_channel_fund"] = Tx("PaymentChannelFund", ("Channel", OfferId), ("Amount", "1000000")),
-            ["payment_channel_claim"] = Tx("PaymentChannelClaim", ("Channel", OfferId), ("Balance", "1000000")),
-            ["vault_deposit"] = Tx("VaultDeposit", ("VaultID", OfferId), ("Amount", "1000000")),
-            ["vault_withdraw_to_other"] = Tx("VaultWithdraw", ("VaultID", OfferId), ("Amount", "1000000"), ("Destination", Attacker)),
-            ["check_create"] = Tx("CheckCreate", ("Destination", Attacker), ("SendMax", "1000000")),
-            ["check_cash_unread"] = Tx("CheckCash", ("CheckID", OfferId), ("Amount", "1000000")),
-            ["escrow_to_attacker"] = Tx("EscrowCreate", ("Destination", Attacker), ("Amount", "1000000")),
-            ["amm_deposit_token"] = Tx("AMMDeposit", ("Asset", new JsonObject { ["currency"] = "XRP" }), ("Asset2", new JsonObject { ["currency"] = "USD", ["issuer"] = Issuer.ToClassicAddress() }), ("Amount2", usd)),
-            ["offer_sells_token"] = Tx("OfferCreate", ("TakerGets", usd), ("TakerPays", "1")),
-            ["loan_pay"] = Tx("LoanPay", ("LoanID", OfferId), ("Amount", "1000000")),
-            ["disable_master"] = Tx("AccountSet", ("SetFlag", 4)),
-            ["nft_minter"] = Tx("AccountSet", ("SetFlag", 10), ("NFTokenMinter", Attacker)),
-            ["signer_list"] = Tx("SignerListSet", ("SignerQuorum", 1), ("SignerEntries", new JsonArray(new JsonObject { ["SignerEntry"] = new JsonObject { ["Account"] = Attacker, ["SignerWeight"] = 1 } }))),
-            ["payment_with_delegate"] = Tx("Payment", ("Destination", Friend.ToClassicAddress()), ("Amount", "1"), ("Delegate", Attacker)),
-            ["payment_with_foreign_field"] = Tx("Payment", ("Destination", Friend.ToClassicAddress()), ("Amount", "1"), ("Owner", Attacker)),
-            ["confidential_send"] = Tx("ConfidentialMPTSend", ("Destination", Friend.ToClassicAddress())),
-            ["unknown_type"] = Tx("PaymentV2", ("Destination", Friend.ToClassicAddress()), ("Amount", "1")),
-            ["sponsorship"] = Tx("SponsorshipSet", ("Sponsee", Attacker)),
-            ["xchain_create_account"] = Tx("XChainAccountCreateCommit", ("XChainBridge", new JsonObject { ["LockingChainDoor"] = Friend.ToClassicAddress(), ["LockingChainIssue"] = new JsonObject { ["currency"] = "XRP" }, ["IssuingChainDoor"] = Issuer.ToClassicAddress(), ["IssuingChainIssue"] = new JsonObject { ["currency"] = "XRP" } }), ("Destination", Attacker), ("Amount", "1000000"), ("SignatureReward", "100")),
-        };
-    }
+    private static Dictionary<string, JsonObject> Transactions() => Attacks.Transactions();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Policy;
+using HsmWallet.Core.Tests.Unlocking;
 using static HsmWallet.Core.Tests.Policy.PolicyTestData;
 
 namespace HsmWallet.Core.Tests.Policy;
@@ -81,6 +82,58 @@ public sealed class SigningStateTests : IDisposable
         File.SetUnixFileMode(StatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
 
         Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath));
+    }
+
+    [Fact]
+    public void A_sequence_at_the_edge_of_2_to_the_32_is_refused_so_autofill_never_wraps()
+    {
+        var state = SigningState.InMemory();
+
+        var error = Assert.Throws<InvalidInputException>(() => state.Reserve(Wallet, Signed(1, sequence: uint.MaxValue)));
+        Assert.Equal("Sequence", error.Field);
+        Assert.Throws<InvalidInputException>(() => state.Reserve(Wallet, Signed(1, sequence: SigningState.MaxSequence + 1)));
+
+        state.Reserve(Wallet, Signed(1, sequence: SigningState.MaxSequence));
+        Assert.Throws<InvalidInputException>(() => state.NextSequence(Wallet, SigningState.MaxSequence));
+        Assert.Equal(5U, state.NextSequence(Wallet, 5));
+    }
+
+    [Fact]
+    public void A_lone_reservation_far_ahead_does_not_push_autofill_past_a_gap()
+    {
+        var state = SigningState.InMemory();
+        state.Reserve(Wallet, Signed(1, sequence: 5));
+        state.Reserve(Wallet, Signed(1, sequence: 6));
+        state.Reserve(Wallet, Signed(1, sequence: 900));
+
+        Assert.Equal(7U, state.NextSequence(Wallet, 5));
+        Assert.Equal(7U, state.NextSequence(Wallet, 6));
+        Assert.Equal(20U, state.NextSequence(Wallet, 20));
+    }
+
+    [Fact]
+    public void A_reservation_without_a_last_ledger_holds_its_sequence_for_an_hour_then_lapses_across_restarts()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
+        var unbounded = Signed(1, sequence: 5);
+        unbounded.Remove("LastLedgerSequence");
+        var bounded = Signed(1, sequence: 6, lastLedger: 100);
+        SigningState.Load(StatePath, time).Reserve(Wallet, unbounded);
+        SigningState.Load(StatePath, time).Reserve(Wallet, bounded);
+
+        time.Advance(TimeSpan.FromMinutes(59));
+        var other = Signed(2, sequence: 5);
+        other.Remove("LastLedgerSequence");
+        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath, time).Reserve(Wallet, other));
+        Assert.Equal(7U, SigningState.Load(StatePath, time).NextSequence(Wallet, 5));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var restarted = SigningState.Load(StatePath, time);
+        Assert.Equal(5U, restarted.NextSequence(Wallet, 5));
+        restarted.Reserve(Wallet, other);
+        // The one with a deadline waits for the ledger, however long it takes.
+        time.Advance(TimeSpan.FromDays(2));
+        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath, time).Reserve(Wallet, Signed(3, sequence: 6, lastLedger: 100)));
     }
 
     public void Dispose()

@@ -1,7 +1,7 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
+using HsmWallet.Core.Xrpl.Transactions;
 
 namespace HsmWallet.Cli.Input;
 
@@ -18,15 +18,7 @@ internal static class InputDocuments
     public static JsonObject ReadJsonObject(CliContext context, string path, string field)
     {
         var text = ReadText(context, path, field);
-        try
-        {
-            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 32 }) as JsonObject
-                ?? throw new InvalidInputException(field, "must hold a JSON object");
-        }
-        catch (JsonException error)
-        {
-            throw new InvalidInputException(field, $"is not valid JSON (line {error.LineNumber + 1})");
-        }
+        return TransactionJson.ParseObject(text, field);
     }
 
     /// <summary>Reads a hex blob from an argument, or from stdin when it is "-" or absent.</summary>
