@@ -179,10 +179,17 @@ public static partial class AuditSanitizer
                     return Omitted;
                 }
 
-                // Hashes and public keys are 64/66 hex by nature; only there is such a value kept.
+                // Hashes and public keys are 64/66 hex by nature; only there is such a value kept. Elsewhere a key-shaped
+                // run is cut out: a value that is one is redacted whole, a sentence around one (an NFT id in a ledger
+                // reading) keeps its words, so an auditor still reads what the policy saw.
                 var hexAllowed = name is not null && IsHashOrPublicName(name);
-                var secret = SeedPattern().IsMatch(text)
-                    || (!hexAllowed && HexKeyPattern().IsMatch(text))
+                if (!hexAllowed)
+                {
+                    text = HexKeyPattern().Replace(text, Redacted);
+                }
+
+                var secret = text == Redacted
+                    || SeedPattern().IsMatch(text)
                     || !ReferenceEquals(RedactMnemonicRuns(text), text)
                     || NamedSecretPattern().IsMatch(text);
                 return secret ? Redacted : JsonValue.Create(text);

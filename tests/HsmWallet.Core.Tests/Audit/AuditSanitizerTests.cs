@@ -107,6 +107,19 @@ public class AuditSanitizerTests
     }
 
     [Fact]
+    public void A_key_shaped_run_inside_a_sentence_is_cut_out_and_the_words_are_kept()
+    {
+        var key = new string('a', 64);
+        var parameters = new JsonObject { ["description"] = $"pays 4999 XRP to rAttacker for NFT {key}", ["alone"] = key };
+
+        var sanitized = AuditSanitizer.SanitizeParameters(parameters);
+
+        Assert.Equal("pays 4999 XRP to rAttacker for NFT " + AuditSanitizer.Redacted, (string)sanitized["description"]!);
+        Assert.Equal(AuditSanitizer.Redacted, (string)sanitized["alone"]!);
+        Assert.DoesNotContain(key, sanitized.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_transaction_is_reduced_to_type_accounts_amounts_fee_and_hash()
     {
         var hash = "C53ECF838647FA5A4C780377025FEC7999AB4182590510CA461444B207AB74A9";

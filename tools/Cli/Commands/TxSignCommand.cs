@@ -43,7 +43,9 @@ internal static class TxSignCommand
             var access = VaultAccess.Open(context, parse);
             using var secrets = new RememberingSecretSource(access.Secrets());
             var unlock = new Core.Vault.UnlockOptions(secrets, parse.GetValue(GlobalOptions.Slot));
-            using var client = parse.GetValue(autofill) ? new LedgerClient(settings.Network) : null;
+            // The ledger is asked only for what the transaction needs: autofill, and the objects it references (an offer's
+            // price, a channel's destination), so the human and the policy see what it moves even without --autofill.
+            using var client = new LedgerClient(settings.Network);
             var signing = new TransactionSigningService(access.Vault, new WalletDirectory(access.Vault), settings.Network, access.Audit, client);
             var request = new SigningRequest(parse.GetValue(wallet)!, transaction, parse.GetValue(autofill), parse.GetValue(multisign), signingFor);
             var prepared = signing.PrepareAsync(request, unlock, CancellationToken.None).GetAwaiter().GetResult();

@@ -51,6 +51,9 @@ public sealed class TypeEffect
     /// <summary>Whether the type carries other transactions (Batch) that are modelled as if signed alone.</summary>
     public bool Wraps { get; }
 
+    /// <summary>Whether some transactions of this type change who controls the account (each such one needs a human).</summary>
+    public bool MayChangeControl => KeyChangeOf is not null;
+
     internal Func<JsonObject, string?>? KeyChangeOf { get; }
 
     /// <summary>How the transaction changes who controls the account, or null when it does not.</summary>
