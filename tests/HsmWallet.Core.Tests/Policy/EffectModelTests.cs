@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FsCheck.Xunit;
 using HsmWallet.Core.Policy;
 using HsmWallet.Core.Policy.Effects;
 using HsmWallet.Core.Xrpl.Codec.Definitions;
@@ -114,6 +115,53 @@ public sealed class EffectModelTests
             Assert.True(role == FieldRole.Party, $"{type} with {field.Name} = a never-paid account was allowed (role {role})");
             Assert.Contains(decision.Effects!.Counterparties, party => party.Address == Stranger.ToClassicAddress() && party.Role == CounterpartyRole.Party);
         }
+    }
+
+    /// <summary>
+    /// Any type, any set of its Amount fields set to any amount and of its AccountID fields pointing at never-paid
+    /// accounts, all at once: an Allow under the mainnet defaults means every amount set is counted (or read by the
+    /// model as not leaving the account) and every account set is a party that receives nothing.
+    /// </summary>
+    [Property(MaxTest = 400)]
+    public bool An_allowed_transaction_counts_every_amount_and_names_every_account_it_carries(uint typeChoice, ulong fieldMask, ulong drops, byte accountSeed)
+    {
+        var types = Definitions.TransactionFormats.Keys.Where(name => name != "common").Order(StringComparer.Ordinal).ToList();
+        var type = types[(int)(typeChoice % (uint)types.Count)];
+        var candidates = Definitions.TransactionFormats[type]
+            .Concat(Definitions.TransactionFormats["common"])
+            .Where(name => Definitions.FieldsByName[name].TypeName is "Amount" or "AccountID" && name is not ("Account" or "Fee"))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var amount = (drops % 100_000_000_000_000UL) + 1;
+        var stranger = Account((byte)(5 + (accountSeed % 200))).ToClassicAddress();
+        var transaction = Bare(type);
+        var set = new List<string>();
+        for (var i = 0; i < candidates.Count && i < 64; i++)
+        {
+            if ((fieldMask & (1UL << i)) == 0)
+            {
+                continue;
+            }
+
+            var field = candidates[i];
+            transaction[field] = Definitions.FieldsByName[field].TypeName == "Amount" ? amount.ToString(CultureInfo.InvariantCulture) : stranger;
+            set.Add(field);
+        }
+
+        var decision = MainnetDefaults().Evaluate("mainnet", Wallet, transaction);
+        if (decision.Kind != PolicyDecisionKind.Allow)
+        {
+            return true;
+        }
+
+        var model = EffectModel.For(type)!;
+        var roles = set.ToDictionary(field => field, field => model.Fields.GetValueOrDefault(field, EffectModel.CommonFields.GetValueOrDefault(field, FieldRole.NeedsHuman)), StringComparer.Ordinal);
+        var amountsCounted = roles.Where(pair => Definitions.FieldsByName[pair.Key].TypeName == "Amount")
+            .All(pair => pair.Value == FieldRole.NotMoved || (pair.Value == FieldRole.Outflow && decision.Effects!.Value.XrpDrops >= amount));
+        var accountsNamed = roles.Where(pair => Definitions.FieldsByName[pair.Key].TypeName == "AccountID")
+            .All(pair => pair.Value == FieldRole.Party && decision.Effects!.Counterparties.Any(party => party.Field == pair.Key && party.Address == stranger));
+        return amountsCounted && accountsNamed;
     }
 
     [Fact]
