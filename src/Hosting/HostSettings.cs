@@ -22,7 +22,8 @@ public sealed record HostSettings(string HomePath, LedgerNetwork Network)
 
     /// <summary>
     /// Resolves --home, --network and --rpc-url, each falling back to its environment variable; testnet by
-    /// default, mainnet only when named. Bad values throw <see cref="InvalidInputException"/> naming the option.
+    /// default, mainnet only when named; --network with --rpc-url is a node of that network (its rules apply, and its
+    /// server must report its id). Bad values throw <see cref="InvalidInputException"/> naming the option.
     /// </summary>
     public static HostSettings Resolve(string? homeOption, string? networkOption, string? rpcUrlOption, Func<string, string?>? getEnvironment = null)
     {
@@ -30,6 +31,11 @@ public sealed record HostSettings(string HomePath, LedgerNetwork Network)
         var home = WalletHomePath(homeOption, getEnvironment);
         var rpcUrl = !string.IsNullOrEmpty(rpcUrlOption) ? rpcUrlOption : getEnvironment(RpcUrlVariable);
         var networkName = !string.IsNullOrEmpty(networkOption) ? networkOption : getEnvironment(NetworkVariable);
+        if (!string.IsNullOrEmpty(networkName) && networkName is not ("mainnet" or "testnet" or "devnet"))
+        {
+            throw new InvalidInputException("--network", "must be mainnet, testnet or devnet");
+        }
+
         if (!string.IsNullOrEmpty(rpcUrl))
         {
             if (!Uri.TryCreate(rpcUrl, UriKind.Absolute, out var uri))
@@ -37,17 +43,11 @@ public sealed record HostSettings(string HomePath, LedgerNetwork Network)
                 throw new InvalidInputException("--rpc-url", "must be an absolute http, https, ws or wss URL");
             }
 
-            return new HostSettings(home, LedgerNetwork.Custom(uri));
+            // A node of a named network keeps that network's policy; its server must then report that network's id.
+            return new HostSettings(home, string.IsNullOrEmpty(networkName) ? LedgerNetwork.Custom(uri) : LedgerNetwork.CustomOf(networkName, uri));
         }
 
-        if (string.IsNullOrEmpty(networkName))
-        {
-            return new HostSettings(home, LedgerNetwork.Testnet);
-        }
-
-        return networkName is "mainnet" or "testnet" or "devnet"
-            ? new HostSettings(home, LedgerNetwork.Named(networkName))
-            : throw new InvalidInputException("--network", "must be mainnet, testnet or devnet");
+        return new HostSettings(home, string.IsNullOrEmpty(networkName) ? LedgerNetwork.Testnet : LedgerNetwork.Named(networkName));
     }
 
     private static string WalletHomePath(string? homeOption, Func<string, string?> getEnvironment) =>

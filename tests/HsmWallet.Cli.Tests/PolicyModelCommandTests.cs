@@ -124,4 +124,39 @@ public sealed class PolicyModelCommandTests : IAsyncLifetime
         Assert.Equal(Friend, (string)decoded["Destination"]!);
         Assert.Equal(77u, (uint)decoded["DestinationTag"]!);
     }
+
+    [Fact]
+    public void A_bad_address_checksum_is_bad_input_naming_the_field_not_a_policy_denial()
+    {
+        var payment = Payment(Friend, "1000", 4);
+        payment["Destination"] = Friend[..^1] + (Friend[^1] == 'a' ? 'b' : 'a');
+
+        var result = Sign(File("checksum", payment.ToJsonString()), "--approve");
+
+        Assert.Equal(2, result.ExitCode);
+        var error = VaultHome.Error(result);
+        Assert.Equal("invalid_input", (string)error["code"]!);
+        Assert.StartsWith("Destination", (string)error["message"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_url_named_as_a_testnet_node_keeps_testnet_rules_and_one_of_another_chain_is_refused()
+    {
+        _ledger.Fund(AccountId.ParseClassic((string)_corpus.Tx("Payment")["Account"]!, "wallet"), 500_000_000_000, sequence: 5);
+        var payment = Payment(Friend, "150000000", 5);
+        payment.Remove("Sequence");
+        var file = File("testnet-node", payment.ToJsonString());
+
+        // As a custom URL: mainnet rules, so 150 XRP to a new destination needs the operator.
+        Assert.Equal("approval_declined", (string)VaultHome.Error(Sign(file, "--autofill"))["code"]!);
+        var testnet = _home.Run(null, "tx", "sign", "--wallet", "main", "--tx", file, "--autofill", "--network", "testnet", "--rpc-url", _ledger.HttpUri.ToString());
+        Assert.True(testnet.ExitCode == 0, testnet.Stdout);
+
+        _ledger.NetworkId = 0;
+        var wrong = _home.Run(null, "tx", "sign", "--wallet", "main", "--tx", file, "--autofill", "--network", "testnet", "--rpc-url", _ledger.HttpUri.ToString());
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("network id 0", (string)VaultHome.Error(wrong)["message"]!, StringComparison.Ordinal);
+        var misspelt = _home.Run(null, "tx", "sign", "--wallet", "main", "--tx", file, "--network", "mainet", "--rpc-url", _ledger.HttpUri.ToString());
+        Assert.Equal(2, misspelt.ExitCode);
+    }
 }

@@ -123,6 +123,11 @@ public sealed class LedgerClient : IDisposable
 
         var info = await ServerInfoAsync(cancellationToken).ConfigureAwait(false);
         var id = info["info"]?["network_id"] is JsonNode node ? ReadUInt(node, "network_id") : 0;
+        if (Network.ExpectedNetworkId is uint expected && id != expected)
+        {
+            throw new LedgerException("wrongNetwork", $"the server reports network id {id}, but {Network.Name} is network id {expected}: nothing is signed for the wrong chain");
+        }
+
         _networkId = id;
         return id;
     }

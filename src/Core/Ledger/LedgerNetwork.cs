@@ -38,6 +38,22 @@ public sealed record LedgerNetwork(string Name, uint? NetworkId, IReadOnlyList<U
     public bool RequiresNetworkIdField => NetworkId > NetworkIdRequiredAbove;
 
     /// <summary>
+    /// For an operator's URL that claims a named network (a private node of testnet, say): the id its server must
+    /// report, so a URL that points at another chain is refused instead of signed for under the wrong policy.
+    /// </summary>
+    public uint? ExpectedNetworkId { get; init; }
+
+    /// <summary>
+    /// A server at the operator's URL that belongs to the named network <paramref name="name"/>: that network's name
+    /// (so its policy and state apply), the URL's endpoints, and its id checked against what the server reports.
+    /// </summary>
+    public static LedgerNetwork CustomOf(string name, Uri jsonRpc, Uri? webSocket = null)
+    {
+        var named = Named(name);
+        return Custom(jsonRpc, webSocket) with { Name = named.Name, ExpectedNetworkId = named.NetworkId };
+    }
+
+    /// <summary>
     /// A network named by the operator's URL (--rpc-url): http(s) for JSON-RPC, or ws(s), which then
     /// carries both the requests and the ledger stream. Its id comes from server_info.
     /// </summary>

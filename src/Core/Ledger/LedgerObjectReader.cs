@@ -21,6 +21,12 @@ public static partial class LedgerObjectReader
             return LedgerReadings.None;
         }
 
+        if (ledger.Network.ExpectedNetworkId is not null)
+        {
+            // A node that claims a named network answers for that chain, or nothing it says is used.
+            await ledger.NetworkIdAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var readings = new LedgerReadings("it was not read");
         if (requests.Count > LedgerReadings.MaxLookups)
         {

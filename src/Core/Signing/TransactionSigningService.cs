@@ -7,6 +7,7 @@ using HsmWallet.Core.Policy.Effects;
 using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Core.Vault;
 using HsmWallet.Core.Xrpl.Addresses;
+using HsmWallet.Core.Xrpl.Codec;
 using HsmWallet.Core.Xrpl.Hashing;
 using HsmWallet.Core.Xrpl.Transactions;
 
@@ -89,6 +90,10 @@ public sealed class TransactionSigningService
             var autofiller = new TransactionAutofiller(_ledger, LoadSigningState());
             transaction = await autofiller.AutofillAsync(transaction, account, maxFee, cancellationToken).ConfigureAwait(false);
         }
+
+        // What the codec cannot encode is bad input, named by its field, before any policy reads it: a mistyped
+        // address checksum is the operator's or agent's mistake to fix, not a policy decision.
+        _ = XrplBinaryCodec.EncodeForSigning(transaction);
 
         // The ledger objects the transaction draws from are read once, here: the decision now, the decision under the
         // signing lock and the counters all use this reading, so no second lookup can answer differently.

@@ -42,6 +42,25 @@ public sealed class AutofillTests
     }
 
     [Fact]
+    public async Task A_url_that_claims_testnet_but_serves_another_chain_is_refused_before_anything_is_filled()
+    {
+        await using var standIn = RippledStandIn.Start();
+        standIn.NetworkId = 0;
+        using var wallet = new LedgerTestWallet();
+        standIn.Fund(wallet.Address, 50_000_000, sequence: 7);
+        using var client = new LedgerClient(LedgerNetwork.CustomOf("testnet", standIn.HttpUri), Options);
+
+        var error = await Assert.ThrowsAsync<LedgerException>(() =>
+            new TransactionAutofiller(client, SigningState.InMemory()).AutofillAsync(wallet.Payment(1), wallet.Address, null, CancellationToken.None));
+
+        Assert.Equal("wrongNetwork", error.Code);
+        standIn.NetworkId = 1;
+        using var right = new LedgerClient(LedgerNetwork.CustomOf("testnet", standIn.HttpUri), Options);
+        var tx = await new TransactionAutofiller(right, SigningState.InMemory()).AutofillAsync(wallet.Payment(1), wallet.Address, null, CancellationToken.None);
+        Assert.Equal(7U, tx["Sequence"]!.GetValue<uint>());
+    }
+
+    [Fact]
     public async Task The_next_sequence_skips_what_this_wallet_already_signed()
     {
         await using var standIn = RippledStandIn.Start();
