@@ -68,7 +68,7 @@ public sealed class WalletTools(WalletServices services)
     [McpServerTool(Name = "wallet_create", Title = "Create a wallet", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [Description("Creates a new wallet in the vault: the seed is generated inside the server, encrypted, and never returned. Returns its name, classic address and public key; fund the address before using it. Mainnet wallets need a hardware or password slot on the vault (the operator enrols one with `hsmwallet slot add`). It cannot import an existing seed: importing is an operator action on the CLI.")]
     public JsonObject Create(
-        [Description("A new wallet name (1 to 64 characters).")] string name,
+        [Description("A new wallet name: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, never shaped like an address (r... or X...).")] string name,
         [Description("ed25519 (default) or secp256k1.")] string? key_type = null,
         [Description("mainnet, testnet or devnet (default: the server's network).")] string? network = null)
     {
