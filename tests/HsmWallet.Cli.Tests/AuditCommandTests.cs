@@ -74,9 +74,9 @@ public class AuditCommandTests
         var second = store.Create("binding-2", summary);
 
         var set = home.RunOk(null, "policy", "set", policy);
-        home.RunOk(null, "approve", first.Id);
+        home.RunOk(null, "approve", first.Id, "--yes");
         home.RunOk(null, "approve", "deny", second.Id);
-        var unknown = home.Run(null, "approve", "apv_0000000000000000");
+        var unknown = home.Run(null, "approve", "apv_0000000000000000", "--yes");
 
         var entries = Entries(home);
         Assert.Equal(2, unknown.ExitCode);

@@ -85,7 +85,7 @@ public sealed class PolicyAndApprovalCommandTests : IDisposable
         var second = store.Create("binding-2", summary);
 
         var listed = _home.RunOk(null, "approve", "list");
-        var approved = _home.RunOk(null, "approve", first.Id);
+        var approved = _home.RunOk(null, "approve", first.Id, "--yes");
         var denied = _home.RunOk(null, "approve", "deny", second.Id);
 
         Assert.Equal([first.Id, second.Id], listed["pending"]!.AsArray().Select(item => (string)item!["id"]!));
@@ -102,7 +102,7 @@ public sealed class PolicyAndApprovalCommandTests : IDisposable
         var store = new ApprovalStore(WalletHome.At(_home.Home));
         var request = store.Create("binding-1", new ApprovalSummary("Sign Payment on testnet with wallet main", ["Destination: rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe"], [], []));
 
-        var result = CliProcess.Run(null, "approve", request.Id, "--home", _home.Home);
+        var result = CliProcess.Run(null, "approve", request.Id, "--yes", "--home", _home.Home);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Destination: rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe", result.Stderr, StringComparison.Ordinal);
@@ -111,8 +111,8 @@ public sealed class PolicyAndApprovalCommandTests : IDisposable
     [Fact]
     public void An_unknown_or_malformed_approval_id_is_bad_input()
     {
-        Assert.Equal(2, _home.Run(null, "approve", "apv_0000000000000000").ExitCode);
-        var malformed = _home.Run(null, "approve", "../vault");
+        Assert.Equal(2, _home.Run(null, "approve", "apv_0000000000000000", "--yes").ExitCode);
+        var malformed = _home.Run(null, "approve", "../vault", "--yes");
         Assert.Equal(2, malformed.ExitCode);
         Assert.StartsWith("approval_id:", (string)VaultHome.Error(malformed)["message"]!, StringComparison.Ordinal);
     }

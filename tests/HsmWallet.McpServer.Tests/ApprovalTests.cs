@@ -151,7 +151,7 @@ public sealed class ApprovalTests
         await using var server = await TestServer.StartAsync(new TestServerSetup { Elicit = _ => Approvals.Decline() });
         await server.OkAsync("wallet_create", new { name = "keep" });
         await server.ErrorAsync("wallet_delete", new { wallet = "keep" }, "approval_declined");
-        await server.ErrorAsync("wallet_export", new { wallet = "keep", out_path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")) }, "approval_declined");
+        await server.ErrorAsync("wallet_export", new { wallet = "keep", file_name = "keep.json" }, "approval_declined");
         Assert.Single((await server.OkAsync("wallet_list"))["wallets"]!.AsArray());
         Assert.DoesNotContain(server.AuditEntries("wallet.export"), entry => entry["operation"]!["result"]!.GetValue<string>() == "success");
         Assert.Equal("approval_declined", Assert.Single(server.AuditEntries("wallet.delete"))["operation"]!["errorCode"]!.GetValue<string>());
@@ -179,5 +179,35 @@ public sealed class ApprovalTests
         await server.ErrorAsync("tx_sign", new { wallet = "payer", tx, autofill = false }, "approval_declined");
         Assert.Contains("untrusted data", asked!.Message, StringComparison.Ordinal);
         Assert.Contains("approve this, it is safe", asked.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_memo_with_a_line_separator_or_a_bidi_override_cannot_draw_a_fake_line_in_the_form()
+    {
+        ElicitRequestParams? asked = null;
+        await using var server = await TestServer.StartAsync(Setup(request =>
+        {
+            asked = request;
+            return Approvals.Decline();
+        }));
+        await server.OkAsync("wallet_create", new { name = "payer" });
+        var tx = new JsonObject
+        {
+            ["TransactionType"] = "Payment",
+            ["Destination"] = Destination,
+            ["Amount"] = "20000000000",
+            ["Fee"] = "12",
+            ["Sequence"] = 1,
+            ["Memos"] = new JsonArray(new JsonObject
+            {
+                ["Memo"] = new JsonObject { ["MemoData"] = Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes("thanks\u2028Amount: 1 XRP (1000000 drops)\u202E")) },
+            }),
+        };
+
+        await server.ErrorAsync("tx_sign", new { wallet = "payer", tx, autofill = false }, "approval_declined");
+
+        Assert.Equal(-1, asked!.Message.AsSpan().IndexOfAny("\u2028\u2029\u202E"));
+        Assert.Contains("thanks<U+2028>Amount: 1 XRP", asked.Message, StringComparison.Ordinal);
+        Assert.Single(asked.Message.Split('\n'), line => line.TrimStart().StartsWith("Amount:", StringComparison.Ordinal));
     }
 }

@@ -68,7 +68,8 @@ public sealed class PipelineTests
         { "tx_sign", """{"wallet":"a","tx":{"TransactionType":"Payment","TxnSignature":"00"}}""", "tx.TxnSignature:" },
         { "tx_sign", """{"wallet":"a","tx":{"TransactionType":"Payment"},"submit":"yes"}""", "submit:" },
         { "tx_sign", """{"wallet":"a","tx":{"TransactionType":"Payment"},"approval_id":"../../etc/passwd"}""", "approval_id:" },
-        { "wallet_export", """{"wallet":"a","out_path":"relative/file"}""", "out_path:" },
+        { "wallet_export", """{"wallet":"a","out_path":"/tmp/file"}""", "out_path:" },
+        { "wallet_export", """{"wallet":"a","file_name":"../policy.json"}""", "file_name:" },
     };
 
     [Theory]

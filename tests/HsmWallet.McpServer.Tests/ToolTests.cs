@@ -32,6 +32,22 @@ public sealed class ToolTests
         Assert.Single(server.AuditEntries("wallet.create"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Wallet_create_refuses_a_name_shaped_like_a_classic_or_x_address(bool xAddress)
+    {
+        await using var server = await TestServer.StartAsync();
+        var other = (await server.OkAsync("wallet_create", new { name = "victim" }))["address"]!.GetValue<string>();
+        var name = xAddress ? new XAddress(AccountId.ParseClassic(other, "address"), 1, IsTestNetwork: true).Encode() : other;
+
+        var error = await server.ErrorAsync("wallet_create", new { name }, "invalid_input");
+
+        Assert.StartsWith("name:", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("address", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single((await server.OkAsync("wallet_list"))["wallets"]!.AsArray());
+    }
+
     [Fact]
     public async Task A_mainnet_wallet_is_refused_on_a_vault_only_a_key_file_protects()
     {
@@ -208,12 +224,12 @@ public sealed class ToolTests
     {
         await using var server = await TestServer.StartAsync();
         await server.OkAsync("wallet_create", new { name = "saver" });
-        var outPath = Path.Combine(server.Home, "saver-backup.json");
-        var pending = await server.ErrorAsync("wallet_export", new { wallet = "saver", out_path = outPath }, "approval_pending");
+        var outPath = Path.Combine(server.Home, "backups", "saver-backup.json");
+        var pending = await server.ErrorAsync("wallet_export", new { wallet = "saver", file_name = "saver-backup.json" }, "approval_pending");
         Assert.False(File.Exists(outPath));
         var id = pending["approval_id"]!.GetValue<string>();
         server.Services.Approvals.Approve(id);
-        var exported = await server.OkAsync("wallet_export", new { wallet = "saver", out_path = outPath, approval_id = id });
+        var exported = await server.OkAsync("wallet_export", new { wallet = "saver", file_name = "saver-backup.json", approval_id = id });
         Assert.Equal(outPath, exported["path"]!.GetValue<string>());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(outPath))), exported["sha256"]!.GetValue<string>());
         Assert.Equal(["denied", "success"], server.AuditEntries("wallet.export").Select(entry => entry["operation"]!["result"]!.GetValue<string>()));

@@ -7,6 +7,9 @@ namespace HsmWallet.Core.Approvals;
 /// What a human is asked to approve, in words: the same text in an MCP elicitation form and in
 /// `hsmwallet approve ID`, so the person sees exactly what will be signed. Untrusted data (memos and other
 /// strings that came from the agent or the ledger) is kept apart and labelled, never mixed with the facts.
+/// Every part passes <see cref="VisibleText"/> when the summary is made (or read back from a stored approval),
+/// so no line separator, bidi control or other invisible character reaches a form or a terminal, whatever
+/// built the summary.
 /// </summary>
 /// <param name="Title">One line: what will happen.</param>
 /// <param name="Lines">The facts: type, amounts, destination and tag, fee, network.</param>
@@ -14,6 +17,18 @@ namespace HsmWallet.Core.Approvals;
 /// <param name="UntrustedData">Decoded memos and other caller-supplied text, shown as data only.</param>
 public sealed record ApprovalSummary(string Title, IReadOnlyList<string> Lines, IReadOnlyList<string> Warnings, IReadOnlyList<string> UntrustedData)
 {
+    /// <summary>One line: what will happen (invisible characters shown as code points).</summary>
+    public string Title { get; } = VisibleText.Of(Title ?? throw new ArgumentNullException(nameof(Title)));
+
+    /// <summary>The facts, one line each (invisible characters shown as code points).</summary>
+    public IReadOnlyList<string> Lines { get; } = Visible(Lines);
+
+    /// <summary>Why a human is asked (invisible characters shown as code points).</summary>
+    public IReadOnlyList<string> Warnings { get; } = Visible(Warnings);
+
+    /// <summary>Caller-supplied text, shown as data only (invisible characters shown as code points).</summary>
+    public IReadOnlyList<string> UntrustedData { get; } = Visible(UntrustedData);
+
     /// <summary>The summary as plain text lines for a terminal or a form.</summary>
     public string ToText()
     {
@@ -55,6 +70,9 @@ public sealed record ApprovalSummary(string Title, IReadOnlyList<string> Lines, 
             Strings(json, "warnings"),
             Strings(json, "untrusted_data"));
     }
+
+    private static string[] Visible(IReadOnlyList<string> lines) =>
+        [.. (lines ?? throw new ArgumentNullException(nameof(lines))).Select(line => VisibleText.Of(line ?? string.Empty))];
 
     private static string[] Strings(JsonObject json, string name) =>
         json[name] is JsonArray array

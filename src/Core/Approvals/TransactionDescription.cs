@@ -221,18 +221,16 @@ public static class TransactionDescription
         return memos;
     }
 
-    /// <summary>Text with control characters shown as '?' and cut to a bounded length, for a terminal or a form.</summary>
+    /// <summary>
+    /// Text cut to a bounded length, with every invisible or line-moving character (controls, U+2028/U+2029, bidi
+    /// and other format characters) shown as its code point by <see cref="VisibleText"/>, for a terminal or a form.
+    /// </summary>
     private static string Printable(string text)
     {
-        var cleaned = new StringBuilder(Math.Min(text.Length, MaximumUntrustedLength));
-        foreach (var character in text.Take(MaximumUntrustedLength))
-        {
-            cleaned.Append(char.IsControl(character) ? '?' : character);
-        }
-
+        var visible = VisibleText.Of(text.Length > MaximumUntrustedLength ? text[..MaximumUntrustedLength] : text);
         return text.Length > MaximumUntrustedLength
-            ? cleaned.Append(" (cut at ").Append(MaximumUntrustedLength.ToString(CultureInfo.InvariantCulture)).Append(" characters)").ToString()
-            : cleaned.ToString();
+            ? visible + " (cut at " + MaximumUntrustedLength.ToString(CultureInfo.InvariantCulture) + " characters)"
+            : visible;
     }
 
     /// <summary>Hex memo text decoded as UTF-8 and made printable, in quotes.</summary>

@@ -21,6 +21,9 @@ public sealed class UnlockedVault : IDisposable
 
     private static readonly HashSet<string> KeyTypes = new(StringComparer.Ordinal) { "secp256k1", "ed25519" };
     private static readonly HashSet<string> Networks = new(StringComparer.Ordinal) { "mainnet", "testnet", "devnet" };
+    private static readonly System.Buffers.SearchValues<char> Base58Characters =
+        System.Buffers.SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
+
     private static readonly HashSet<string> SoftKinds = new(StringComparer.Ordinal) { "keyfile", "recovery" };
 
     private readonly VaultDocument _document;
@@ -376,6 +379,11 @@ public sealed class UnlockedVault : IDisposable
             throw new InvalidInputException("name", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
 
+        if (LooksLikeAddress(wallet.Name))
+        {
+            throw new InvalidInputException("name", "must not look like an XRPL address (r... or X-address): a wallet name is never an address, so no name can stand for another wallet's account");
+        }
+
         if (!KeyTypes.Contains(wallet.KeyType))
         {
             throw new InvalidInputException("key_type", "must be secp256k1 or ed25519");
@@ -429,6 +437,32 @@ public sealed class UnlockedVault : IDisposable
         {
             throw new VaultIntegrityException($"wallet record {id}: malformed", exception);
         }
+    }
+
+    /// <summary>
+    /// True for text with the shape of a classic address (r and 24 to 34 base58 characters) or an X-address (X or T
+    /// and 46), checksum or not: such a name could be read, or typed, as an account.
+    /// </summary>
+    public static bool LooksLikeAddress(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var base58 = name.Length > 1 && name.AsSpan(1).IndexOfAnyExcept(Base58Characters) < 0;
+        return base58 && ((name[0] == 'r' && name.Length is >= 25 and <= 35) || (name[0] is 'X' or 'T' && name.Length == 47));
+    }
+
+    /// <summary>Finds a wallet by its name only (case-insensitive), never by address: what the CLI's `--name` means.</summary>
+    public WalletInfo FindWalletByName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (var wallet in LoadWallets())
+        {
+            if (string.Equals(wallet.Info.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return wallet.Info;
+            }
+        }
+
+        throw new InvalidInputException("name", "names no wallet in the vault (--name takes a wallet name, never an address)");
     }
 
     private (WalletInfo Info, RecordEntry Record) Find(string nameOrAddress)

@@ -7,7 +7,7 @@ namespace HsmWallet.Hosting.Logging;
 
 /// <summary>
 /// Rewrites every event before any sink sees it: the message template text, every property value (strings
-/// through <see cref="AuditSanitizer.SanitizeText"/>, properties named like secrets replaced whole) and the
+/// through <see cref="LogText.Clean"/>, properties named like secrets replaced whole) and the
 /// exception (its text sanitized), so no log call can carry a secret to stderr or the file.
 /// </summary>
 internal sealed class SanitizingSink(Serilog.Core.Logger inner) : ILogEventSink, IDisposable
@@ -19,7 +19,7 @@ internal sealed class SanitizingSink(Serilog.Core.Logger inner) : ILogEventSink,
     {
         ArgumentNullException.ThrowIfNull(logEvent);
         var text = logEvent.MessageTemplate.Text;
-        var sanitizedText = AuditSanitizer.SanitizeText(text);
+        var sanitizedText = LogText.Clean(text);
         var template = string.Equals(text, sanitizedText, StringComparison.Ordinal) ? logEvent.MessageTemplate : Parser.Parse(sanitizedText);
         var properties = new List<LogEventProperty>(logEvent.Properties.Count);
         foreach (var (name, value) in logEvent.Properties)
@@ -49,12 +49,12 @@ internal sealed class SanitizingSink(Serilog.Core.Logger inner) : ILogEventSink,
         switch (value)
         {
             case ScalarValue { Value: string text }:
-                return new ScalarValue(AuditSanitizer.SanitizeText(text));
+                return new ScalarValue(LogText.Clean(text));
             case ScalarValue { Value: null or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal or DateTime or DateTimeOffset or TimeSpan or Guid or Enum } scalar:
                 return scalar;
             case ScalarValue scalar:
                 // Anything else is rendered through its ToString: sanitize that text, not the object.
-                return new ScalarValue(AuditSanitizer.SanitizeText(Convert.ToString(scalar.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+                return new ScalarValue(LogText.Clean(Convert.ToString(scalar.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
             case SequenceValue sequence:
                 return new SequenceValue(sequence.Elements.Select(element => Sanitize(null, element, depth + 1)));
             case StructureValue structure:

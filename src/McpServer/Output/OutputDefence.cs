@@ -58,7 +58,10 @@ public static partial class OutputDefence
                 continue;
             }
 
-            builder.Append(char.IsControl(character) && character != ' ' ? ' ' : character);
+            // Line and paragraph separators (U+2028, U+2029) break lines like a newline does: spaces too.
+            var breaksLines = char.IsControl(character)
+                || char.GetUnicodeCategory(character) is System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
+            builder.Append(breaksLines ? ' ' : character);
         }
 
         var result = builder.ToString();

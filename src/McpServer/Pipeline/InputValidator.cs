@@ -51,7 +51,8 @@ public static partial class InputValidator
         Marker,
         Boolean,
         ApprovalId,
-        Path,
+        FileName,
+        RetiredOutPath,
     }
 
     private static readonly Dictionary<string, Dictionary<string, (Kind Kind, bool Required)>> Schemas = new(StringComparer.Ordinal)
@@ -75,7 +76,7 @@ public static partial class InputValidator
             ["approval_id"] = (Kind.ApprovalId, false),
         },
         ["tx_submit"] = new(StringComparer.Ordinal) { ["tx_blob"] = (Kind.Blob, true), ["wait"] = (Kind.Boolean, false) },
-        ["wallet_export"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["out_path"] = (Kind.Path, false), ["approval_id"] = (Kind.ApprovalId, false) },
+        ["wallet_export"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["file_name"] = (Kind.FileName, false), ["out_path"] = (Kind.RetiredOutPath, false), ["approval_id"] = (Kind.ApprovalId, false) },
         ["wallet_delete"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["approval_id"] = (Kind.ApprovalId, false) },
     };
 
@@ -152,7 +153,8 @@ public static partial class InputValidator
             ? JsonValue.Create(value.GetBoolean())
             : throw new InvalidInputException(field, "must be true or false"),
         Kind.ApprovalId => ApprovalId(field, Text(field, value)),
-        Kind.Path => OutputPath(field, Text(field, value)),
+        Kind.FileName => BackupFileName(Text(field, value)),
+        Kind.RetiredOutPath => throw new InvalidInputException(field, "is no longer accepted: name the backup with file_name (a plain file name; exports always go to the home's backups/ folder)"),
         _ => throw new InvalidInputException(field, "has no validation rule"),
     };
 
@@ -251,25 +253,11 @@ public static partial class InputValidator
             : throw new InvalidInputException(field, "must be an approval id as approval_pending returned it");
     }
 
-    private static JsonValue OutputPath(string field, string raw)
+    // The rule itself is Core's, so the store enforces it whatever the caller; no file system is looked at here.
+    private static JsonValue BackupFileName(string raw)
     {
-        var text = Clean(raw, int.MaxValue);
-        if (text.Length == 0 || text.Length > MaxPathLength)
-        {
-            throw new InvalidInputException(field, $"must be 1 to {MaxPathLength} characters");
-        }
-
-        if (!Path.IsPathFullyQualified(text))
-        {
-            throw new InvalidInputException(field, "must be an absolute path");
-        }
-
-        if (File.Exists(text) || Directory.Exists(text))
-        {
-            throw new InvalidInputException(field, "must not name an existing file; an export never overwrites");
-        }
-
-        return JsonValue.Create(text);
+        Core.Signing.WalletOperations.CheckBackupFileName(raw);
+        return JsonValue.Create(raw);
     }
 
     private static JsonObject Transaction(string field, JsonElement value)

@@ -1,7 +1,6 @@
 // Tool parameters are named as INTERFACES.md fixes them on the wire (snake_case).
 #pragma warning disable CA1707
 using System.ComponentModel;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Ledger;
@@ -10,6 +9,7 @@ using HsmWallet.Core.Signing;
 using HsmWallet.Core.Vault;
 using HsmWallet.McpServer.Composition;
 using HsmWallet.McpServer.Output;
+using HsmWallet.McpServer.Pipeline;
 using ModelContextProtocol.Server;
 
 namespace HsmWallet.McpServer.Tools;
@@ -68,7 +68,7 @@ public sealed class WalletTools(WalletServices services)
     [McpServerTool(Name = "wallet_create", Title = "Create a wallet", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [Description("Creates a new wallet in the vault: the seed is generated inside the server, encrypted, and never returned. Returns its name, classic address and public key; fund the address before using it. Mainnet wallets need a hardware or password slot on the vault (the operator enrols one with `hsmwallet slot add`). It cannot import an existing seed: importing is an operator action on the CLI.")]
     public JsonObject Create(
-        [Description("A new wallet name (1 to 64 characters).")] string name,
+        [Description("A new wallet name: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, never shaped like an address (r... or X...).")] string name,
         [Description("ed25519 (default) or secp256k1.")] string? key_type = null,
         [Description("mainnet, testnet or devnet (default: the server's network).")] string? network = null)
     {
@@ -79,20 +79,22 @@ public sealed class WalletTools(WalletServices services)
         return result;
     }
 
-    /// <summary>wallet_export: an encrypted backup of one wallet, after a human approves.</summary>
+    /// <summary>wallet_export: an encrypted backup of one wallet into the home's backups folder, after a human approves.</summary>
     [McpServerTool(Name = "wallet_export", Title = "Export an encrypted wallet backup", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
-    [Description("Writes an encrypted backup of one wallet to a new file (default: backups/ under the wallet home) and returns its path and SHA-256. The backup opens only with what opens this vault; no seed or key is ever returned over MCP. Always needs a human's approval: in a client with elicitation the person is asked; otherwise the answer is approval_pending with an approval_id the operator approves with `hsmwallet approve ID`, then call again with approval_id. It never overwrites a file.")]
+    [Description("Writes an encrypted backup of one wallet to a new file in the backups/ folder of the wallet home and returns its path and SHA-256. You choose at most a file name (file_name), never a folder or path. The backup opens only with what opens this vault; no seed or key is ever returned over MCP. Always needs a human's approval, which shows the exact file path: in a client with elicitation the person is asked; otherwise the answer is approval_pending with an approval_id the operator approves with `hsmwallet approve ID`, then call again with the same arguments plus approval_id. It never replaces an existing file.")]
     public async Task<JsonObject> ExportAsync(
         ModelContextProtocol.Server.McpServer server,
         [Description("The wallet's name or classic address.")] string wallet,
-        [Description("An absolute path for the new backup file.")] string? out_path = null,
+        [Description("A plain file name for the backup (letters, digits, '.', '_' or '-', up to 128, no folder); default NAME-YYYYMMDD.hsmwallet-backup.json.")] string? file_name = null,
         [Description("The approval_id of an approval_pending answer, once the operator approved it.")] string? approval_id = null,
         CancellationToken cancellationToken = default)
     {
         var unlock = services.Unlock();
         var info = services.Wallets.Resolve(wallet, unlock);
-        var binding = ApprovalBinding.For("wallet_export", new JsonObject { ["wallet"] = info.Address, ["out_path"] = out_path });
-        var path = out_path ?? DefaultBackupPath(info);
+        var path = BackupTarget(info, file_name, approval_id);
+
+        // The approval is bound to the real resolved path, and the summary shows it.
+        var binding = ApprovalBinding.For("wallet_export", new JsonObject { ["wallet"] = info.Address, ["path"] = path });
         var summary = new ApprovalSummary(
             $"Export an encrypted backup of wallet {info.Address}",
             [$"Wallet: {info.Address} ({info.KeyType}, {info.Network})", $"Backup file: {path}"],
@@ -100,7 +102,7 @@ public sealed class WalletTools(WalletServices services)
             [$"wallet name: {OutputDefence.Neutralize(info.Name)}"]);
         _ = await services.Approval.ObtainAsync(server, binding, summary, approval_id, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        var exported = services.Operations.Export(info.Address, path, unlock, WalletServices.Context());
+        var exported = services.Operations.Export(info.Address, Path.GetFileName(path), unlock, WalletServices.Context());
         return new JsonObject { ["path"] = exported.Path, ["sha256"] = exported.Sha256 };
     }
 
@@ -115,7 +117,7 @@ public sealed class WalletTools(WalletServices services)
     {
         var unlock = services.Unlock();
         var info = services.Wallets.Resolve(wallet, unlock);
-        var binding = ApprovalBinding.For("wallet_delete", new JsonObject { ["wallet"] = info.Address, ["out_path"] = null });
+        var binding = ApprovalBinding.For("wallet_delete", new JsonObject { ["wallet"] = info.Address });
         var summary = new ApprovalSummary(
             $"Delete wallet {info.Address} from the vault",
             [$"Wallet: {info.Address} ({info.KeyType}, {info.Network})"],
@@ -135,12 +137,33 @@ public sealed class WalletTools(WalletServices services)
         ["network"] = wallet.Network,
     };
 
-    private string DefaultBackupPath(WalletInfo wallet)
+    /// <summary>
+    /// Where this export goes: the named file, or the wallet's default name for the day (the day the pending
+    /// approval was made, on a retry with its id, so the path approved is the path written).
+    /// </summary>
+    private string BackupTarget(WalletInfo wallet, string? fileName, string? approvalId)
     {
-        var folder = Path.Combine(services.Home.Root, "backups");
-        ProtectedFile.EnsurePrivateDirectory(folder);
-        var stamp = services.Time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        return Path.Combine(folder, $"{wallet.Address}-{stamp}.vault.json");
+        if (fileName is not null)
+        {
+            return Guarded(() => services.Operations.BackupPath(fileName));
+        }
+
+        var day = approvalId is null ? services.Time.GetUtcNow() : services.Approvals.Get(approvalId).CreatedAt;
+        return Guarded(() => services.Operations.DefaultBackupPath(wallet, day));
     }
 
+    /// <summary>An unsafe backups folder (a link, not ours, open to others) refused in words the operator can act on.</summary>
+    private static T Guarded<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UnsafeFilePermissionsException)
+        {
+            throw new ToolRefusedException(
+                "internal",
+                $"the home's {WalletOperations.BackupFolderName}/ folder is unsafe (a symbolic link, not owned by the server's user, or open to others); nothing was written; the operator must replace it with a 0700 folder");
+        }
+    }
 }

@@ -103,15 +103,17 @@ public sealed class TransactionSigningServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task An_address_always_means_that_account_even_when_another_wallet_is_named_after_it()
+    public async Task No_wallet_can_be_named_after_an_address_and_an_address_always_means_that_account()
     {
         var victim = _harness.CreateWallet("treasury");
-        var decoy = _harness.Operations.Create(victim.Address, "ed25519", "testnet", SigningHarness.Unlock, SigningHarness.Context);
+        var decoy = Assert.Throws<InvalidInputException>(() => _harness.Operations.Create(victim.Address, "ed25519", "testnet", SigningHarness.Unlock, SigningHarness.Context));
 
         var prepared = await Prepare(new JsonObject { ["TransactionType"] = "Payment", ["Destination"] = "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe", ["Amount"] = "1000", ["Fee"] = "12", ["Sequence"] = 1 }, wallet: victim.Address);
         var signed = _harness.Signing.Sign(prepared, SigningHarness.Unlock, null, SigningHarness.Context);
 
-        Assert.NotEqual(decoy.Address, prepared.Wallet.Address);
+        Assert.Equal("name", decoy.Field);
+        Assert.Single(_harness.Vault.ListWallets(SigningHarness.Unlock));
+        Assert.Equal(victim.Address, prepared.Wallet.Address);
         Assert.Equal(victim.PublicKey, XrplBinaryCodec.Decode(Convert.FromHexString(signed.TxBlob))["SigningPubKey"]!.GetValue<string>(), ignoreCase: true);
     }
 

@@ -20,9 +20,11 @@ public sealed class WalletOperationsTests : IDisposable
     {
         var alice = _harness.CreateWallet("alice");
         _harness.CreateWallet("bob");
-        var path = Path.Combine(_out.Path, "alice.backup.json");
+        var path = Path.Combine(_harness.Vault.Home.Root, "backups", "alice.backup.json");
 
-        var export = _harness.Operations.Export("alice", path, SigningHarness.Unlock, SigningHarness.Context);
+        var export = _harness.Operations.Export("alice", "alice.backup.json", SigningHarness.Unlock, SigningHarness.Context);
+
+        Assert.Equal(path, export.Path);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         var restoredHome = Path.Combine(_out.Path, "restored");
@@ -39,15 +41,38 @@ public sealed class WalletOperationsTests : IDisposable
     }
 
     [Fact]
-    public void An_export_never_overwrites_a_file_and_needs_an_absolute_path()
+    public void An_export_never_replaces_a_file_and_takes_a_plain_name_never_a_path()
     {
         _harness.CreateWallet("alice");
-        var existing = Path.Combine(_out.Path, "taken");
+        var backups = Path.Combine(_harness.Vault.Home.Root, "backups");
+        Directory.CreateDirectory(backups, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var existing = Path.Combine(backups, "taken");
         File.WriteAllText(existing, "keep me");
+        File.SetUnixFileMode(existing, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        Assert.Equal("out_path", Assert.Throws<InvalidInputException>(() => _harness.Operations.Export("alice", existing, SigningHarness.Unlock, SigningHarness.Context)).Field);
-        Assert.Equal("out_path", Assert.Throws<InvalidInputException>(() => _harness.Operations.Export("alice", "relative.json", SigningHarness.Unlock, SigningHarness.Context)).Field);
+        Assert.Equal("file_name", Assert.Throws<InvalidInputException>(() => _harness.Operations.Export("alice", "taken", SigningHarness.Unlock, SigningHarness.Context)).Field);
+        Assert.Equal("file_name", Assert.Throws<InvalidInputException>(() => _harness.Operations.BackupPath("taken")).Field);
+        foreach (var name in new[] { "../vault.json", "/tmp/x.json", "sub/x.json", "..", ".hidden", "a..b" })
+        {
+            Assert.Equal("file_name", Assert.Throws<InvalidInputException>(() => _harness.Operations.Export("alice", name, SigningHarness.Unlock, SigningHarness.Context)).Field);
+        }
+
         Assert.Equal("keep me", File.ReadAllText(existing));
+        Assert.Equal(["taken"], Directory.EnumerateFileSystemEntries(backups).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void The_default_backup_name_is_the_same_until_written_then_moves_to_the_next_free_one()
+    {
+        var alice = _harness.CreateWallet("alice");
+        var day = new DateTimeOffset(2026, 12, 6, 23, 59, 59, TimeSpan.Zero);
+
+        var first = _harness.Operations.DefaultBackupPath(alice, day);
+        Assert.Equal(first, _harness.Operations.DefaultBackupPath(alice, day));
+        Assert.Equal("alice-20261206.hsmwallet-backup.json", Path.GetFileName(first));
+        _harness.Operations.Export("alice", Path.GetFileName(first), SigningHarness.Unlock, SigningHarness.Context);
+
+        Assert.Equal("alice-20261206-2.hsmwallet-backup.json", Path.GetFileName(_harness.Operations.DefaultBackupPath(alice, day)));
     }
 
     [Fact]

@@ -53,6 +53,29 @@ public sealed class OperationalLogTests : IDisposable
     }
 
     [Fact]
+    public void Line_separators_bidi_controls_and_newlines_from_logged_text_cannot_forge_or_hide_a_log_line()
+    {
+        const string forged = "main\u2028INF wallet unlocked by the operator\u2029\u202Eevil\u202C\r\nFAKE LINE\u200B";
+        using (var log = OperationalLog.Create(home, "hsmwallet-mcp", stderr))
+        {
+            log.Information("wallet {Wallet} refused", forged);
+            log.Information("careless interpolation of " + forged);
+            log.Error(new InvalidOperationException("failed on " + forged), "operation failed");
+        }
+
+        var console = stderr.ToString();
+        var file = File.ReadAllText(Assert.Single(Directory.GetFiles(OperationalLog.Folder(home))));
+        foreach (var written in new[] { console, file })
+        {
+            Assert.Equal(-1, written.AsSpan().IndexOfAny("\u2028\u2029\u202E\u202C\u200B"));
+            Assert.DoesNotContain("\nFAKE LINE", written, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("main<U+2028>INF wallet unlocked by the operator<U+2029><U+202E>evil<U+202C><U+000D><U+000A>FAKE LINE<U+200B>", console, StringComparison.Ordinal);
+        Assert.Equal(3, console.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line => line.Contains(" INF ", StringComparison.Ordinal) || line.Contains(" ERR ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void The_correlation_id_of_the_context_is_on_every_line()
     {
         var correlationId = Guid.NewGuid().ToString("N");

@@ -19,13 +19,31 @@ internal static class ApproveCommands
     public static Command Create(CliContext context)
     {
         var id = new Argument<string>("ID") { Description = "The approval id the agent was given (apv_...).", Arity = ArgumentArity.ZeroOrOne };
-        var approve = new Command("approve", "Approve a pending request (shows what will be signed first); `approve list` and `approve deny ID`.") { id };
+        var yes = new Option<bool>("--yes") { Description = "Approve without the typed confirmation (scripts); needed when stdin is not a terminal." };
+        var approve = new Command("approve", "Approve a pending request: shows what will be signed, then asks you to type yes (or pass --yes); `approve list` and `approve deny ID`.") { id, yes };
         approve.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ApprovalGrant, () =>
         {
             var text = parse.GetValue(id) ?? throw new Core.InvalidInputException("ID", "is required (see hsmwallet approve list)");
+            var confirmed = parse.GetValue(yes);
+
+            // An agent can ask a person to "just run approve apv_...": without a terminal to confirm on, only an
+            // explicit --yes approves, so nothing is approved by a pipe or a script by accident.
+            if (!confirmed && !context.InputIsTerminal)
+            {
+                throw new Core.InvalidInputException("--yes", "is needed to approve when stdin is not a terminal (run it on a terminal to read the request and type yes); nothing was approved");
+            }
+
             var store = Store(context, parse);
             var request = store.Get(text);
-            Show(context, parse, request);
+            if (confirmed)
+            {
+                Show(context, parse, request);
+            }
+            else
+            {
+                Confirm(context, request);
+            }
+
             return Describe(store.Approve(request.Id));
         }));
         approve.Subcommands.Add(List(context));
@@ -75,6 +93,23 @@ internal static class ApproveCommands
         var access = VaultAccess.Open(context, parse);
         access.Audit.EnsureOpen(access.Unlock());
         return new ApprovalStore(access.Vault.Home);
+    }
+
+    /// <summary>
+    /// Shows the whole request on stderr (even with --json: the person must see what they approve) and reads a
+    /// typed "yes" from the terminal; anything else leaves the request pending.
+    /// </summary>
+    private static void Confirm(CliContext context, PendingApproval request)
+    {
+        context.Error.WriteLine($"{request.Id} (expires {request.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}):");
+        context.Error.Write(request.Summary.ToText());
+        context.Error.Write("Type yes to approve exactly this request (anything else leaves it pending): ");
+        context.Error.Flush();
+        using var reader = new StreamReader(context.OpenInput(), System.Text.Encoding.UTF8, leaveOpen: true);
+        if (!string.Equals(reader.ReadLine()?.Trim(), "yes", StringComparison.Ordinal))
+        {
+            throw new CommandFailedException("approval_declined", $"not approved: {request.Id} stays pending (hsmwallet approve deny {request.Id} refuses it)");
+        }
     }
 
     /// <summary>Prints the request's summary on stderr (stdout stays for the result), unless --json asked for one object.</summary>

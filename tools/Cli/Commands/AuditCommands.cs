@@ -43,7 +43,7 @@ internal static class AuditCommands
             var where = verification.FirstBadSequence is long sequence
                 ? string.Create(CultureInfo.InvariantCulture, $" at sequence {sequence}")
                 : string.Empty;
-            context.Error.WriteLine($"hsmwallet: the audit log does not verify: {problem}{where}");
+            context.Error.WriteLine(VisibleText.Of($"hsmwallet: the audit log does not verify: {problem}{where}"));
             return new CommandOutput(verification.ToJson(), ExitCode: ExitCodes.Failed);
         }));
         return command;

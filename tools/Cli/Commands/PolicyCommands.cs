@@ -75,7 +75,7 @@ internal static class PolicyCommands
             {
                 foreach (var change in changes)
                 {
-                    context.Error.WriteLine("  " + change);
+                    context.Error.WriteLine("  " + Core.VisibleText.Of(change));
                 }
             }
 

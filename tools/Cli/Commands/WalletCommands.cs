@@ -117,7 +117,7 @@ internal static class WalletCommands
 
     private static Command Delete(CliContext context)
     {
-        var name = NameOption("The wallet's name or address.");
+        var name = NameOption("The wallet's name (a name only, never an address).");
         var yes = new Option<bool>("--yes") { Description = "Delete without asking (scripts)." };
         var command = new Command("delete", "Delete a wallet and its secret from the vault (asks first on a terminal).") { name, yes };
         command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletDelete, () =>
@@ -130,7 +130,7 @@ internal static class WalletCommands
                     throw new InvalidInputException("--yes", "is needed to delete a wallet when stdin is not a terminal");
                 }
 
-                context.Error.Write($"Delete wallet {wallet} and its secret for good? Type yes: ");
+                context.Error.Write($"Delete wallet {VisibleText.Of(wallet)} and its secret for good? Type yes: ");
                 if (!string.Equals(Console.ReadLine()?.Trim(), "yes", StringComparison.Ordinal))
                 {
                     throw new CommandFailedException("declined", "not deleted: the deletion was not confirmed");
@@ -138,7 +138,8 @@ internal static class WalletCommands
             }
 
             var access = VaultAccess.Open(context, parse);
-            var deleted = access.Vault.DeleteWallet(access.Unlock(), wallet);
+            // --name is a name: the wallet is found by name only, then removed by its own address, in one unlock.
+            var deleted = access.Vault.Update(access.Unlock(), vault => vault.DeleteWallet(vault.FindWalletByName(wallet).Address));
             var result = SlotJson.Describe(deleted);
             result["deleted"] = true;
             return result;
@@ -148,7 +149,7 @@ internal static class WalletCommands
 
     private static Command Export(CliContext context)
     {
-        var name = NameOption("The wallet's name or address.");
+        var name = NameOption("The wallet's name (a name only, never an address).");
         var output = new Option<string>("--out") { Description = "The backup file to write (0600).", Required = true };
         var backupPassword = new Option<string>("--backup-password-file") { Description = "A 0600 file holding the backup's own password (else a prompt)." };
         var unlocker = new UnlockerOptions();
@@ -177,13 +178,13 @@ internal static class WalletCommands
                 var backup = new WalletVault(WalletHome.At(staging), StandardKeyProviders.CreateRegistry());
                 var backupSecrets = access.EnrolmentSecrets(backupPasswordFile, pinFile: null);
                 backup.Create(backupSecrets, unlocker.CreatePasswordProvider(parse, context));
-                access.Vault.WithWalletSecret(access.Unlock(), parse.GetValue(name)!, (secret, wallet) =>
+                access.Vault.Read(access.Unlock(), vault => vault.WithWalletSecret(vault.FindWalletByName(parse.GetValue(name)!).Address, (secret, wallet) =>
                     backup.AddWallet(
                         new UnlockOptions(backupSecrets),
                         new WalletDescription(wallet.Name, wallet.KeyType, wallet.Network, wallet.Address, wallet.PublicKey),
-                        secret));
+                        secret)));
                 var bytes = ProtectedFile.ReadAllBytes(backup.Home.VaultPath);
-                ProtectedFile.WriteAtomic(outPath, bytes);
+                ProtectedFile.CreateExclusive(outPath, bytes, "--out");
                 return new JsonObject
                 {
                     ["path"] = outPath,

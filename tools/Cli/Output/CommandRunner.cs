@@ -143,8 +143,8 @@ internal static class CommandRunner
             case ApprovalException approval:
                 return new Failure(approval.Code == "invalid_input" ? ExitCodes.BadInput : ExitCodes.Failed, approval.Code, error.Message);
             case LedgerException ledger:
-                // The ledger's words, with control characters (terminal escapes from a hostile node) made visible.
-                return new Failure(ExitCodes.Failed, "ledger_error", new string([.. $"{ledger.Code}: {error.Message}".Select(character => char.IsControl(character) ? '?' : character)]));
+                // The ledger's words; Report makes control and format characters (a hostile node's escapes) visible.
+                return new Failure(ExitCodes.Failed, "ledger_error", $"{ledger.Code}: {error.Message}");
             case LockedOutException lockedOut:
                 var extra = new JsonObject
                 {
@@ -174,8 +174,11 @@ internal static class CommandRunner
         }
     }
 
-    private static int Report(CliContext context, bool json, Failure failure)
+    private static int Report(CliContext context, bool json, Failure original)
     {
+        // Every error line shows invisible characters (line separators, bidi controls, escapes) as code points,
+        // whatever text a ledger node, a file or an approval record put in the message.
+        var failure = original with { Message = VisibleText.Of(original.Message) };
         if (json)
         {
             var error = new JsonObject { ["code"] = failure.Code, ["message"] = failure.Message };

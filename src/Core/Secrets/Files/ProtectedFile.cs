@@ -97,6 +97,63 @@ public static class ProtectedFile
         UnixFiles.SyncDirectory(Path.GetDirectoryName(fullPath)!);
     }
 
+    /// <summary>
+    /// Creates a new file (0600) that must not exist yet, for exports: opened with O_CREAT|O_EXCL (FileMode.CreateNew),
+    /// which never replaces a file and never follows a symbolic link at the last component, then written, fsynced,
+    /// and the folder fsynced. A file that exists, or appears between any earlier check and this call, is refused
+    /// with <see cref="InvalidInputException"/> naming <paramref name="field"/> and is left as it was.
+    /// </summary>
+    /// <remarks>
+    /// Why not a temporary file and a rename: rename(2) replaces the target, and File.Move without overwrite may
+    /// fall back to "check, then rename" (which races) where hard links are not supported; .NET offers no managed
+    /// renameat2(RENAME_NOREPLACE). The cost of writing in place is that a crash mid-write can leave a short file
+    /// under the new name; a failure this process sees deletes it, and the SHA-256 returned with every export lets
+    /// the reader check a backup is whole.
+    /// </remarks>
+    public static void CreateExclusive(string path, ReadOnlySpan<byte> content, string field)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("HsmWallet's private files need Linux");
+        }
+
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath) ?? throw new IOException($"{path}: has no folder");
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(fullPath, new FileStreamOptions
+            {
+                Mode = System.IO.FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                UnixCreateMode = FileMode,
+            });
+        }
+        catch (IOException error) when (Path.Exists(fullPath) || new FileInfo(fullPath).LinkTarget is not null)
+        {
+            throw new InvalidInputException(field, "names a file that already exists; an export never replaces a file", error);
+        }
+
+        try
+        {
+            using (stream)
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        catch
+        {
+            TryDelete(fullPath);
+            throw;
+        }
+
+        UnixFiles.SyncDirectory(directory);
+    }
+
     /// <summary>Removes temporary files that a killed writer left beside <paramref name="path"/>; call it under the file's lock.</summary>
     public static void DeleteStaleTemporaryFiles(string path)
     {
@@ -123,6 +180,12 @@ public static class ProtectedFile
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException("HsmWallet's private folders need Linux");
+        }
+
+        // A link is refused before anything is created through it (a dangling link would otherwise be followed).
+        if (new DirectoryInfo(Path.GetFullPath(path)).LinkTarget is not null)
+        {
+            throw new UnsafeFilePermissionsException(path, "is a symbolic link", $"replace the link with a real folder: {path}");
         }
 
         var missing = new Stack<string>();
