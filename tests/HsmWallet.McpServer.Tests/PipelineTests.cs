@@ -30,6 +30,42 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task Boolean_and_integer_arguments_have_one_plain_type_and_a_default_so_generic_clients_can_fill_them()
+    {
+        await using var server = await TestServer.StartAsync();
+        var tools = await server.Client.ListToolsAsync();
+        foreach (var tool in tools)
+        {
+            var properties = tool.JsonSchema.GetProperty("properties");
+            foreach (var property in properties.EnumerateObject())
+            {
+                // Booleans and integers: one plain type (a string "true" from a generic client is never accepted).
+                if (!property.Value.TryGetProperty("type", out var type))
+                {
+                    continue;
+                }
+
+                var raw = type.GetRawText();
+                if (raw.Contains("boolean", StringComparison.Ordinal) || raw.Contains("integer", StringComparison.Ordinal))
+                {
+                    Assert.True(type.ValueKind == System.Text.Json.JsonValueKind.String, $"{tool.Name}.{property.Name} has type {raw}");
+                }
+            }
+        }
+
+        var sign = tools.Single(tool => tool.Name == "tx_sign").JsonSchema.GetProperty("properties");
+        Assert.Equal("boolean", sign.GetProperty("autofill").GetProperty("type").GetString());
+        Assert.True(sign.GetProperty("autofill").GetProperty("default").GetBoolean());
+        Assert.False(sign.GetProperty("submit").GetProperty("default").GetBoolean());
+        var history = tools.Single(tool => tool.Name == "wallet_history").JsonSchema.GetProperty("properties");
+        Assert.Equal("integer", history.GetProperty("limit").GetProperty("type").GetString());
+
+        // Nothing looser than before: the string "true" is still not a boolean.
+        var error = await server.ErrorAsync("tx_sign", new { wallet = "w", tx = new { TransactionType = "Payment" }, submit = "true" }, "invalid_input");
+        Assert.StartsWith("submit", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_tool_is_denied_as_invalid_input_and_audited()
     {
         await using var server = await TestServer.StartAsync();

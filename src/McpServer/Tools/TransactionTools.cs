@@ -69,10 +69,10 @@ public sealed class TransactionTools(WalletServices services)
     [Description("Submits an already signed transaction blob to the ledger and, with wait=true (default), waits until it is validated or expires. It does not sign: the blob must come from tx_sign or another signer. A result other than tesSUCCESS is a failed payment, not an error of this tool.")]
     public async Task<JsonObject> SubmitAsync(
         [Description("The signed transaction blob as hex.")] string tx_blob,
-        [Description("Wait for validation (default true).")] bool? wait = null,
+        [Description("Wait for validation (default true).")] bool wait = true,
         CancellationToken cancellationToken = default)
     {
-        var submitted = await new TransactionSubmitter(services.Ledger).SubmitAsync(tx_blob, wait ?? true, cancellationToken).ConfigureAwait(false);
+        var submitted = await new TransactionSubmitter(services.Ledger).SubmitAsync(tx_blob, wait, cancellationToken).ConfigureAwait(false);
         return Submission(submitted);
     }
 
@@ -101,14 +101,14 @@ public sealed class TransactionTools(WalletServices services)
         ModelContextProtocol.Server.McpServer server,
         [Description("The wallet's name or classic address.")] string wallet,
         [Description("The transaction in XRPL's JSON form, as an object.")] JsonObject tx,
-        [Description("Fill Sequence, Fee and LastLedgerSequence from the ledger (default true).")] bool? autofill = null,
-        [Description("Submit after signing (default false).")] bool? submit = null,
-        [Description("When submitting, wait for validation (default true).")] bool? wait = null,
+        [Description("Fill Sequence, Fee and LastLedgerSequence from the ledger (default true).")] bool autofill = true,
+        [Description("Submit after signing (default false).")] bool submit = false,
+        [Description("When submitting, wait for validation (default true).")] bool wait = true,
         [Description("The approval_id of an approval_pending answer, once the operator approved it.")] string? approval_id = null,
         CancellationToken cancellationToken = default)
     {
         var unlock = services.Unlock();
-        var prepared = await services.Signing.PrepareAsync(new SigningRequest(wallet, tx, autofill ?? true), unlock, cancellationToken).ConfigureAwait(false);
+        var prepared = await services.Signing.PrepareAsync(new SigningRequest(wallet, tx, autofill), unlock, cancellationToken).ConfigureAwait(false);
         ApprovalGrant? grant = null;
         if (approval_id is not null || prepared.Decision.Kind == PolicyDecisionKind.Approve)
         {
@@ -148,7 +148,7 @@ public sealed class TransactionTools(WalletServices services)
 
             try
             {
-                var submitted = await new TransactionSubmitter(services.Ledger).SubmitAsync(signed.TxBlob, wait ?? true, window.Token).ConfigureAwait(false);
+                var submitted = await new TransactionSubmitter(services.Ledger).SubmitAsync(signed.TxBlob, wait, window.Token).ConfigureAwait(false);
                 foreach (var (name, value) in Submission(submitted))
                 {
                     result[name] = value?.DeepClone();
