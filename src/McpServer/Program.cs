@@ -7,4 +7,9 @@ if (ServerProcess.Protect() is { } failure)
     return 1;
 }
 
+if (ServerProcess.DiagnosticsRequested(Environment.GetEnvironmentVariable))
+{
+    await Console.Error.WriteLineAsync($"hsmwallet-mcp: the .NET diagnostics port is open ({ServerProcess.DiagnosticsVariable}=1); memory dumps still fail").ConfigureAwait(false);
+}
+
 return await ServerCommandLine.RunAsync(args).ConfigureAwait(false);

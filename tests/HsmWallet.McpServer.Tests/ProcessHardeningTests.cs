@@ -81,6 +81,7 @@ public sealed class ProcessHardeningTests : IDisposable
 
         Assert.NotEmpty(DiagnosticsSockets(server.Pid));
         Assert.Equal("0", Run("stat", "-c", "%u", $"/proc/{server.Pid}/environ").Stdout.Trim());
+        Assert.Contains("diagnostics port is open", await server.StopAsync(), StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -179,6 +180,7 @@ public sealed class ProcessHardeningTests : IDisposable
     private sealed class RunningServer(Process process) : IAsyncDisposable
     {
         private readonly Task<string> _stderr = process.StandardError.ReadToEndAsync();
+        private bool _stopped;
 
         public int Pid => process.Id;
 
@@ -207,8 +209,21 @@ public sealed class ProcessHardeningTests : IDisposable
             }
         }
 
+        /// <summary>Closes stdin as a client does, waits for the exit and returns what the server wrote on stderr.</summary>
+        public async Task<string> StopAsync()
+        {
+            await DisposeAsync();
+            return await _stderr;
+        }
+
         public async ValueTask DisposeAsync()
         {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
             process.StandardInput.Close();
             using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try
