@@ -15,8 +15,10 @@ mkdir -p "$packages" "$tools_dir"
 dotnet pack tools/Cli -c Release --no-restore -o "$packages" >/dev/null
 dotnet pack src/McpServer -c Release --no-restore -o "$packages" >/dev/null
 version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n1)"
+# From outside the repository, as a user installs downloaded packages: inside it, nuget.config's
+# package source mapping refuses --add-source (and takes HsmWallet.* from artifacts/packages).
 for package in HsmWallet.Cli HsmWallet.McpServer; do
-  dotnet tool install --tool-path "$tools_dir" --add-source "$packages" "$package" --version "$version" >/dev/null
+  (cd "$work" && dotnet tool install --tool-path "$tools_dir" --add-source "$packages" "$package" --version "$version" >/dev/null)
 done
 
 echo "installed into an empty folder: $(cd "$tools_dir" && ls hsmwallet hsmwallet-mcp | tr '\n' ' ')"

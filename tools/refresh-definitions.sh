@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Refreshes the codec's field table from rippled's server_definitions output (definitions.json).
 # Usage: tools/refresh-definitions.sh [path/to/definitions.json]
-# Default source: ../shared/xrpl-fixtures/definitions.json, relative to the repository root.
-# The file is checked to be JSON with FIELDS and TYPES before it replaces the embedded copy;
+# Default source: the repository's reference vector, tests/Fixtures/xrpl/definitions.json (refresh it
+# first as tests/Fixtures/xrpl/README.md says). A file given as the argument replaces both that vector
+# and the embedded copy, so the test comparing the two keeps meaning "the codec knows the reference table".
+# The file is checked to be JSON with FIELDS and TYPES before it replaces anything;
 # run the tests afterwards: the reference fixtures must still pass.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-source_file="${1:-$root/../shared/xrpl-fixtures/definitions.json}"
+fixture="$root/tests/Fixtures/xrpl/definitions.json"
+source_file="${1:-$fixture}"
 target="$root/src/Core/Xrpl/Codec/Definitions/definitions.json"
 
 if [ ! -f "$source_file" ]; then
@@ -45,10 +48,18 @@ else
     || { echo "refresh-definitions: $source_file lacks FIELDS or TYPES" >&2; exit 1; }
 fi
 
-if cmp -s "$source_file" "$target"; then
-  echo "refresh-definitions: already up to date"
-  exit 0
-fi
+changed=0
+for destination in "$target" "$fixture"; do
+  if [ "$(realpath "$source_file")" = "$(realpath "$destination")" ] || cmp -s "$source_file" "$destination"; then
+    continue
+  fi
+  cp "$source_file" "$destination"
+  echo "refresh-definitions: copied $source_file to ${destination#"$root/"}"
+  changed=1
+done
 
-cp "$source_file" "$target"
-echo "refresh-definitions: copied $source_file to ${target#"$root/"}; now run the tests (bash tools/test.sh)"
+if [ "$changed" -eq 0 ]; then
+  echo "refresh-definitions: already up to date"
+else
+  echo "refresh-definitions: now run the tests (bash tools/test.sh)"
+fi

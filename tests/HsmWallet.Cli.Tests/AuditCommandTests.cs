@@ -27,7 +27,7 @@ public class AuditCommandTests
         var backupPassword = home.SecretFile("backup", "backup horse battery\n");
         home.RunOk(null, ["init", "--unlocker", "password", "--password-file", password, .. VaultHome.CheapKdf]);
         home.RunOk(null, "wallet", "create", "--name", "fresh", "--password-file", password);
-        home.RunOk(Fixtures.Secret, "wallet", "import", "--name", "main", "--password-file", password);
+        home.RunOk(XrplFixtures.Secret, "wallet", "import", "--name", "main", "--password-file", password);
         var duplicate = home.Run(null, "wallet", "create", "--name", "main", "--password-file", password);
         home.RunOk(null, "slot", "add", "--unlocker", "keyfile", "--key-file", Path.Combine(home.Scratch, "second.key"), "--password-file", password);
         home.RunOk(null, "slot", "test", "1", "--password-file", password);
@@ -155,8 +155,8 @@ public class AuditCommandTests
     {
         using var home = new VaultHome();
         home.RunOk(null, "init", "--unlocker", "keyfile");
-        home.RunOk(Fixtures.Secret + "\n", "wallet", "import", "--name", "main");
-        var request = Fixtures.PathOf("request-sign.json");
+        home.RunOk(XrplFixtures.Secret + "\n", "wallet", "import", "--name", "main");
+        var request = XrplFixtures.PathOf("request-sign.json");
         const string account = "r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59"; // request-sign.json's Account; the seed is its regular key
         var signable = CliProcess.Run(null, "tx", "sign", "--wallet", "main", "--tx", request, "--signer-account", account, "--approve", "--home", home.Home);
         Assert.True(signable.ExitCode == 0, signable.Stderr);
@@ -200,7 +200,7 @@ public class AuditCommandTests
         var vaultHome = WalletHome.At(home.Home);
         var vault = new WalletVault(vaultHome, StandardKeyProviders.CreateRegistry());
         vault.Create(new SecretSourceChain(), new KeyFileKeyProvider(vaultHome.DefaultKeyFilePath));
-        using (var decoded = FamilySeed.Decode(Fixtures.Secret.AsSpan()))
+        using (var decoded = FamilySeed.Decode(XrplFixtures.Secret.AsSpan()))
         using (var seed = DecodedSeed.FromEntropy(decoded.Entropy, decoded.KeyType))
         using (var key = XrplSigningKey.FromSeed(seed))
         {
@@ -209,7 +209,7 @@ public class AuditCommandTests
             vault.AddWallet(new UnlockOptions(SecretSourceChain.ForHost(new SecretOptions { AllowPrompt = false, GetEnvironment = _ => null })), description, seed.Entropy);
         }
 
-        var signed = home.Run(null, "tx", "sign", "--wallet", "main", "--tx", Fixtures.PathOf("request-sign.json"), "--signer-account", "r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59", "--approve");
+        var signed = home.Run(null, "tx", "sign", "--wallet", "main", "--tx", XrplFixtures.PathOf("request-sign.json"), "--signer-account", "r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59", "--approve");
 
         Assert.True(signed.ExitCode == 0, signed.Stderr);
         Assert.Contains("transaction.sign success", Summary(Entries(home)));
@@ -224,7 +224,7 @@ public class AuditCommandTests
         const string newPasswordText = "second slot password 9920";
         var password = home.SecretFile("password", passwordText + "\n");
         var newPassword = home.SecretFile("new-password", newPasswordText + "\n");
-        var request = Fixtures.PathOf("request-sign.json");
+        var request = XrplFixtures.PathOf("request-sign.json");
         const string account = "r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59";
         var outputs = new StringBuilder();
         void Run(string? stdin, params string[] args)
@@ -235,14 +235,14 @@ public class AuditCommandTests
         }
 
         Run(null, ["init", "--unlocker", "password", .. VaultHome.CheapKdf]);
-        Run(Fixtures.Secret + "\n", "wallet", "import", "--name", "main");
+        Run(XrplFixtures.Secret + "\n", "wallet", "import", "--name", "main");
         Run(null, "tx", "sign", "--wallet", "main", "--tx", request, "--signer-account", account);
         Run(null, ["slot", "add", "--unlocker", "password", "--new-password-file", newPassword, .. VaultHome.CheapKdf]);
         Run(null, "audit", "verify");
 
         Assert.Contains("transaction.sign success", Summary(Entries(home, "--password-file", password)));
-        using var seed = FamilySeed.Decode(Fixtures.Secret.AsSpan());
-        var secrets = new[] { Fixtures.Secret, Convert.ToHexString(seed.Entropy), Convert.ToBase64String(seed.Entropy), passwordText, newPasswordText };
+        using var seed = FamilySeed.Decode(XrplFixtures.Secret.AsSpan());
+        var secrets = new[] { XrplFixtures.Secret, Convert.ToHexString(seed.Entropy), Convert.ToBase64String(seed.Entropy), passwordText, newPasswordText };
         var files = Directory.EnumerateFiles(home.Home, "*", SearchOption.AllDirectories)
             .Where(file => file.Contains("/audit/", StringComparison.Ordinal) || file.Contains("/logs/", StringComparison.Ordinal))
             .ToList();

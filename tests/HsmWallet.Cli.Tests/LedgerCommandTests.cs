@@ -17,7 +17,7 @@ public sealed class LedgerCommandTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _ledger = RippledStandIn.Start(TimeSpan.FromMilliseconds(500));
-        using var seed = FamilySeed.Decode(Fixtures.Secret);
+        using var seed = FamilySeed.Decode(XrplFixtures.Secret);
         using var key = XrplSigningKey.FromSeed(seed);
         _account = key.AccountId;
         return Task.CompletedTask;
@@ -43,7 +43,7 @@ public sealed class LedgerCommandTests : IAsyncLifetime
         };
         var file = Path.Combine(_home.Scratch, $"tx-{sequence}.json");
         File.WriteAllText(file, tx.ToJsonString());
-        var signed = CliProcess.Run(Fixtures.Secret, "offline", "sign", "--tx", file, "--json");
+        var signed = CliProcess.Run(XrplFixtures.Secret, "offline", "sign", "--tx", file, "--json");
         Assert.Equal(0, signed.ExitCode);
         return (string)JsonNode.Parse(signed.Stdout)!["tx_blob"]!;
     }
@@ -102,7 +102,7 @@ public sealed class LedgerCommandTests : IAsyncLifetime
     public void Balance_reports_what_a_vault_wallet_holds_and_can_spend()
     {
         _home.RunOk(null, "init", "--unlocker", "keyfile");
-        _home.RunOk(Fixtures.Secret + "\n", "wallet", "import", "--name", "main");
+        _home.RunOk(XrplFixtures.Secret + "\n", "wallet", "import", "--name", "main");
         _ledger.Fund(_account, 25_000_000, sequence: 11);
         _ledger.CloseLedger();
 
@@ -134,7 +134,7 @@ public sealed class LedgerCommandTests : IAsyncLifetime
     private void VaultWithWallet()
     {
         _home.RunOk(null, "init", "--unlocker", "keyfile");
-        _home.RunOk(Fixtures.Secret + "\n", "wallet", "import", "--name", "main");
+        _home.RunOk(XrplFixtures.Secret + "\n", "wallet", "import", "--name", "main");
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class OfflineCommandTests
     [InlineData("ed25519")]
     public void Derive_prints_the_reference_address_and_public_key_of_a_family_seed(string keyType)
     {
-        var fixture = Fixtures.Load("keypairs-api.json")[keyType]!;
+        var fixture = XrplFixtures.Load("keypairs-api.json")[keyType]!;
 
         var result = CliProcess.Run((string)fixture["seed"]! + "\n", "offline", "derive");
 
@@ -25,7 +25,7 @@ public class OfflineCommandTests
     [Fact]
     public void Derive_with_a_key_type_override_gives_another_address_for_the_same_seed()
     {
-        var seed = (string)Fixtures.Load("keypairs-api.json")["secp256k1"]!["seed"]!;
+        var seed = (string)XrplFixtures.Load("keypairs-api.json")["secp256k1"]!["seed"]!;
 
         var natural = JsonNode.Parse(CliProcess.Run(seed, "offline", "derive", "--json").Stdout)!;
         var overridden = JsonNode.Parse(CliProcess.Run(seed, "offline", "derive", "--key-type", "ed25519", "--json").Stdout)!;
@@ -53,7 +53,7 @@ public class OfflineCommandTests
     [Fact]
     public void A_seed_with_a_typo_exits_2_with_one_line_naming_the_field_and_never_the_seed()
     {
-        var seed = (string)Fixtures.Load("keypairs-api.json")["secp256k1"]!["seed"]!;
+        var seed = (string)XrplFixtures.Load("keypairs-api.json")["secp256k1"]!["seed"]!;
         var typo = seed[..^1] + (seed[^1] == 'r' ? 'p' : 'r');
 
         var result = CliProcess.Run(typo, "offline", "derive");
@@ -92,10 +92,10 @@ public class OfflineCommandTests
     [InlineData("request-signTicket.json", "response-signTicket.json")]
     public void Sign_reproduces_the_reference_blob_and_hash_byte_for_byte(string request, string response)
     {
-        var tx = Fixtures.Load(request);
-        var expected = Fixtures.Load(response);
+        var tx = XrplFixtures.Load(request);
+        var expected = XrplFixtures.Load(response);
 
-        var result = CliProcess.Run(Fixtures.Secret, "offline", "sign", "--tx", Fixtures.PathOf(request), "--signer-account", (string)tx["Account"]!, "--json");
+        var result = CliProcess.Run(XrplFixtures.Secret, "offline", "sign", "--tx", XrplFixtures.PathOf(request), "--signer-account", (string)tx["Account"]!, "--json");
 
         Assert.Equal(0, result.ExitCode);
         var output = JsonNode.Parse(result.Stdout)!;
@@ -106,7 +106,7 @@ public class OfflineCommandTests
     [Fact]
     public void Sign_refuses_an_account_the_key_does_not_own_unless_the_signer_account_is_named()
     {
-        var result = CliProcess.Run(Fixtures.Secret, "offline", "sign", "--tx", Fixtures.PathOf("request-signEscrow.json"));
+        var result = CliProcess.Run(XrplFixtures.Secret, "offline", "sign", "--tx", XrplFixtures.PathOf("request-signEscrow.json"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Account", result.Stderr, StringComparison.Ordinal);
@@ -116,10 +116,10 @@ public class OfflineCommandTests
     [Fact]
     public void Multisign_then_combine_reproduces_the_reference_multisigned_transaction()
     {
-        var expected = Fixtures.Load("response-signAs.json");
+        var expected = XrplFixtures.Load("response-signAs.json");
         using var scratch = new ScratchDirectory();
 
-        var share = CliProcess.Run(Fixtures.Secret, "offline", "sign", "--tx", Fixtures.PathOf("request-signAs.json"), "--multisign", "--json");
+        var share = CliProcess.Run(XrplFixtures.Secret, "offline", "sign", "--tx", XrplFixtures.PathOf("request-signAs.json"), "--multisign", "--json");
         Assert.Equal(0, share.ExitCode);
         var shareJson = JsonNode.Parse(share.Stdout)!;
         Assert.Equal("rHLEki8gPUMnF72JnuALvnAMRhRemzhRke", (string)shareJson["signer"]!["Account"]!);
@@ -140,10 +140,10 @@ public class OfflineCommandTests
         using var scratch = new ScratchDirectory();
         var tx = scratch.Write("tx.json", """{"TransactionType":"Payment","Account":"rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh","Destination":"rnUy2SHTrB9DubsPmkJZUXTf5FcNDGrYEA","Amount":"1000","Fee":"30","Sequence":7}""");
         var other = scratch.Write("other.json", """{"TransactionType":"Payment","Account":"rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh","Destination":"rnUy2SHTrB9DubsPmkJZUXTf5FcNDGrYEA","Amount":"9999","Fee":"30","Sequence":7}""");
-        var seeds = (JsonNode)Fixtures.Load("keypairs-api.json");
+        var seeds = (JsonNode)XrplFixtures.Load("keypairs-api.json");
         var first = scratch.Write("a.json", CliProcess.Run((string)seeds["secp256k1"]!["seed"]!, "offline", "sign", "--tx", tx, "--multisign", "--json").Stdout);
         var second = scratch.Write("b.json", CliProcess.Run((string)seeds["ed25519"]!["seed"]!, "offline", "sign", "--tx", tx, "--multisign", "--json").Stdout);
-        var stray = scratch.Write("c.json", CliProcess.Run(Fixtures.Secret, "offline", "sign", "--tx", other, "--multisign", "--json").Stdout);
+        var stray = scratch.Write("c.json", CliProcess.Run(XrplFixtures.Secret, "offline", "sign", "--tx", other, "--multisign", "--json").Stdout);
 
         var combined = CliProcess.Run(null, "offline", "combine", second, first, "--json");
         var refused = CliProcess.Run(null, "offline", "combine", first, stray);
@@ -160,18 +160,18 @@ public class OfflineCommandTests
     [Fact]
     public void Multisign_with_a_signer_account_signs_for_that_account_with_the_regular_key()
     {
-        var share = CliProcess.Run(Fixtures.Secret, "offline", "sign", "--tx", Fixtures.PathOf("request-signAs.json"), "--multisign", "--signer-account", "rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh", "--json");
+        var share = CliProcess.Run(XrplFixtures.Secret, "offline", "sign", "--tx", XrplFixtures.PathOf("request-signAs.json"), "--multisign", "--signer-account", "rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh", "--json");
 
         Assert.Equal(0, share.ExitCode);
         var signer = JsonNode.Parse(share.Stdout)!["signer"]!;
         Assert.Equal("rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh", (string)signer["Account"]!);
-        Assert.Equal((string)Fixtures.Load("request-sign.json")["SigningPubKey"]!, (string)signer["SigningPubKey"]!);
+        Assert.Equal((string)XrplFixtures.Load("request-sign.json")["SigningPubKey"]!, (string)signer["SigningPubKey"]!);
     }
 
     [Fact]
     public void Sign_without_the_tx_option_is_a_usage_error_with_exit_2()
     {
-        var result = CliProcess.Run(Fixtures.Secret, "offline", "sign", "--json");
+        var result = CliProcess.Run(XrplFixtures.Secret, "offline", "sign", "--json");
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("invalid_input", (string)JsonNode.Parse(result.Stdout)!["error"]!["code"]!);
         Assert.Contains("--tx", result.Stderr, StringComparison.Ordinal);

@@ -8,7 +8,7 @@ public class TxCommandTests
     [Fact]
     public void Decode_then_encode_round_trips_a_reference_transaction()
     {
-        var fixture = Fixtures.Load("codec-fixtures.json")["transactions"]![0]!;
+        var fixture = XrplFixtures.Load("codec-fixtures.json")["transactions"]![0]!;
         var blob = (string)fixture["binary"]!;
 
         var decoded = CliProcess.Run(null, "tx", "decode", blob, "--json");
@@ -23,7 +23,7 @@ public class TxCommandTests
     [Fact]
     public void Decode_reads_the_blob_from_stdin_when_no_argument_is_given()
     {
-        var blob = (string)Fixtures.Load("response-sign.json")["signedTransaction"]!;
+        var blob = (string)XrplFixtures.Load("response-sign.json")["signedTransaction"]!;
         var result = CliProcess.Run(blob + "\n", "tx", "decode");
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("AccountSet", (string)JsonNode.Parse(result.Stdout)!["TransactionType"]!);

@@ -11,12 +11,12 @@ public class VaultCommandTests
     public void A_seed_imported_into_a_key_file_vault_signs_byte_identically_to_offline_sign_and_never_reaches_output_or_disk()
     {
         using var home = new VaultHome();
-        var request = Fixtures.PathOf("request-sign.json");
+        var request = XrplFixtures.PathOf("request-sign.json");
         var outputs = new StringBuilder();
         void Record(CliProcess.Result result) => outputs.Append(result.Stdout).Append(result.Stderr);
 
         var init = home.RunOk(null, "init", "--unlocker", "keyfile");
-        var imported = home.Run(Fixtures.Secret + "\n", "wallet", "import", "--name", "main");
+        var imported = home.Run(XrplFixtures.Secret + "\n", "wallet", "import", "--name", "main");
         Record(imported);
         Assert.Equal(0, imported.ExitCode);
         var list = home.Run(null, "wallet", "list");
@@ -24,7 +24,7 @@ public class VaultCommandTests
         const string account = "r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59"; // request-sign.json's Account; the seed is its regular key
         var signed = home.Run(null, "tx", "sign", "--wallet", "main", "--tx", request, "--signer-account", account);
         Record(signed);
-        var offline = CliProcess.Run(Fixtures.Secret, "offline", "sign", "--tx", request, "--signer-account", account, "--json");
+        var offline = CliProcess.Run(XrplFixtures.Secret, "offline", "sign", "--tx", request, "--signer-account", account, "--json");
 
         Assert.Equal("keyfile", (string)init["slots"]![0]!["kind"]!);
         var wallets = JsonNode.Parse(list.Stdout)!["wallets"]!.AsArray();
@@ -33,15 +33,15 @@ public class VaultCommandTests
         Assert.Equal((string)JsonNode.Parse(offline.Stdout)!["tx_blob"]!, (string)JsonNode.Parse(signed.Stdout)!["tx_blob"]!);
         Assert.Equal((string)JsonNode.Parse(offline.Stdout)!["hash"]!, (string)JsonNode.Parse(signed.Stdout)!["hash"]!);
 
-        using var seed = FamilySeed.Decode(Fixtures.Secret.AsSpan());
+        using var seed = FamilySeed.Decode(XrplFixtures.Secret.AsSpan());
         var entropyHex = Convert.ToHexString(seed.Entropy);
-        Assert.DoesNotContain(Fixtures.Secret, outputs.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(XrplFixtures.Secret, outputs.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(entropyHex, outputs.ToString(), StringComparison.OrdinalIgnoreCase);
         foreach (var file in Directory.EnumerateFiles(home.Home, "*", SearchOption.AllDirectories))
         {
             var bytes = File.ReadAllBytes(file);
             var text = Encoding.Latin1.GetString(bytes);
-            Assert.DoesNotContain(Fixtures.Secret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(XrplFixtures.Secret, text, StringComparison.Ordinal);
             Assert.DoesNotContain(entropyHex, text, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(Convert.ToBase64String(seed.Entropy), text, StringComparison.Ordinal);
             Assert.Equal(-1, bytes.AsSpan().IndexOf(seed.Entropy));
@@ -55,7 +55,7 @@ public class VaultCommandTests
         var password = home.SecretFile("password", "correct horse battery\n");
         var wrong = home.SecretFile("wrong", "incorrect horse battery\n");
         home.RunOk(null, ["init", "--unlocker", "password", "--password-file", password, .. VaultHome.CheapKdf]);
-        home.RunOk(Fixtures.Secret, "wallet", "import", "--name", "main", "--password-file", password);
+        home.RunOk(XrplFixtures.Secret, "wallet", "import", "--name", "main", "--password-file", password);
         var before = File.ReadAllBytes(home.VaultPath);
 
         var refused = home.Run(null, "wallet", "list", "--password-file", wrong);
@@ -159,7 +159,7 @@ public class VaultCommandTests
         using var home = new VaultHome();
         var backupPassword = home.SecretFile("backup", "a different backup password\n");
         home.RunOk(null, "init", "--unlocker", "keyfile");
-        home.RunOk(Fixtures.Secret, "wallet", "import", "--name", "main");
+        home.RunOk(XrplFixtures.Secret, "wallet", "import", "--name", "main");
         var backup = Path.Combine(home.Scratch, "main.backup.json");
 
         var exported = home.RunOk(null, ["wallet", "export", "--name", "main", "--out", backup, "--backup-password-file", backupPassword, .. VaultHome.CheapKdf]);
@@ -168,9 +168,9 @@ public class VaultCommandTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup));
         var bytes = File.ReadAllBytes(backup);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), (string)exported["sha256"]!);
-        using var seed = FamilySeed.Decode(Fixtures.Secret.AsSpan());
+        using var seed = FamilySeed.Decode(XrplFixtures.Secret.AsSpan());
         var text = Encoding.Latin1.GetString(bytes);
-        Assert.DoesNotContain(Fixtures.Secret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(XrplFixtures.Secret, text, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToHexString(seed.Entropy), text, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(-1, bytes.AsSpan().IndexOf(seed.Entropy));
 
@@ -187,7 +187,7 @@ public class VaultCommandTests
         using var home = new VaultHome();
         var init = home.RunOk(null, "init", "--unlocker", "keyfile", "--recovery-key");
         var recoveryKey = (string)init["recovery_key"]!;
-        home.RunOk(Fixtures.Secret, "wallet", "import", "--name", "main");
+        home.RunOk(XrplFixtures.Secret, "wallet", "import", "--name", "main");
         var keyFile = home.SecretFile("recovery", recoveryKey + "\n");
 
         var slots = home.Run(null, "slot", "list");

@@ -40,12 +40,12 @@ public class VaultMaintenanceTests
     {
         using var home = new VaultHome();
         home.RunOk(null, "init", "--unlocker", "keyfile");
-        home.RunOk(Fixtures.Secret, "wallet", "import", "--name", "member");
+        home.RunOk(XrplFixtures.Secret, "wallet", "import", "--name", "member");
 
-        var share = home.RunOk(null, "tx", "sign", "--wallet", "member", "--tx", Fixtures.PathOf("request-signAs.json"), "--multisign");
+        var share = home.RunOk(null, "tx", "sign", "--wallet", "member", "--tx", XrplFixtures.PathOf("request-signAs.json"), "--multisign");
 
         Assert.Equal("rHLEki8gPUMnF72JnuALvnAMRhRemzhRke", (string)share["signer"]!["Account"]!);
-        Assert.Equal((string)Fixtures.Load("response-signAs.json")["signedTransaction"]!, (string)share["tx_blob"]!);
+        Assert.Equal((string)XrplFixtures.Load("response-signAs.json")["signedTransaction"]!, (string)share["tx_blob"]!);
     }
 
     [Fact]
@@ -54,10 +54,10 @@ public class VaultMaintenanceTests
         using var home = new VaultHome();
         home.RunOk(null, "init", "--unlocker", "keyfile");
 
-        var result = home.Run(Fixtures.Secret, "wallet", "import", "--name", "main", "--mnemonic");
+        var result = home.Run(XrplFixtures.Secret, "wallet", "import", "--name", "main", "--mnemonic");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.DoesNotContain(Fixtures.Secret, result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(XrplFixtures.Secret, result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

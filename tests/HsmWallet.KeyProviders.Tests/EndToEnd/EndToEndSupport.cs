@@ -13,28 +13,13 @@ public sealed record FixtureWallet(string KeyType, byte[] Entropy, string Addres
     /// <summary>The secp256k1 and ed25519 seeds of keypairs-api.json.</summary>
     public static FixtureWallet Load(string keyType)
     {
-        var fixtures = JsonNode.Parse(File.ReadAllText(Path.Combine(LocateFixtures(), "keypairs-api.json")))!;
+        var fixtures = XrplFixtures.Load("keypairs-api.json");
         var entry = fixtures[keyType]!;
         using var seed = FamilySeed.Decode(entry["seed"]!.GetValue<string>().AsSpan());
         return new FixtureWallet(keyType, seed.Entropy.ToArray(), entry["address"]!.GetValue<string>(), entry["keypair"]!["publicKey"]!.GetValue<string>());
     }
 
     public WalletDescription Description(string name) => new(name, KeyType, "testnet", Address, PublicKey);
-
-    private static string LocateFixtures()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", "xrpl-fixtures");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return Environment.GetEnvironmentVariable("HSMWALLET_XRPL_FIXTURES")
-            ?? throw new DirectoryNotFoundException("shared/xrpl-fixtures not found; set HSMWALLET_XRPL_FIXTURES");
-    }
 }
 
 /// <summary>Signs a Payment with a wallet's secret straight out of the vault and checks the signature as a validator would.</summary>

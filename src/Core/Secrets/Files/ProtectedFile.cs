@@ -64,6 +64,31 @@ public static class ProtectedFile
     }
 
     /// <summary>
+    /// Reads a systemd credential (`$CREDENTIALS_DIRECTORY/NAME`) straight into a zeroing buffer after
+    /// <see cref="CredentialFileAccess.Check"/>: root-owned 0400 with an ACL entry for this user, as systemd writes it
+    /// for a service user, or this user's own 0400/0600 file. Symbolic links are refused.
+    /// </summary>
+    public static SecureBuffer ReadCredential(string path, int maximumLength = SecretMaximumLength)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        RefuseSymbolicLink(path);
+        using var handle = File.OpenHandle(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read);
+        CredentialFileAccess.Check(handle, path);
+        var length = CheckedLength(handle, path, maximumLength);
+        var secret = new SecureBuffer(length);
+        try
+        {
+            ReadExactly(handle, secret.Span, path);
+            return secret;
+        }
+        catch
+        {
+            secret.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Replaces a file atomically and durably: write a 0600 temporary file beside it, fsync, rename over
     /// the target, fsync the folder. Readers see the old or the new content, never a mix.
     /// </summary>

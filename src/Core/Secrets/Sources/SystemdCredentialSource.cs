@@ -52,8 +52,9 @@ public sealed class SystemdCredentialSource : ISecretSource
             return null;
         }
 
-        // systemd gives the file to the service user, or keeps it root's and grants access by ACL.
-        var secret = ProtectedFile.ReadSecret(path, allowRootOwner: true);
+        // systemd keeps the file root's and grants the service user read access by an ACL (mode 0440 in stat),
+        // or gives the file to the service user where the file system has no ACLs.
+        var secret = ProtectedFile.ReadCredential(path);
         SecretText.StripOneTrailingNewline(secret);
         return secret;
     }

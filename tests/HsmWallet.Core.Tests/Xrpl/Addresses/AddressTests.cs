@@ -1,4 +1,3 @@
-using HsmWallet.Core.Tests.Fixtures;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Encoding;
 
@@ -9,7 +8,7 @@ public class AddressTests
     [Fact]
     public void The_fixture_X_addresses_decode_to_the_fixture_classic_address()
     {
-        var addresses = SharedFixtures.Load("addresses.json");
+        var addresses = XrplFixtures.Load("addresses.json");
         var classic = (string)addresses["ACCOUNT"]!;
 
         var main = XAddress.Decode((string)addresses["ACCOUNT_X"]!, "address");
@@ -33,7 +32,7 @@ public class AddressTests
     [InlineData("SOURCE_LOW_FUNDS")]
     public void Every_fixture_classic_address_round_trips(string key)
     {
-        var address = (string)SharedFixtures.Load("addresses.json")[key]!;
+        var address = (string)XrplFixtures.Load("addresses.json")[key]!;
         Assert.Equal(address, AccountId.ParseClassic(address, "address").ToClassicAddress());
     }
 
@@ -71,7 +70,7 @@ public class AddressTests
     [Fact]
     public void A_changed_character_in_an_X_address_fails_its_checksum()
     {
-        var text = (string)SharedFixtures.Load("addresses.json")["ACCOUNT_X"]!;
+        var text = (string)XrplFixtures.Load("addresses.json")["ACCOUNT_X"]!;
         var broken = text[..^1] + (text[^1] == 'r' ? 'p' : 'r');
         Assert.Throws<InvalidInputException>(() => XAddress.Decode(broken, "Account"));
     }

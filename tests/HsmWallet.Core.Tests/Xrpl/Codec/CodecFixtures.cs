@@ -1,14 +1,13 @@
 using System.Text.Json.Nodes;
-using HsmWallet.Core.Tests.Fixtures;
 
 namespace HsmWallet.Core.Tests.Xrpl.Codec;
 
 /// <summary>The reference implementation's codec vectors, loaded once for every theory that uses them.</summary>
 internal static class CodecFixtures
 {
-    private static readonly Lazy<JsonNode> Codec = new(() => SharedFixtures.Load("codec-fixtures.json"));
-    private static readonly Lazy<JsonNode> DataDriven = new(() => SharedFixtures.Load("data-driven-tests.json"));
-    private static readonly Lazy<JsonNode> XCodec = new(() => SharedFixtures.Load("x-codec-fixtures.json"));
+    private static readonly Lazy<JsonNode> Codec = new(() => XrplFixtures.Load("codec-fixtures.json"));
+    private static readonly Lazy<JsonNode> DataDriven = new(() => XrplFixtures.Load("data-driven-tests.json"));
+    private static readonly Lazy<JsonNode> XCodec = new(() => XrplFixtures.Load("x-codec-fixtures.json"));
 
     public static JsonArray CodecSection(string name) => Codec.Value[name]!.AsArray();
 

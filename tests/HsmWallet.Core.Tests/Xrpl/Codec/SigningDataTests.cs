@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using HsmWallet.Core.Tests.Fixtures;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Codec;
 using HsmWallet.Core.Xrpl.Hashing;
@@ -17,7 +16,7 @@ public class SigningDataTests
     [InlineData("response-signTicket.json")]
     public void The_transaction_id_of_every_reference_signed_blob_is_the_reference_id(string fileName)
     {
-        var response = SharedFixtures.Load(fileName);
+        var response = XrplFixtures.Load(fileName);
         var blob = Convert.FromHexString((string)response["signedTransaction"]!);
 
         Assert.Equal((string)response["id"]!, TransactionHash.Compute(blob));
@@ -26,8 +25,8 @@ public class SigningDataTests
     [Fact]
     public void Signing_data_starts_with_the_signing_prefix_and_leaves_out_the_signature()
     {
-        var request = SharedFixtures.Load("request-sign.json").AsObject();
-        var signed = XrplBinaryCodec.Decode(Convert.FromHexString((string)SharedFixtures.Load("response-sign.json")["signedTransaction"]!));
+        var request = XrplFixtures.Load("request-sign.json").AsObject();
+        var signed = XrplBinaryCodec.Decode(Convert.FromHexString((string)XrplFixtures.Load("response-sign.json")["signedTransaction"]!));
 
         var signingData = XrplBinaryCodec.EncodeForSigning(signed);
 
@@ -42,8 +41,8 @@ public class SigningDataTests
     [InlineData("request-signTicket.json", "response-signTicket.json")]
     public void Each_reference_request_plus_its_signature_encodes_to_the_reference_blob(string requestFile, string responseFile)
     {
-        var request = SharedFixtures.Load(requestFile).AsObject();
-        var blob = (string)SharedFixtures.Load(responseFile)["signedTransaction"]!;
+        var request = XrplFixtures.Load(requestFile).AsObject();
+        var blob = (string)XrplFixtures.Load(responseFile)["signedTransaction"]!;
         var signed = XrplBinaryCodec.Decode(Convert.FromHexString(blob));
         request["SigningPubKey"] = (string)signed["SigningPubKey"]!;
         request["TxnSignature"] = (string)signed["TxnSignature"]!;
@@ -58,7 +57,7 @@ public class SigningDataTests
     [Fact]
     public void The_signing_request_with_its_key_serializes_the_key_and_not_a_signature()
     {
-        var request = SharedFixtures.Load("request-sign.json").AsObject();
+        var request = XrplFixtures.Load("request-sign.json").AsObject();
         Assert.Equal(SignaturePublicKey, (string)request["SigningPubKey"]!);
         request["TxnSignature"] = "3044";
 
@@ -72,7 +71,7 @@ public class SigningDataTests
     [Fact]
     public void Multi_signing_data_has_its_prefix_the_unsigned_fields_and_the_signer_account_last()
     {
-        var transaction = SharedFixtures.Load("request-signAs.json").AsObject();
+        var transaction = XrplFixtures.Load("request-signAs.json").AsObject();
         transaction["SigningPubKey"] = string.Empty;
         transaction["Signers"] = new JsonArray(new JsonObject
         {
@@ -97,7 +96,7 @@ public class SigningDataTests
     [Fact]
     public void Multi_signing_refuses_a_transaction_that_names_a_single_signing_key()
     {
-        var transaction = SharedFixtures.Load("request-sign.json").AsObject();
+        var transaction = XrplFixtures.Load("request-sign.json").AsObject();
         var signer = AccountId.ParseClassic("rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh", "signer");
 
         var error = Assert.Throws<InvalidInputException>(() => XrplBinaryCodec.EncodeForMultiSigning(transaction, signer));

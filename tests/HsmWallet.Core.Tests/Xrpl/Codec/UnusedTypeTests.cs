@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using HsmWallet.Core.Tests.Fixtures;
 using HsmWallet.Core.Xrpl.Codec.Binary;
 using HsmWallet.Core.Xrpl.Codec.Definitions;
 using HsmWallet.Core.Xrpl.Codec.Types;
@@ -52,9 +51,9 @@ public class UnusedTypeTests
     }
 
     [Fact]
-    public void The_shared_definitions_file_parses_to_the_same_table_as_the_embedded_copy()
+    public void The_reference_definitions_fixture_parses_to_the_same_table_as_the_embedded_copy()
     {
-        using var stream = File.OpenRead(Path.Combine(SharedFixtures.Directory, "definitions.json"));
+        using var stream = File.OpenRead(XrplFixtures.PathOf("definitions.json"));
         var shared = XrplDefinitions.Parse(stream);
         var embedded = XrplDefinitions.Instance;
 

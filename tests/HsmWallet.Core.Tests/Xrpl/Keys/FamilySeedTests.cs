@@ -1,6 +1,5 @@
 using System.Text;
 using FsCheck.Xunit;
-using HsmWallet.Core.Tests.Fixtures;
 using HsmWallet.Core.Xrpl.Keys;
 
 namespace HsmWallet.Core.Tests.Xrpl.Keys;
@@ -87,7 +86,7 @@ public class FamilySeedTests
     public void An_account_address_is_not_taken_for_a_seed()
     {
         Assert.True(FamilySeed.IsFamilySeed(Secp256k1Seed));
-        Assert.False(FamilySeed.IsFamilySeed((string)SharedFixtures.Load("addresses.json")["ACCOUNT"]!));
+        Assert.False(FamilySeed.IsFamilySeed((string)XrplFixtures.Load("addresses.json")["ACCOUNT"]!));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text;
-using HsmWallet.Core.Tests.Fixtures;
 using HsmWallet.Core.Xrpl.Keys;
 
 namespace HsmWallet.Core.Tests.Xrpl.Keys;
@@ -17,7 +16,7 @@ public class KeypairFixtureTests
     [MemberData(nameof(KeyTypes))]
     public void The_fixture_seed_derives_the_fixture_account_keypair_and_address(string keyType)
     {
-        var fixture = SharedFixtures.Load("keypairs-api.json")[keyType]!;
+        var fixture = XrplFixtures.Load("keypairs-api.json")[keyType]!;
         using var seed = FamilySeed.Decode((string)fixture["seed"]!);
         using var key = XrplSigningKey.FromSeed(seed);
 
@@ -31,7 +30,7 @@ public class KeypairFixtureTests
     [MemberData(nameof(KeyTypes))]
     public void The_fixture_seed_derives_the_fixture_validator_keypair(string keyType)
     {
-        var fixture = SharedFixtures.Load("keypairs-api.json")[keyType]!;
+        var fixture = XrplFixtures.Load("keypairs-api.json")[keyType]!;
         using var seed = FamilySeed.Decode((string)fixture["seed"]!);
         using var key = XrplSigningKey.FromSeedAsValidator(seed);
 
@@ -43,7 +42,7 @@ public class KeypairFixtureTests
     [MemberData(nameof(KeyTypes))]
     public void The_fixture_message_signs_to_the_fixture_signature_byte_for_byte_and_verifies(string keyType)
     {
-        var fixture = SharedFixtures.Load("keypairs-api.json")[keyType]!;
+        var fixture = XrplFixtures.Load("keypairs-api.json")[keyType]!;
         var message = Encoding.UTF8.GetBytes((string)fixture["message"]!);
         using var seed = FamilySeed.Decode((string)fixture["seed"]!);
         using var key = XrplSigningKey.FromSeed(seed);
@@ -60,7 +59,7 @@ public class KeypairFixtureTests
     {
         // XRPLF/xrpl.js packages/xrpl/test/wallet/index.test.ts signs the same transaction with
         // Wallet.fromSeed('shsWGZcmZz6YsWWmcnpfr6fLTdtFV') and with new Wallet('02F89E...', '00ACCD...').
-        var secret = (string)SharedFixtures.Load("addresses.json")["SECRET"]!;
+        var secret = (string)XrplFixtures.Load("addresses.json")["SECRET"]!;
         using var seed = FamilySeed.Decode(secret);
         using var key = XrplSigningKey.FromSeed(seed);
 
@@ -75,7 +74,7 @@ public class KeypairFixtureTests
         // request-sign.json's SigningPubKey is not the addresses fixture SECRET's key: xrpl.js
         // (wallet = Wallet.fromSeed('ss1x3KLrSvfg7irFc1D929WXZ7z9H')) and xrpl-php (testSignSuccessfully)
         // sign the fixture transaction with this seed.
-        var request = SharedFixtures.Load("request-sign.json");
+        var request = XrplFixtures.Load("request-sign.json");
         using var seed = FamilySeed.Decode(SignFixtureSeed);
         using var key = XrplSigningKey.FromSeed(seed);
 
@@ -88,7 +87,7 @@ public class KeypairFixtureTests
     {
         // response-sign.json holds the signed AccountSet; removing its TxnSignature field (74 46 ...)
         // and prefixing "STX\0" gives exactly the bytes the reference implementation signed.
-        var signedBlob = Convert.FromHexString((string)SharedFixtures.Load("response-sign.json")["signedTransaction"]!);
+        var signedBlob = Convert.FromHexString((string)XrplFixtures.Load("response-sign.json")["signedTransaction"]!);
         var publicKeyField = Convert.FromHexString("7321");
         var signatureStart = signedBlob.AsSpan().IndexOf(publicKeyField) + publicKeyField.Length + PublicKeys.Length;
         Assert.Equal(0x74, signedBlob[signatureStart]);

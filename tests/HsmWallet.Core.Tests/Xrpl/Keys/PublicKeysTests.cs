@@ -1,4 +1,3 @@
-using HsmWallet.Core.Tests.Fixtures;
 using HsmWallet.Core.Xrpl.Keys;
 
 namespace HsmWallet.Core.Tests.Xrpl.Keys;
@@ -10,7 +9,7 @@ public class PublicKeysTests
     [InlineData("ed25519", KeyType.Ed25519)]
     public void The_fixture_public_keys_give_their_type_and_address(string keyType, KeyType expected)
     {
-        var fixture = SharedFixtures.Load("keypairs-api.json")[keyType]!;
+        var fixture = XrplFixtures.Load("keypairs-api.json")[keyType]!;
         var publicKey = Convert.FromHexString((string)fixture["keypair"]!["publicKey"]!);
 
         Assert.Equal(expected, PublicKeys.KeyTypeOf(publicKey));
