@@ -12,27 +12,38 @@ namespace HsmWallet.Core.Policy;
 /// TicketSequence) signed and not yet expired, with the hash of what was signed. HsmWallet never
 /// signs two different transactions for one Sequence, so a tricked agent cannot get a second,
 /// conflicting transaction signed while the first may still apply; signing the identical
-/// transaction again is fine. Persisted atomically (state/signing-NETWORK.json).
+/// transaction again is fine. Persisted atomically (state/signing-NETWORK.json, sealed by <see cref="SealedStateFile"/>,
+/// so a deleted, edited or older copy stops signing).
 /// </summary>
 public sealed class SigningState
 {
     private readonly object _gate = new();
     private readonly string? _path;
+    private readonly Audit.StateSeal? _seal;
     private readonly Dictionary<string, Dictionary<string, Signed>> _accounts = new(StringComparer.Ordinal);
+    private long _generation;
 
-    private SigningState(string? path) => _path = path;
+    private SigningState(string? path, Audit.StateSeal? seal)
+    {
+        _path = path;
+        _seal = seal;
+    }
 
     /// <summary>A state kept only in memory (tests and benches).</summary>
-    public static SigningState InMemory() => new(null);
+    public static SigningState InMemory() => new(null, null);
 
     /// <summary>The file for one network inside the home's state folder.</summary>
     public static string PathFor(string home, string network) => Path.Combine(home, "state", "signing-" + network + ".json");
 
-    /// <summary>Loads the state file (absent is empty); throws <see cref="InvalidInputException"/> on a damaged or loose file, so signing stops.</summary>
-    public static SigningState Load(string path)
+    /// <summary>
+    /// Loads the state file checked by <paramref name="seal"/> (absent and never recorded is empty); throws
+    /// <see cref="InvalidInputException"/> naming the file on a damaged, loose, deleted, edited or older file, so signing stops.
+    /// </summary>
+    public static SigningState Load(string path, Audit.StateSeal seal)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var state = new SigningState(path);
+        ArgumentNullException.ThrowIfNull(seal);
+        var state = new SigningState(path, seal);
         state.Reload();
         return state;
     }
@@ -46,15 +57,15 @@ public sealed class SigningState
         }
 
         _accounts.Clear();
-        var text = PolicyFileStore.ReadChecked(_path, "signing state");
-        if (text is null)
+        var (root, generation) = SealedStateFile.Read(_path, _seal!);
+        _generation = generation;
+        if (root is null)
         {
             return;
         }
 
         try
         {
-            var root = JsonNode.Parse(text)!.AsObject();
             if (root["version"]?.GetValue<int>() != 1)
             {
                 throw new InvalidInputException("signing state.version", "must be 1");
@@ -206,7 +217,7 @@ public sealed class SigningState
             accounts[account] = entries;
         }
 
-        PolicyFileStore.WriteAtomic(_path, new JsonObject { ["version"] = 1, ["accounts"] = accounts }.ToJsonString());
+        _generation = SealedStateFile.Write(_path, _seal!, _generation, new JsonObject { ["version"] = 1, ["accounts"] = accounts });
     }
 
     private sealed record Signed(string SigningHash, uint? LastLedgerSequence);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Policy;
 using static HsmWallet.Core.Tests.Policy.PolicyTestData;
 
@@ -7,6 +8,7 @@ namespace HsmWallet.Core.Tests.Policy;
 public sealed class SigningStateTests : IDisposable
 {
     private readonly string _home = Path.Combine(Path.GetTempPath(), "hsmwallet-signing-" + Guid.NewGuid().ToString("N"));
+    private AuditWriter? _audit;
 
     private string StatePath => SigningState.PathFor(_home, "testnet");
 
@@ -22,9 +24,9 @@ public sealed class SigningStateTests : IDisposable
     [Fact]
     public void The_same_sequence_with_different_content_is_refused_and_survives_a_restart()
     {
-        SigningState.Load(StatePath).Reserve(Wallet, Signed(1));
+        SigningState.Load(StatePath, Seal).Reserve(Wallet, Signed(1));
 
-        var restarted = SigningState.Load(StatePath);
+        var restarted = SigningState.Load(StatePath, Seal);
         restarted.Reserve(Wallet, Signed(1));
         var error = Assert.Throws<InvalidInputException>(() => restarted.Reserve(Wallet, Signed(2)));
 
@@ -35,8 +37,8 @@ public sealed class SigningStateTests : IDisposable
     [Fact]
     public void Two_processes_sharing_the_state_file_cannot_sign_one_sequence_twice()
     {
-        var cli = SigningState.Load(StatePath);
-        var server = SigningState.Load(StatePath);
+        var cli = SigningState.Load(StatePath, Seal);
+        var server = SigningState.Load(StatePath, Seal);
 
         cli.Reserve(Wallet, Signed(1));
 
@@ -77,14 +79,17 @@ public sealed class SigningStateTests : IDisposable
     [Fact]
     public void A_state_file_others_can_read_stops_signing()
     {
-        SigningState.Load(StatePath).Reserve(Wallet, Signed(1));
+        SigningState.Load(StatePath, Seal).Reserve(Wallet, Signed(1));
         File.SetUnixFileMode(StatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
 
-        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath));
+        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath, Seal));
     }
+
+    private StateSeal Seal => (_audit ??= new AuditWriter(Path.Combine(_home, "audit"), new byte[32])).StateSeal;
 
     public void Dispose()
     {
+        _audit?.Dispose();
         if (Directory.Exists(_home))
         {
             Directory.Delete(_home, recursive: true);
