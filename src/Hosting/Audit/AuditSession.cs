@@ -296,7 +296,11 @@ public sealed class AuditSession : IAuditLog, IDisposable
         }
     }
 
-    /// <summary>At every unlock that writes the vault, the vault records how far the chain has grown (never lowering it).</summary>
+    /// <summary>
+    /// At every unlock that writes the vault, the vault records that a chain exists and how far it has grown (never
+    /// lowering it): at least 1, since the change being written is audited, so deleting the log after the very first
+    /// entry is detected too. The writer itself only holds to what the log already had.
+    /// </summary>
     private void RecordChain(UnlockedVault unlocked, long recorded)
     {
         AuditWriter? current;
@@ -305,12 +309,13 @@ public sealed class AuditSession : IAuditLog, IDisposable
             current = writer;
         }
 
-        if (current?.HeadSequence() is long sequence && sequence > recorded)
+        if (current?.HeadSequence() is long sequence && Math.Max(sequence, 1) > recorded)
         {
-            unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(sequence.ToString(CultureInfo.InvariantCulture)));
+            var record = Math.Max(sequence, 1);
+            unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(record.ToString(CultureInfo.InvariantCulture)));
             lock (gate)
             {
-                recordedSequence = sequence;
+                recordedSequence = record;
                 current.ExpectedSequence = sequence;
             }
         }
