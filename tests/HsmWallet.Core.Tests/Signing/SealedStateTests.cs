@@ -120,6 +120,31 @@ public sealed class SealedStateTests : IDisposable
         Assert.Equal(PolicyDecisionKind.Deny, denied.Decision.Kind);
     }
 
+    [Fact]
+    public async Task Restoring_state_and_audit_together_is_caught_by_the_anchor_and_no_signature_is_returned()
+    {
+        var anchor = new InMemoryAuditAnchor(); // Stands in for the TPM NV counter of a vault with a TPM slot.
+        var home = _harness.Vault.Home;
+        var backup = Path.Combine(Path.GetDirectoryName(home.Root)!, "backup");
+        await Sign(Restarted(anchor), sequence: 5);
+        CopyFolder(home.StateDirectory, Path.Combine(backup, "state"));
+        CopyFolder(home.AuditDirectory, Path.Combine(backup, "audit"));
+        await Sign(Restarted(anchor), sequence: 6);
+        foreach (var name in new[] { "state", "audit" })
+        {
+            Directory.Delete(Path.Combine(home.Root, name), recursive: true);
+            CopyFolder(Path.Combine(backup, name), Path.Combine(home.Root, name));
+        }
+
+        var service = Restarted(anchor);
+        var prepared = await Prepare(service, sequence: 6, amount: "2000000");
+        SigningResult? result = null;
+
+        var error = Assert.Throws<AuditWriteException>(() => result = service.Sign(prepared, SigningHarness.Unlock, null, SigningHarness.Context));
+        Assert.Null(result);
+        Assert.Contains("older than its anchor", error.Message, StringComparison.Ordinal);
+    }
+
     private async Task<byte[]> SignTwiceKeepingTheFirstCopy(string path)
     {
         await Sign(_harness.Signing, sequence: 5);
@@ -158,11 +183,22 @@ public sealed class SealedStateTests : IDisposable
         }
     }
 
-    private TransactionSigningService Restarted() => Restarted(out _);
-
-    private TransactionSigningService Restarted(out AuditWriter writer)
+    private static void CopyFolder(string from, string to)
     {
-        writer = new AuditWriter(_harness.Vault.Home.AuditDirectory, _harness.AuditKey);
+        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            var copy = Path.Combine(to, Path.GetFileName(file));
+            File.Copy(file, copy);
+            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    private TransactionSigningService Restarted(IAuditAnchor? anchor = null) => Restarted(out _, anchor);
+
+    private TransactionSigningService Restarted(out AuditWriter writer, IAuditAnchor? anchor = null)
+    {
+        writer = new AuditWriter(_harness.Vault.Home.AuditDirectory, _harness.AuditKey, new AuditWriterOptions { Anchor = anchor });
         _writers.Add(writer);
         return new TransactionSigningService(_harness.Vault, new WalletDirectory(_harness.Vault), Core.Ledger.LedgerNetwork.Testnet, writer, null, _harness.Clock);
     }
