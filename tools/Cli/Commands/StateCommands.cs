@@ -26,7 +26,7 @@ internal static class StateCommands
             var access = VaultAccess.Open(context, parse);
             var correlationId = Guid.NewGuid().ToString("N");
             var result = StateReseal.Run(access.Vault, access.Audit, access.Unlock(), new AuditActor(AuditActorType.User, "cli"), "hsmwallet state reseal", correlationId);
-            context.Error.WriteLine("hsmwallet: state files sealed again; the audit log records who did it and what was found");
+            context.Error.WriteLine("hsmwallet: state files sealed again and recorded in the audit log; restart a running hsmwallet-mcp so it reads the new record");
             return new CommandOutput(result);
         }));
         state.Subcommands.Add(reseal);
