@@ -27,6 +27,7 @@ public class PolicyEvaluationBenchmarks
     private PolicyEngine empty = null!;
     private PolicyEngine busy = null!;
     private PolicyEngine busyOnDisk = null!;
+    private HsmWallet.Core.Audit.AuditWriter audit = null!;
     private string folder = string.Empty;
     private JsonObject payment = null!;
     private JsonObject offer = null!;
@@ -90,7 +91,8 @@ public class PolicyEvaluationBenchmarks
         var request = EffectReader.RequestsFor(acceptOffer).Single();
         offerReading.Add(request, new LedgerObjectReading(ReferencedObjectLookupBenchmarks.Offer(Friend.ToClassicAddress()), null));
         folder = Path.Combine(Path.GetTempPath(), "hsmwallet-bench-policy-" + Guid.NewGuid().ToString("N"));
-        busyOnDisk = new PolicyEngine(file, PolicyCounters.Load(Path.Combine(folder, "state", "policy-counters.json")), TimeProvider.System);
+        audit = new HsmWallet.Core.Audit.AuditWriter(Path.Combine(folder, "audit"), new byte[32]);
+        busyOnDisk = new PolicyEngine(file, PolicyCounters.Load(Path.Combine(folder, "state", "policy-counters.json"), audit.StateSeal), TimeProvider.System);
         for (var i = 0; i < 199; i++)
         {
             busy.RecordSigned("mainnet", Wallet, payment);
@@ -99,7 +101,11 @@ public class PolicyEvaluationBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(folder, recursive: true);
+    public void Cleanup()
+    {
+        audit.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
 
     [Benchmark(Baseline = true, Description = "Evaluate payment, empty counters")]
     public PolicyDecision PaymentEmpty() => empty.Evaluate("mainnet", Wallet, payment);

@@ -36,6 +36,7 @@ internal static class CliApplication
         root.Subcommands.Add(PolicyCommands.Create(context));
         root.Subcommands.Add(ApproveCommands.Create(context));
         root.Subcommands.Add(AuditCommands.Create(context));
+        root.Subcommands.Add(StateCommands.Create(context));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

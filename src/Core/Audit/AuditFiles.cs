@@ -52,6 +52,37 @@ internal static class AuditFiles
         }
     }
 
+    /// <summary>
+    /// Refuses (never repairs) an audit folder, log file or head record that is a link, belongs to another user,
+    /// or is open to group or others: the log is evidence, so a loose mode stops the operation with the chmod fix.
+    /// </summary>
+    public static void CheckPrivate(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        try
+        {
+            ProtectedFile.CheckDirectory(folder);
+            foreach (var (_, path) in ListLogFiles(folder))
+            {
+                ProtectedFile.CheckPrivateFile(path);
+            }
+
+            var head = Path.Combine(folder, HeadFileName);
+            if (File.Exists(head) || new FileInfo(head).LinkTarget is not null)
+            {
+                ProtectedFile.CheckPrivateFile(head);
+            }
+        }
+        catch (UnsafeFilePermissionsException exception)
+        {
+            throw new AuditWriteException("audit: " + exception.Message, exception);
+        }
+    }
+
     /// <summary>Replaces a file so a crash leaves the old or the new content, never a mix (Core's one atomic writer).</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content) => ProtectedFile.WriteAtomic(path, content);
 

@@ -12,8 +12,14 @@ namespace HsmWallet.Core.Audit;
 /// <param name="Sequence">The last appended sequence (0 before the first entry).</param>
 /// <param name="Hash">The last appended entry's hash (the genesis hash before the first entry).</param>
 /// <param name="Anchor">The anchor value the head was written for; null when no anchor is in use.</param>
-internal sealed record AuditHead(long Sequence, string Hash, ulong? Anchor)
+/// <param name="State">
+/// The generation of each sealed state file (counters, signing state) as of this head, so an older copy of a
+/// state file is detected; null or empty before any was sealed.
+/// </param>
+internal sealed record AuditHead(long Sequence, string Hash, ulong? Anchor, IReadOnlyDictionary<string, long>? State = null)
 {
+    private const int MaxStateFiles = 64;
+
     /// <summary>Separates head MACs from entry MACs made with the same key.</summary>
     public const string Kind = "hsmwallet.audit.head";
 
@@ -56,7 +62,7 @@ internal sealed record AuditHead(long Sequence, string Hash, ulong? Anchor)
 
         try
         {
-            if (content.Length > 4096 || JsonNode.Parse(content) is not JsonObject json)
+            if (content.Length > 16384 || JsonNode.Parse(content) is not JsonObject json)
             {
                 return AuditHeadStatus.Unreadable;
             }
@@ -73,7 +79,22 @@ internal sealed record AuditHead(long Sequence, string Hash, ulong? Anchor)
             ulong? anchor = json["anchor"] is null
                 ? null
                 : ulong.Parse(json["anchor"]!.GetValue<string>(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
-            var candidate = new AuditHead(sequence, hash, anchor);
+            Dictionary<string, long>? state = null;
+            if (json["state"] is JsonObject files)
+            {
+                if (files.Count > MaxStateFiles)
+                {
+                    return AuditHeadStatus.Unreadable;
+                }
+
+                state = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var (name, value) in files)
+                {
+                    state[name] = value!.GetValue<long>();
+                }
+            }
+
+            var candidate = new AuditHead(sequence, hash, anchor, state);
             var expected = key.ComputeHex(candidate.Body());
             if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(mac)))
             {
@@ -102,6 +123,17 @@ internal sealed record AuditHead(long Sequence, string Hash, ulong? Anchor)
         {
             // A string: hardware counters may exceed the 2^53 that canonical JSON numbers hold exactly.
             json["anchor"] = anchor.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (State is { Count: > 0 } state)
+        {
+            var files = new JsonObject();
+            foreach (var (name, generation) in state.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                files[name] = generation;
+            }
+
+            json["state"] = files;
         }
 
         return json;

@@ -31,6 +31,26 @@ internal sealed class AuditKey : IDisposable
         hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
     }
 
+    /// <summary>A separate key for another purpose (HMAC-SHA256 of <paramref name="label"/> under this key), so one vault secret serves both without a MAC of one being valid for the other.</summary>
+    public AuditKey Derive(string label)
+    {
+        Span<byte> derived = stackalloc byte[Length];
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            HMACSHA256.HashData(key, System.Text.Encoding.ASCII.GetBytes(label), derived);
+        }
+
+        try
+        {
+            return new AuditKey(derived);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(derived);
+        }
+    }
+
     /// <summary>MAC over the concatenation of two byte runs (a line with its hash property cut out).</summary>
     public void Compute(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> mac)
     {

@@ -23,4 +23,7 @@ public enum AuditProblem
 
     /// <summary>A file, line or head record cannot be read or parsed (wire name "unreadable").</summary>
     Unreadable,
+
+    /// <summary>The log is gone although the vault records that it had entries (wire name "missing").</summary>
+    Missing,
 }

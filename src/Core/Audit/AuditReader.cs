@@ -18,6 +18,7 @@ public static class AuditReader
             throw new InvalidInputException("last", "must be between 1 and 100000");
         }
 
+        AuditFiles.CheckPrivate(folder);
         var files = AuditFiles.ListLogFiles(folder);
         var newestFirst = new List<AuditEntry>(Math.Min(count, 1024));
         var lastNonEmpty = files.FindLastIndex(file => new FileInfo(file.Path).Length > 0);

@@ -8,10 +8,15 @@ namespace HsmWallet.Core.Audit;
 /// </summary>
 public static class AuditVerifier
 {
-    /// <summary>Verifies the log in a folder with the audit key (copied and zeroed before return) and an optional anchor.</summary>
-    public static AuditVerification Verify(string folder, ReadOnlySpan<byte> key, IAuditAnchor? anchor = null)
+    /// <summary>
+    /// Verifies the log in a folder with the audit key (copied and zeroed before return), an optional anchor, and
+    /// the head sequence the vault recorded at its last write (a log missing or shorter than it is broken). Audit
+    /// files open to other users are refused (AuditWriteException naming the chmod fix), not verified.
+    /// </summary>
+    public static AuditVerification Verify(string folder, ReadOnlySpan<byte> key, IAuditAnchor? anchor = null, long recordedSequence = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
+        AuditFiles.CheckPrivate(folder);
         using var auditKey = new AuditKey(key);
         var anchorValue = anchor?.Read();
         var headStatus = AuditHead.TryRead(folder, auditKey, out var head);
@@ -25,6 +30,14 @@ public static class AuditVerifier
         }
 
         var lastSequence = chain.LastSequence;
+        if (recordedSequence > 0 && Math.Max(lastSequence, headSequence) < recordedSequence)
+        {
+            // The vault's authenticated settings say the chain had reached this far: it was deleted or cut.
+            return chain.Entries == 0
+                ? new AuditVerification(false, 0, headSequence, 1, AuditProblem.Missing)
+                : new AuditVerification(false, chain.Entries, headSequence, lastSequence + 1, AuditProblem.Truncated);
+        }
+
         switch (headStatus)
         {
             case AuditHeadStatus.Missing when chain.Entries == 0:

@@ -15,6 +15,7 @@ public sealed class AuditWriter : IAuditLog, IDisposable
     private readonly AuditKey key;
     private readonly AuditWriterOptions options;
     private readonly Lock gate = new();
+    private long expectedSequence;
     private bool disposed;
 
     /// <summary>Prepares a writer; the key (32 bytes from the vault) is copied into a pinned buffer zeroed on Dispose. Touches no file yet.</summary>
@@ -29,10 +30,43 @@ public sealed class AuditWriter : IAuditLog, IDisposable
 
         Folder = Path.GetFullPath(folder);
         this.key = new AuditKey(key);
+        StateSeal = new StateSeal(this.key, Folder, () => ExpectedSequence);
     }
 
     /// <summary>The audit folder this writer appends to.</summary>
     public string Folder { get; }
+
+    /// <summary>The seal of the state files, keyed from this writer's key; the heads it writes record their generations.</summary>
+    public StateSeal StateSeal { get; }
+
+    /// <summary>
+    /// The head sequence the vault recorded at its last write (0 when none): a log missing or shorter than that was
+    /// deleted or truncated, so appends are refused instead of starting a new chain over it.
+    /// </summary>
+    public long ExpectedSequence
+    {
+        get => Interlocked.Read(ref expectedSequence);
+        set => Interlocked.Exchange(ref expectedSequence, value);
+    }
+
+    /// <summary>The writer's state seal (it needs no unlock: the writer already holds the key).</summary>
+    public StateSeal OpenStateSeal(Vault.UnlockOptions unlock) => StateSeal;
+
+    /// <summary>The sequence the authenticated head names (0 for a log not started yet), or null when the head is missing under entries or does not verify.</summary>
+    public long? HeadSequence()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            AuditFiles.CheckPrivate(Folder);
+            return AuditHead.TryRead(Folder, key, out var head) switch
+            {
+                AuditHeadStatus.Valid => head!.Sequence,
+                AuditHeadStatus.Missing when AuditTail.Read(AuditFiles.ListLogFiles(Folder), repair: false).LastLine is null => 0,
+                _ => null,
+            };
+        }
+    }
 
     /// <summary>
     /// Records one event durably and returns the entry as written. Throws AuditWriteException when it
@@ -54,12 +88,19 @@ public sealed class AuditWriter : IAuditLog, IDisposable
             try
             {
                 AuditFiles.EnsureDirectory(Folder);
+                AuditFiles.CheckPrivate(Folder);
                 // The one file-lock mechanism of Core: audit/audit.lock, flock-style, shared with other processes.
                 using var processLock = FileLock.Acquire(Path.Combine(Folder, Path.GetFileNameWithoutExtension(AuditFiles.LockFileName)), options.LockTimeout);
                 var anchorValue = options.Anchor?.Read();
                 var tail = AuditTail.Read(AuditFiles.ListLogFiles(Folder), repair: true);
                 var head = LoadHead(tail, anchorValue);
                 var (lastSequence, lastHash) = ChainEnd(tail, head);
+                if (Math.Max(lastSequence, head.Sequence) < ExpectedSequence)
+                {
+                    throw new AuditWriteException(string.Create(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        $"audit: the log ends at sequence {lastSequence} but the vault recorded {ExpectedSequence} (deleted or truncated); run audit verify"));
+                }
 
                 var entry = new AuditEntry(
                     Guid.NewGuid(),
@@ -86,7 +127,7 @@ public sealed class AuditWriter : IAuditLog, IDisposable
 
                 // The head is written for the anchor value it is about to reach, then the anchor moves:
                 // a crash in between leaves the head ahead of the anchor, which is not a rollback.
-                var head2 = new AuditHead(entry.Sequence, hash, anchorValue is ulong value ? value + 1 : null);
+                var head2 = new AuditHead(entry.Sequence, hash, anchorValue is ulong value ? value + 1 : null, StateSeal.Merge(head.State));
                 var headPath = Path.Combine(Folder, AuditFiles.HeadFileName);
                 AuditFiles.WriteAtomically(headPath, head2.ToFileBytes(key));
                 if (options.Anchor is { } anchor)
@@ -115,6 +156,7 @@ public sealed class AuditWriter : IAuditLog, IDisposable
         lock (gate)
         {
             disposed = true;
+            StateSeal.Dispose();
             key.Dispose();
         }
     }
@@ -136,6 +178,8 @@ public sealed class AuditWriter : IAuditLog, IDisposable
         {
             case AuditHeadStatus.Valid:
                 break;
+            case AuditHeadStatus.Missing when tail.LastLine is null && ExpectedSequence > 0:
+                throw new AuditWriteException("audit: the log is missing but the vault records that it existed (deleted); run audit verify");
             case AuditHeadStatus.Missing when tail.LastLine is null:
                 head = AuditHead.Genesis(anchorValue);
                 AuditFiles.WriteAtomically(Path.Combine(Folder, AuditFiles.HeadFileName), head.ToFileBytes(key));

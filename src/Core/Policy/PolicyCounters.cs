@@ -7,32 +7,43 @@ namespace HsmWallet.Core.Policy;
 /// <summary>
 /// What has been signed, per network and wallet, over the last 24 hours, and every destination ever
 /// paid: the memory behind volume, count and new-destination limits. Advanced only by
-/// <see cref="PolicyEngine.RecordSigned"/> and persisted atomically (state/policy-counters.json) so a
-/// restart does not reset the limits. A counters file that cannot be read makes every decision deny.
+/// <see cref="PolicyEngine.RecordSigned"/> and persisted atomically (state/policy-counters.json, sealed by
+/// <see cref="SealedStateFile"/>) so a restart does not reset the limits. A counters file that cannot be read, or
+/// that is deleted, edited or replaced by an older copy, makes every decision deny.
 /// </summary>
 public sealed class PolicyCounters
 {
     private static readonly TimeSpan Day = TimeSpan.FromHours(24);
     private readonly object _gate = new();
     private readonly string? _path;
+    private readonly Audit.StateSeal? _seal;
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<string, HashSet<string>> _known = new(StringComparer.Ordinal);
 
     private (DateTime WrittenAt, long Length) _seen = (DateTime.MinValue, -2L);
+    private long _generation;
 
-    private PolicyCounters(string? path) => _path = path;
+    private PolicyCounters(string? path, Audit.StateSeal? seal)
+    {
+        _path = path;
+        _seal = seal;
+    }
 
     /// <summary>Why the counters cannot be trusted, or null.</summary>
     public string? Problem { get; private set; }
 
     /// <summary>Counters kept only in memory (tests and benches).</summary>
-    public static PolicyCounters InMemory() => new(null);
+    public static PolicyCounters InMemory() => new(null, null);
 
-    /// <summary>Loads the counters file (absent is empty); an unreadable file is reported through <see cref="Problem"/>.</summary>
-    public static PolicyCounters Load(string path)
+    /// <summary>
+    /// Loads the counters file, checked by <paramref name="seal"/> (absent and never recorded is empty); a file that
+    /// cannot be read or fails its check is reported through <see cref="Problem"/>, which denies.
+    /// </summary>
+    public static PolicyCounters Load(string path, Audit.StateSeal seal)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var counters = new PolicyCounters(path);
+        ArgumentNullException.ThrowIfNull(seal);
+        var counters = new PolicyCounters(path, seal);
         lock (counters._gate)
         {
             counters.Refresh(force: true);
@@ -60,13 +71,18 @@ public sealed class PolicyCounters
 
             _entries.Clear();
             _known.Clear();
-            var text = PolicyFileStore.ReadChecked(_path, "policy-counters.json");
-            if (text is not null)
+            var (body, generation) = SealedStateFile.Read(_path, _seal!);
+            if (body is not null)
             {
-                Read(JsonNode.Parse(text) as JsonObject ?? throw new InvalidInputException("policy-counters.json", "must be a JSON object"));
+                Read(body);
             }
 
+            _generation = generation;
             _seen = seen;
+        }
+        catch (InvalidInputException exception) when (exception.Field.StartsWith("state/", StringComparison.Ordinal))
+        {
+            Problem = exception.Message;
         }
         catch (Exception exception) when (exception is InvalidInputException or JsonException or IOException
             or UnauthorizedAccessException or InvalidOperationException or FormatException or NullReferenceException)
@@ -164,7 +180,7 @@ public sealed class PolicyCounters
             _entries.RemoveAll(entry => entry.At <= now - Day);
             if (_path is not null)
             {
-                PolicyFileStore.WriteAtomic(_path, Serialize());
+                _generation = SealedStateFile.Write(_path, _seal!, _generation, Serialize());
                 var info = new FileInfo(_path);
                 _seen = (info.LastWriteTimeUtc, info.Length);
             }
@@ -179,7 +195,7 @@ public sealed class PolicyCounters
         }
     }
 
-    private string Serialize()
+    private JsonObject Serialize()
     {
         var entries = new JsonArray();
         foreach (var entry in _entries)
@@ -207,7 +223,7 @@ public sealed class PolicyCounters
             known[key] = new JsonArray(set.Order(StringComparer.Ordinal).Select(item => (JsonNode?)JsonValue.Create(item)).ToArray());
         }
 
-        return new JsonObject { ["version"] = 1, ["entries"] = entries, ["known_destinations"] = known }.ToJsonString();
+        return new JsonObject { ["version"] = 1, ["entries"] = entries, ["known_destinations"] = known };
     }
 
     private void Read(JsonObject root)

@@ -10,7 +10,10 @@ namespace HsmWallet.Core.Policy;
 internal static class PolicyFileStore
 {
     /// <summary>Replaces <paramref name="path"/> with <paramref name="text"/> atomically, owner-only.</summary>
-    public static void WriteAtomic(string path, string text)
+    public static void WriteAtomic(string path, string text) => WriteAtomic(path, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> atomically, owner-only.</summary>
+    public static void WriteAtomic(string path, byte[] content)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? throw new InvalidInputException(nameof(path), "must name a file in a directory");
         if (!Directory.Exists(directory))
@@ -18,7 +21,7 @@ internal static class PolicyFileStore
             ProtectedFile.EnsurePrivateDirectory(directory);
         }
 
-        ProtectedFile.WriteAtomic(path, Encoding.UTF8.GetBytes(text));
+        ProtectedFile.WriteAtomic(path, content);
     }
 
     /// <summary>Reads <paramref name="path"/> after checking it is owner-only and ours; null when absent.</summary>

@@ -15,7 +15,8 @@ namespace HsmWallet.Core.Policy;
 /// transaction again is fine. A reservation ends when its Sequence is consumed, when its LastLedgerSequence has
 /// passed, or (for a transaction signed without LastLedgerSequence, which the ledger would keep valid for ever)
 /// after <see cref="UnboundedReservationLifetime"/>, so one strange transaction cannot hold a wallet's Sequence
-/// for good. Persisted atomically (state/signing-NETWORK.json).
+/// for good. Persisted atomically (state/signing-NETWORK.json, sealed by <see cref="SealedStateFile"/>, so a
+/// deleted, edited or older copy stops signing).
 /// </summary>
 public sealed class SigningState
 {
@@ -32,25 +33,32 @@ public sealed class SigningState
     private readonly object _gate = new();
     private readonly string? _path;
     private readonly TimeProvider _time;
+    private readonly Audit.StateSeal? _seal;
     private readonly Dictionary<string, Dictionary<string, Signed>> _accounts = new(StringComparer.Ordinal);
+    private long _generation;
 
-    private SigningState(string? path, TimeProvider? time)
+    private SigningState(string? path, Audit.StateSeal? seal, TimeProvider? time)
     {
         _path = path;
+        _seal = seal;
         _time = time ?? TimeProvider.System;
     }
 
     /// <summary>A state kept only in memory (tests and benches).</summary>
-    public static SigningState InMemory(TimeProvider? time = null) => new(null, time);
+    public static SigningState InMemory(TimeProvider? time = null) => new(null, null, time);
 
     /// <summary>The file for one network inside the home's state folder.</summary>
     public static string PathFor(string home, string network) => Path.Combine(home, "state", "signing-" + network + ".json");
 
-    /// <summary>Loads the state file (absent is empty); throws <see cref="InvalidInputException"/> on a damaged or loose file, so signing stops.</summary>
-    public static SigningState Load(string path, TimeProvider? time = null)
+    /// <summary>
+    /// Loads the state file checked by <paramref name="seal"/> (absent and never recorded is empty); throws
+    /// <see cref="InvalidInputException"/> naming the file on a damaged, loose, deleted, edited or older file, so signing stops.
+    /// </summary>
+    public static SigningState Load(string path, Audit.StateSeal seal, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var state = new SigningState(path, time);
+        ArgumentNullException.ThrowIfNull(seal);
+        var state = new SigningState(path, seal, time);
         state.Reload();
         return state;
     }
@@ -64,15 +72,15 @@ public sealed class SigningState
         }
 
         _accounts.Clear();
-        var text = PolicyFileStore.ReadChecked(_path, "signing state");
-        if (text is null)
+        var (root, generation) = SealedStateFile.Read(_path, _seal!);
+        _generation = generation;
+        if (root is null)
         {
             return;
         }
 
         try
         {
-            var root = JsonNode.Parse(text)!.AsObject();
             if (root["version"]?.GetValue<int>() != 1)
             {
                 throw new InvalidInputException("signing state.version", "must be 1");
@@ -244,7 +252,7 @@ public sealed class SigningState
             accounts[account] = entries;
         }
 
-        PolicyFileStore.WriteAtomic(_path, new JsonObject { ["version"] = 1, ["accounts"] = accounts }.ToJsonString());
+        _generation = SealedStateFile.Write(_path, _seal!, _generation, new JsonObject { ["version"] = 1, ["accounts"] = accounts });
     }
 
     private sealed record Signed(string SigningHash, uint? LastLedgerSequence, DateTimeOffset ReservedAt)

@@ -21,7 +21,7 @@ namespace HsmWallet.Core.Signing;
 /// </summary>
 public sealed class TransactionSigningService
 {
-    private const string CountersFile = "policy-counters.json";
+    private const string CountersFile = SealedStateFile.CountersFileName;
     private static readonly TimeSpan SigningLockTimeout = TimeSpan.FromSeconds(30);
 
     private readonly WalletVault _vault;
@@ -87,7 +87,7 @@ public sealed class TransactionSigningService
             }
 
             var maxFee = policy.Document?.RulesFor(_network.Name, account)?.MaxFeeDrops;
-            var autofiller = new TransactionAutofiller(_ledger, LoadSigningState());
+            var autofiller = new TransactionAutofiller(_ledger, LoadSigningState(unlock));
             transaction = await autofiller.AutofillAsync(transaction, account, maxFee, cancellationToken).ConfigureAwait(false);
         }
 
@@ -98,7 +98,7 @@ public sealed class TransactionSigningService
         // The ledger objects the transaction draws from are read once, here: the decision now, the decision under the
         // signing lock and the counters all use this reading, so no second lookup can answer differently.
         var readings = await LedgerObjectReader.ReadAsync(_ledger, transaction, cancellationToken).ConfigureAwait(false);
-        var decision = Evaluate(policy, account, transaction, readings);
+        var decision = Evaluate(policy, account, transaction, readings, unlock);
         // The approval covers what will be signed, as the human saw it, except the two fields a retry refreshes
         // (Sequence: guarded by the signing state; LastLedgerSequence: a deadline). A different Fee needs a new approval.
         var bound = (JsonObject)transaction.DeepClone();
@@ -138,7 +138,7 @@ public sealed class TransactionSigningService
         lock (_gate)
         {
             using var processLock = FileLock.Acquire(_vault.Home.StateFile("signing"), SigningLockTimeout);
-            var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile));
+            var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile), _audit.OpenStateSeal(unlock));
             var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time);
             var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
             if (decision.Kind == PolicyDecisionKind.Deny)
@@ -155,7 +155,7 @@ public sealed class TransactionSigningService
 
             if (!prepared.Multisign)
             {
-                LoadSigningState().Reserve(account, prepared.Transaction);
+                LoadSigningState(unlock).Reserve(account, prepared.Transaction);
             }
 
             var result = _vault.Read(unlock, vault =>
@@ -215,13 +215,15 @@ public sealed class TransactionSigningService
         return prepared.Decision;
     }
 
-    private PolicyDecision Evaluate(PolicyFile policy, AccountId account, JsonObject transaction, LedgerReadings readings)
+    private PolicyDecision Evaluate(PolicyFile policy, AccountId account, JsonObject transaction, LedgerReadings readings, UnlockOptions unlock)
     {
-        var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile));
+        var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile), _audit.OpenStateSeal(unlock));
         return new PolicyEngine(policy, counters, _time).Evaluate(_network.Name, account, transaction, readings);
     }
 
-    private SigningState LoadSigningState() => SigningState.Load(SigningState.PathFor(_vault.Home.Root, _network.Name), _time);
+    // Both state files are sealed with a key from the vault and anchored in the audit head (SealedStateFile).
+    private SigningState LoadSigningState(UnlockOptions unlock) =>
+        SigningState.Load(SigningState.PathFor(_vault.Home.Root, _network.Name), _audit.OpenStateSeal(unlock), _time);
 
     private static void CheckAccount(JsonObject transaction, AccountId account)
     {

@@ -49,6 +49,9 @@ public sealed class UnlockedVault : IDisposable
     /// <summary>The slot that opened the vault for this operation.</summary>
     public SlotInfo OpenedBy { get; }
 
+    /// <summary>True inside <see cref="WalletVault.Update{T}"/>: settings may be changed and are written with the vault.</summary>
+    public bool IsWritable => _writable;
+
     /// <summary>True when an edit was made that <see cref="WalletVault.Update{T}"/> will write.</summary>
     public bool HasChanges { get; private set; }
 

@@ -9,6 +9,9 @@ public static class VaultSettingNames
     /// <summary>The audit log's HMAC key (32 random bytes).</summary>
     public const string AuditHmacKey = "audit.hmac-key";
 
+    /// <summary>The audit head's sequence at the vault's last write (ASCII decimal): a log missing or shorter than it was deleted or truncated.</summary>
+    public const string AuditSequence = "audit.sequence";
+
     /// <summary>The SHA-256 of the policy file the operator last approved.</summary>
     public const string PolicySha256 = "policy.sha256";
 }

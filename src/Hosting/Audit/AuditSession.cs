@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using HsmWallet.Core.Audit;
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Vault;
@@ -22,6 +24,7 @@ public sealed class AuditSession : IAuditLog, IDisposable
     private SecureBuffer? key;
     private AuditWriter? writer;
     private IAuditAnchor? anchor;
+    private long recordedSequence;
     private bool disposed;
 
     /// <summary>Subscribes to the vault's unlocks; <paramref name="anchor"/> overrides any anchor in <paramref name="options"/>.</summary>
@@ -157,13 +160,79 @@ public sealed class AuditSession : IAuditLog, IDisposable
         }
 
         IReadOnlyList<SlotInfo> slots = [];
+        long queued = 0;
         var stored = vault.Update(unlock, unlocked =>
         {
+            if (!unlocked.HasSetting(VaultSettingNames.AuditHmacKey))
+            {
+                // The entries queued for this unlock are appended right after the vault is written: the vault records
+                // that the new chain will hold them, so deleting the log even right after `init` is detected.
+                lock (gate)
+                {
+                    queued = beforeOperation.Count;
+                }
+
+                unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(queued.ToString(CultureInfo.InvariantCulture)));
+            }
+
             unlocked.EnsureRandomSetting(VaultSettingNames.AuditHmacKey, KeyLength);
             slots = unlocked.Slots;
             return unlocked.WithSetting(VaultSettingNames.AuditHmacKey, value => SecureBuffer.CopyOf(value));
         });
-        Adopt(stored, slots);
+        Adopt(stored, slots, expected: 0);
+        lock (gate)
+        {
+            recordedSequence = Math.Max(recordedSequence, queued);
+            if (writer is not null)
+            {
+                writer.ExpectedSequence = recordedSequence;
+            }
+        }
+    }
+
+    /// <summary>The state files' seal, keyed from the vault's audit key: unlocks once when the key is not held yet.</summary>
+    public StateSeal OpenStateSeal(UnlockOptions unlock)
+    {
+        EnsureOpen(unlock);
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return writer?.StateSeal ?? throw new AuditWriteException("audit: the vault holds no audit key, so the state files cannot be checked");
+        }
+    }
+
+    /// <summary>
+    /// The operator's acknowledgement after checking the home by hand (`state reseal`): the vault records the audit
+    /// log as it is now, even when it is shorter than recorded (deleted or cut), so appends can continue from it.
+    /// Returns the head sequence recorded. Refused while the head record itself does not verify.
+    /// </summary>
+    public long AcceptCurrentChain(UnlockOptions unlock)
+    {
+        ArgumentNullException.ThrowIfNull(unlock);
+        EnsureOpen(unlock);
+        var accepted = vault.Update(unlock, unlocked =>
+        {
+            AuditWriter current;
+            lock (gate)
+            {
+                current = writer ?? throw new AuditWriteException("audit: the vault holds no audit key");
+            }
+
+            var sequence = current.HeadSequence()
+                ?? throw new AuditWriteException("audit: the head record is missing under entries or does not verify; restore the audit folder first (run audit verify)");
+            unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(sequence.ToString(CultureInfo.InvariantCulture)));
+            return sequence;
+        });
+        lock (gate)
+        {
+            recordedSequence = accepted;
+            if (writer is not null)
+            {
+                writer.ExpectedSequence = accepted;
+            }
+        }
+
+        return accepted;
     }
 
     /// <summary>Verifies the log with the held key and the anchor; throws <see cref="AuditWriteException"/> before the first unlock.</summary>
@@ -173,7 +242,7 @@ public sealed class AuditSession : IAuditLog, IDisposable
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             var held = key ?? throw new AuditWriteException("audit: the vault has not been unlocked in this process, so the log cannot be verified");
-            return AuditVerifier.Verify(Folder, held.ReadOnlySpan, anchor);
+            return AuditVerifier.Verify(Folder, held.ReadOnlySpan, anchor, recordedSequence);
         }
     }
 
@@ -199,6 +268,16 @@ public sealed class AuditSession : IAuditLog, IDisposable
 
     private void OnUnlocked(UnlockedVault unlocked)
     {
+        var recorded = RecordedSequence(unlocked);
+        lock (gate)
+        {
+            recordedSequence = recorded;
+            if (writer is not null)
+            {
+                writer.ExpectedSequence = recorded;
+            }
+        }
+
         if (!IsOpen)
         {
             if (!unlocked.HasSetting(VaultSettingNames.AuditHmacKey))
@@ -207,13 +286,48 @@ public sealed class AuditSession : IAuditLog, IDisposable
                 return;
             }
 
-            Adopt(unlocked.WithSetting(VaultSettingNames.AuditHmacKey, value => SecureBuffer.CopyOf(value)), unlocked.Slots);
+            Adopt(unlocked.WithSetting(VaultSettingNames.AuditHmacKey, value => SecureBuffer.CopyOf(value)), unlocked.Slots, recorded);
         }
 
         FlushBeforeOperation();
+        if (unlocked.IsWritable)
+        {
+            RecordChain(unlocked, recorded);
+        }
     }
 
-    private void Adopt(SecureBuffer candidate, IReadOnlyList<SlotInfo> slots)
+    /// <summary>
+    /// At every unlock that writes the vault, the vault records that a chain exists and how far it has grown (never
+    /// lowering it): at least 1, since the change being written is audited, so deleting the log after the very first
+    /// entry is detected too. The writer itself only holds to what the log already had.
+    /// </summary>
+    private void RecordChain(UnlockedVault unlocked, long recorded)
+    {
+        AuditWriter? current;
+        lock (gate)
+        {
+            current = writer;
+        }
+
+        if (current?.HeadSequence() is long sequence && Math.Max(sequence, 1) > recorded)
+        {
+            var record = Math.Max(sequence, 1);
+            unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(record.ToString(CultureInfo.InvariantCulture)));
+            lock (gate)
+            {
+                recordedSequence = record;
+                current.ExpectedSequence = sequence;
+            }
+        }
+    }
+
+    private static long RecordedSequence(UnlockedVault unlocked) =>
+        unlocked.HasSetting(VaultSettingNames.AuditSequence)
+            ? unlocked.WithSetting(VaultSettingNames.AuditSequence, value =>
+                long.TryParse(Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? sequence : long.MaxValue)
+            : 0;
+
+    private void Adopt(SecureBuffer candidate, IReadOnlyList<SlotInfo> slots, long expected)
     {
         lock (gate)
         {
@@ -227,7 +341,7 @@ public sealed class AuditSession : IAuditLog, IDisposable
             try
             {
                 anchor = chooseAnchor(slots);
-                writer = new AuditWriter(Folder, candidate.ReadOnlySpan, WithAnchor(options, anchor));
+                writer = new AuditWriter(Folder, candidate.ReadOnlySpan, WithAnchor(options, anchor)) { ExpectedSequence = expected };
                 key = candidate;
                 KeyMissing = false;
             }

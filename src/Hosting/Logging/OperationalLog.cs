@@ -49,6 +49,7 @@ public static class OperationalLog
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(folder, OwnerOnly.Directory);
+            RepairFileModes(folder);
         }
 
         var sinks = new LoggerConfiguration().MinimumLevel.Verbose();
@@ -75,5 +76,18 @@ public static class OperationalLog
             .Enrich.FromLogContext()
             .WriteTo.Sink(new SanitizingSink(inner))
             .CreateLogger();
+    }
+
+    /// <summary>
+    /// Log files left open to others (copied in, restored from a backup, an older version) are made 0600 at every
+    /// open; a link or a file of another user in the folder is refused, since the sink would write through it.
+    /// </summary>
+    private static void RepairFileModes(string folder)
+    {
+        Core.Secrets.Files.ProtectedFile.CheckDirectory(folder);
+        foreach (var path in Directory.EnumerateFiles(folder))
+        {
+            Core.Secrets.Files.ProtectedFile.RepairFileMode(path);
+        }
     }
 }

@@ -83,6 +83,7 @@ public sealed class AuditTamperPropertyTests : IClassFixture<AuditTamperProperty
             Directory.CreateDirectory(copy.Folder);
             File.WriteAllBytes(copy.HeadPath, Head);
             File.WriteAllText(Path.Combine(copy.Folder, "audit-000001.jsonl"), string.Concat(lines.Select(line => line + "\n")), new UTF8Encoding(false));
+            AuditTestFolder.MakePrivate(copy.Folder);
             return copy;
         }
 

@@ -34,6 +34,16 @@ public sealed class AuditTestFolder : IDisposable
 
     public AuditWriter Writer(AuditWriterOptions? options = null) => new(Folder, Key, options);
 
+    /// <summary>Makes a folder a test built by hand owner-only (0700, files 0600), as a real home is: audit files open to others are refused.</summary>
+    public static void MakePrivate(string folder)
+    {
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var file in Directory.GetFiles(folder))
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
     public List<AuditEntry> Write(int count, AuditWriterOptions? options = null)
     {
         using var writer = Writer(options);

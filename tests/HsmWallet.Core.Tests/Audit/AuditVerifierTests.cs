@@ -304,5 +304,7 @@ public class AuditVerifierTests
         {
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         }
+
+        AuditTestFolder.MakePrivate(to);
     }
 }

@@ -47,6 +47,7 @@ public class LongLogTests
     private static AuditVerification VerifyWith(AuditTestFolder folder, List<string> lines)
     {
         File.WriteAllText(Path.Combine(folder.Folder, "audit-000001.jsonl"), string.Concat(lines.Select(l => l + "\n")));
+        AuditTestFolder.MakePrivate(folder.Folder);
         return folder.Verify();
     }
 

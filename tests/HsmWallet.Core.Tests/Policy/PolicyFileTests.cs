@@ -1,3 +1,4 @@
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Policy;
 using static HsmWallet.Core.Tests.Policy.PolicyTestData;
 
@@ -6,6 +7,7 @@ namespace HsmWallet.Core.Tests.Policy;
 public sealed class PolicyFileTests : IDisposable
 {
     private readonly string _home = Path.Combine(Path.GetTempPath(), "hsmwallet-policy-" + Guid.NewGuid().ToString("N"));
+    private AuditWriter? _audit;
 
     private string PolicyPath => Path.Combine(_home, "policy.json");
 
@@ -63,11 +65,11 @@ public sealed class PolicyFileTests : IDisposable
     {
         var clock = Clock();
         var document = Document("""{"max_daily_volume":{"XRP":"10"},"max_transactions_per_day":5}""");
-        new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath), clock)
+        new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath, Seal), clock)
             .RecordSigned("testnet", Wallet, Payment(9_999_980));
 
         clock.Now += TimeSpan.FromHours(2);
-        var restarted = new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath), clock);
+        var restarted = new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath, Seal), clock);
 
         Assert.Equal(PolicyDecisionKind.Allow, restarted.Evaluate("testnet", Wallet, Payment(0, fee: 10)).Kind);
         Assert.Equal(PolicyDecisionKind.Approve, restarted.Evaluate("testnet", Wallet, Payment(1)).Kind);
@@ -79,8 +81,8 @@ public sealed class PolicyFileTests : IDisposable
     {
         var clock = Clock();
         var document = Document("""{"max_transactions_per_hour":2}""");
-        var cli = new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath), clock);
-        var server = new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath), clock);
+        var cli = new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath, Seal), clock);
+        var server = new PolicyEngine(PolicyFile.Trusted(document), PolicyCounters.Load(CountersPath, Seal), clock);
 
         cli.RecordSigned("testnet", Wallet, Payment(1));
         server.RecordSigned("testnet", Wallet, Payment(1));
@@ -96,15 +98,18 @@ public sealed class PolicyFileTests : IDisposable
         File.WriteAllText(CountersPath, "{\"version\":1,\"entries\":[{\"at\":\"x\"}]}");
         File.SetUnixFileMode(CountersPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var engine = new PolicyEngine(PolicyFile.Trusted(Document("{}")), PolicyCounters.Load(CountersPath), Clock());
+        var engine = new PolicyEngine(PolicyFile.Trusted(Document("{}")), PolicyCounters.Load(CountersPath, Seal), Clock());
 
         Assert.Equal("policy_counters", Assert.Single(engine.Evaluate("testnet", Wallet, Payment(1)).Reasons).Rule);
         Assert.Throws<InvalidInputException>(() => engine.RecordSigned("testnet", Wallet, Payment(1)));
         Assert.Contains("\"x\"", File.ReadAllText(CountersPath), StringComparison.Ordinal);
     }
 
+    private StateSeal Seal => (_audit ??= new AuditWriter(Path.Combine(_home, "audit"), new byte[32])).StateSeal;
+
     public void Dispose()
     {
+        _audit?.Dispose();
         if (Directory.Exists(_home))
         {
             Directory.Delete(_home, recursive: true);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Policy;
 using HsmWallet.Core.Tests.Unlocking;
 using static HsmWallet.Core.Tests.Policy.PolicyTestData;
@@ -8,6 +9,7 @@ namespace HsmWallet.Core.Tests.Policy;
 public sealed class SigningStateTests : IDisposable
 {
     private readonly string _home = Path.Combine(Path.GetTempPath(), "hsmwallet-signing-" + Guid.NewGuid().ToString("N"));
+    private AuditWriter? _audit;
 
     private string StatePath => SigningState.PathFor(_home, "testnet");
 
@@ -23,9 +25,9 @@ public sealed class SigningStateTests : IDisposable
     [Fact]
     public void The_same_sequence_with_different_content_is_refused_and_survives_a_restart()
     {
-        SigningState.Load(StatePath).Reserve(Wallet, Signed(1));
+        SigningState.Load(StatePath, Seal).Reserve(Wallet, Signed(1));
 
-        var restarted = SigningState.Load(StatePath);
+        var restarted = SigningState.Load(StatePath, Seal);
         restarted.Reserve(Wallet, Signed(1));
         var error = Assert.Throws<InvalidInputException>(() => restarted.Reserve(Wallet, Signed(2)));
 
@@ -36,8 +38,8 @@ public sealed class SigningStateTests : IDisposable
     [Fact]
     public void Two_processes_sharing_the_state_file_cannot_sign_one_sequence_twice()
     {
-        var cli = SigningState.Load(StatePath);
-        var server = SigningState.Load(StatePath);
+        var cli = SigningState.Load(StatePath, Seal);
+        var server = SigningState.Load(StatePath, Seal);
 
         cli.Reserve(Wallet, Signed(1));
 
@@ -78,10 +80,10 @@ public sealed class SigningStateTests : IDisposable
     [Fact]
     public void A_state_file_others_can_read_stops_signing()
     {
-        SigningState.Load(StatePath).Reserve(Wallet, Signed(1));
+        SigningState.Load(StatePath, Seal).Reserve(Wallet, Signed(1));
         File.SetUnixFileMode(StatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
 
-        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath));
+        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath, Seal));
     }
 
     [Fact]
@@ -118,26 +120,29 @@ public sealed class SigningStateTests : IDisposable
         var unbounded = Signed(1, sequence: 5);
         unbounded.Remove("LastLedgerSequence");
         var bounded = Signed(1, sequence: 6, lastLedger: 100);
-        SigningState.Load(StatePath, time).Reserve(Wallet, unbounded);
-        SigningState.Load(StatePath, time).Reserve(Wallet, bounded);
+        SigningState.Load(StatePath, Seal, time).Reserve(Wallet, unbounded);
+        SigningState.Load(StatePath, Seal, time).Reserve(Wallet, bounded);
 
         time.Advance(TimeSpan.FromMinutes(59));
         var other = Signed(2, sequence: 5);
         other.Remove("LastLedgerSequence");
-        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath, time).Reserve(Wallet, other));
-        Assert.Equal(7U, SigningState.Load(StatePath, time).NextSequence(Wallet, 5));
+        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath, Seal, time).Reserve(Wallet, other));
+        Assert.Equal(7U, SigningState.Load(StatePath, Seal, time).NextSequence(Wallet, 5));
 
         time.Advance(TimeSpan.FromMinutes(1));
-        var restarted = SigningState.Load(StatePath, time);
+        var restarted = SigningState.Load(StatePath, Seal, time);
         Assert.Equal(5U, restarted.NextSequence(Wallet, 5));
         restarted.Reserve(Wallet, other);
         // The one with a deadline waits for the ledger, however long it takes.
         time.Advance(TimeSpan.FromDays(2));
-        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath, time).Reserve(Wallet, Signed(3, sequence: 6, lastLedger: 100)));
+        Assert.Throws<InvalidInputException>(() => SigningState.Load(StatePath, Seal, time).Reserve(Wallet, Signed(3, sequence: 6, lastLedger: 100)));
     }
+
+    private StateSeal Seal => (_audit ??= new AuditWriter(Path.Combine(_home, "audit"), new byte[32])).StateSeal;
 
     public void Dispose()
     {
+        _audit?.Dispose();
         if (Directory.Exists(_home))
         {
             Directory.Delete(_home, recursive: true);

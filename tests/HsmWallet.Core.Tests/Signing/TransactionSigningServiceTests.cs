@@ -251,5 +251,7 @@ public sealed class TransactionSigningServiceTests : IDisposable
 
         public AuditEntry Append(AuditEvent auditEvent) =>
             Broken ? throw new AuditWriteException("audit log cannot be written (test)") : Inner!.Append(auditEvent);
+
+        public StateSeal OpenStateSeal(UnlockOptions unlock) => Inner!.StateSeal;
     }
 }

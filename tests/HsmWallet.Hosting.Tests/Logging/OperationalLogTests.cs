@@ -106,6 +106,37 @@ public sealed class OperationalLogTests : IDisposable
     }
 
     [Fact]
+    public void An_older_log_file_others_can_read_is_made_owner_only_when_the_log_opens()
+    {
+        var folder = OperationalLog.Folder(home);
+        Directory.CreateDirectory(folder);
+        var older = Path.Combine(folder, "hsmwallet-20261101.log");
+        File.WriteAllText(older, "{}\n");
+        File.SetUnixFileMode(older, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        using (var log = OperationalLog.Create(home, "hsmwallet", stderr))
+        {
+            log.Information("started");
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(older));
+    }
+
+    [Fact]
+    public void A_link_among_the_log_files_is_refused_rather_than_written_through()
+    {
+        var folder = OperationalLog.Folder(home);
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(home, "elsewhere.txt");
+        File.WriteAllText(target, "not a log");
+        File.CreateSymbolicLink(Path.Combine(folder, "hsmwallet-20261101.log"), target);
+
+        var refused = Assert.Throws<HsmWallet.Core.Secrets.Files.UnsafeFilePermissionsException>(() => OperationalLog.Create(home, "hsmwallet", stderr).Dispose());
+
+        Assert.Contains("symbolic link", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Events_below_the_minimum_level_are_not_written()
     {
         using (var log = OperationalLog.Create(home, "hsmwallet", stderr, Serilog.Events.LogEventLevel.Warning))

@@ -112,7 +112,8 @@ public sealed class TpmAuditAnchorTests(SwtpmInstance swtpm) : IClassFixture<Swt
 
     private static void Copy(string from, string to)
     {
-        Directory.CreateDirectory(to);
+        // Owner-only, as the writer makes it: audit folders open to others are refused.
+        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         foreach (var file in Directory.GetFiles(from))
         {
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));

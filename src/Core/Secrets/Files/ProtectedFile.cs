@@ -248,6 +248,39 @@ public static class ProtectedFile
         CheckOwnerAndMode(path, owner, mode, "600", allowRootOwner);
     }
 
+    /// <summary>
+    /// Refuses a file named by path (an audit log, its head) that is a link, not ours, or open to group or others,
+    /// without opening it: for files whose integrity matters, so a loose mode is refused, not repaired.
+    /// </summary>
+    public static void CheckPrivateFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        RefuseSymbolicLink(path);
+        var (owner, mode) = UnixFiles.OwnerAndMode(path);
+        CheckOwnerAndMode(path, owner, mode, "600");
+    }
+
+    /// <summary>
+    /// Makes a file named by path owner-only (chmod 600) when its mode is looser; a link or a file of another
+    /// user is refused. For diagnostics files (operational logs) whose mode, not content, is what matters.
+    /// </summary>
+    /// <returns>True when the mode was repaired.</returns>
+    public static bool RepairFileMode(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        RefuseSymbolicLink(path);
+        var (owner, mode) = UnixFiles.OwnerAndMode(path);
+        if ((mode & GroupOrOther) == 0)
+        {
+            CheckOwnerAndMode(path, owner, mode, "600");
+            return false;
+        }
+
+        CheckOwnerAndMode(path, owner, mode & ~GroupOrOther, "600");
+        File.SetUnixFileMode(path, mode & ~GroupOrOther & (UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        return true;
+    }
+
     private static void CheckOwnerAndMode(string path, uint owner, UnixFileMode mode, string wantedMode, bool allowRootOwner = false)
     {
         var self = UnixFiles.EffectiveUserId();
