@@ -67,7 +67,7 @@ public static class ServerHost
         });
 
         using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: false);
-        var pipeline = new ToolPipeline(parts.Pipeline ?? new ToolPipelineOptions(), () => services.Audit.IsOpen ? services.Audit : null, () => services.Ready, new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory));
+        var pipeline = new ToolPipeline(parts.Pipeline ?? new ToolPipelineOptions(), () => services.Audit.IsOpen ? services.Audit : null, () => services.Ready, new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory), services.Time);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -76,6 +76,7 @@ public static class ServerHost
         builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(pipeline);
+        builder.Services.AddHostedService(_ => new RefusalAuditFlush(pipeline));
         var mcp = builder.Services
             .AddMcpServer(options =>
             {
