@@ -56,7 +56,7 @@ public sealed class RefusalAudit : IDisposable
                 {
                     try
                     {
-                        Write(key, open.Suppressed, correlationId, open.Start, now);
+                        Write(key, open.Suppressed, Guid.NewGuid().ToString("N"), open.Start, now);
                     }
                     catch
                     {
