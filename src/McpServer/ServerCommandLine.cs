@@ -4,6 +4,7 @@ using HsmWallet.Core;
 using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Hosting;
 using HsmWallet.McpServer.Composition;
+using HsmWallet.McpServer.Transport;
 using Microsoft.Extensions.Hosting;
 
 namespace HsmWallet.McpServer;
@@ -18,6 +19,12 @@ public static class ServerCommandLine
     public static string Version { get; } = typeof(ServerCommandLine).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>The smallest --max-message-bytes: a tool call of the pipeline's 1 MB must still fit.</summary>
+    public const int MinimumMessageBytes = 2 * 1024 * 1024;
+
+    /// <summary>The largest --max-message-bytes.</summary>
+    public const int MaximumMessageBytes = 64 * 1024 * 1024;
+
     /// <summary>Parses <paramref name="args"/> and runs the server; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -29,9 +36,13 @@ public static class ServerCommandLine
         var keyFile = new Option<string>("--key-file") { Description = "The key file of a key-file slot (default: the file recorded at enrolment)." };
         var recoveryKeyFile = new Option<string>("--recovery-key-file") { Description = "A 0600/0400 file holding a recovery key." };
         var slot = new Option<int?>("--slot") { Description = "The slot ID to unlock with." };
+        var maxMessageBytes = new Option<int?>("--max-message-bytes")
+        {
+            Description = $"The longest JSON-RPC message read, in bytes ({MinimumMessageBytes} to {MaximumMessageBytes}; default {BoundedLineStream.DefaultMaxMessageBytes}); a longer one is dropped unread and answered with an error.",
+        };
         var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
         {
-            home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot,
+            home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,6 +50,12 @@ public static class ServerCommandLine
             try
             {
                 var settings = HostSettings.Resolve(parse.GetValue(home), parse.GetValue(network), parse.GetValue(rpcUrl));
+                var messageLimit = parse.GetValue(maxMessageBytes) ?? BoundedLineStream.DefaultMaxMessageBytes;
+                if (messageLimit is < MinimumMessageBytes or > MaximumMessageBytes)
+                {
+                    throw new InvalidInputException("--max-message-bytes", $"must be {MinimumMessageBytes} to {MaximumMessageBytes}");
+                }
+
                 options = new ServerOptions
                 {
                     HomePath = settings.HomePath,
@@ -48,6 +65,7 @@ public static class ServerCommandLine
                     KeyFile = parse.GetValue(keyFile),
                     RecoveryKeyFile = parse.GetValue(recoveryKeyFile),
                     Slot = parse.GetValue(slot),
+                    MaxMessageBytes = messageLimit,
                 };
             }
             catch (InvalidInputException error)

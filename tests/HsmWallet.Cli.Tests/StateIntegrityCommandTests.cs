@@ -16,13 +16,13 @@ public class StateIntegrityCommandTests
     {
         var home = new VaultHome();
         home.RunOk(null, "init", "--unlocker", "keyfile");
-        home.RunOk(Fixtures.Secret + "\n", "wallet", "import", "--name", "main");
+        home.RunOk(XrplFixtures.Secret + "\n", "wallet", "import", "--name", "main");
         return home;
     }
 
     private static string Request(VaultHome home, int sequence)
     {
-        var request = JsonNode.Parse(File.ReadAllText(Fixtures.PathOf("request-sign.json")))!.AsObject();
+        var request = JsonNode.Parse(File.ReadAllText(XrplFixtures.PathOf("request-sign.json")))!.AsObject();
         request["Sequence"] = sequence;
         var path = Path.Combine(home.Scratch, $"request-{sequence}.json");
         File.WriteAllText(path, request.ToJsonString());

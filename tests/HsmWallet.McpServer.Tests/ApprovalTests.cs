@@ -126,6 +126,30 @@ public sealed class ApprovalTests
     }
 
     [Fact]
+    public async Task Past_twenty_waiting_requests_the_next_is_refused_naming_the_limit_and_the_operator_still_approves()
+    {
+        await using var server = await TestServer.StartAsync(Setup());
+        await server.OkAsync("wallet_create", new { name = "payer" });
+        var ids = new List<string>();
+        for (var amount = 1; amount <= 20; amount++)
+        {
+            var pending = await server.ErrorAsync("tx_sign", SignArguments(amount: (1_000_000 + amount).ToString(System.Globalization.CultureInfo.InvariantCulture)), "approval_pending");
+            ids.Add(pending["approval_id"]!.GetValue<string>());
+        }
+
+        var refused = await server.ErrorAsync("tx_sign", SignArguments(amount: "2000000"), "rate_limited");
+        Assert.Contains("(20)", refused["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(refused["retry_after_ms"]!.GetValue<long>() > 0);
+        Assert.Equal(20, Directory.GetFiles(Path.Combine(server.Home, "approvals"), "apv_*.json").Length);
+
+        server.Services.Approvals.Approve(ids[0]);
+        await server.OkAsync("tx_sign", SignArguments(ids[0], amount: "1000001"));
+        Assert.Equal(1, Signed(server));
+        Assert.Equal(19, server.Services.Approvals.ListPending().Count);
+        Assert.Equal(19, Directory.GetFiles(Path.Combine(server.Home, "approvals"), "apv_*.json").Length);
+    }
+
+    [Fact]
     public async Task An_operator_denial_is_approval_declined()
     {
         await using var server = await TestServer.StartAsync(Setup());

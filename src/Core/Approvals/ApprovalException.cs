@@ -36,6 +36,9 @@ public sealed class ApprovalException : Exception
     /// <summary>The stable error code.</summary>
     public string Code { get; }
 
+    /// <summary>For code rate_limited: how long until a place frees up at the latest (the next waiting request expires).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The approval concerned, when it exists (for approval_pending: its id and expiry).</summary>
     public PendingApproval? Approval { get; }
 }

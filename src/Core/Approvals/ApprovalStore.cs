@@ -13,43 +13,83 @@ namespace HsmWallet.Core.Approvals;
 /// Approvals waiting for the operator when the MCP client cannot ask a human itself: one owner-only file per
 /// request under the home's approvals/ folder. The agent only ever learns an id; approving takes the operator's
 /// `hsmwallet approve ID`, and the approval is used once, for the exact data it was bound to, before it expires.
+/// What an agent can grow is bounded: every operation first removes expired records from disk, a used approval's
+/// record is removed when it is used, and each agent may have at most <see cref="MaxPendingPerAgent"/> requests
+/// waiting (more are refused, naming the limit, until the operator answers or they expire).
 /// </summary>
 public sealed partial class ApprovalStore
 {
     /// <summary>How long a request waits for the operator unless the caller says otherwise.</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(10);
 
+    /// <summary>How many requests one agent may have waiting for the operator unless the host says otherwise.</summary>
+    public const int DefaultMaxPendingPerAgent = 20;
+
+    /// <summary>
+    /// Who asks when the host names no one: today one server process serves one agent, so all its requests count
+    /// towards one bound; a host serving several agents passes each one's identity to <see cref="Create"/>.
+    /// </summary>
+    public const string DefaultAgent = "mcp-client";
+
+    private const int MaximumRecordLength = 1024 * 1024;
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
     private readonly WalletHome _home;
     private readonly TimeProvider _time;
 
-    /// <summary>Binds the approvals folder of <paramref name="home"/> and a clock (a fake one in tests).</summary>
-    public ApprovalStore(WalletHome home, TimeProvider? time = null)
+    /// <summary>Binds the approvals folder of <paramref name="home"/>, a clock (a fake one in tests) and the per-agent bound.</summary>
+    public ApprovalStore(WalletHome home, TimeProvider? time = null, int maxPendingPerAgent = DefaultMaxPendingPerAgent)
     {
         ArgumentNullException.ThrowIfNull(home);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPendingPerAgent, 1);
         _home = home;
         _time = time ?? TimeProvider.System;
+        MaxPendingPerAgent = maxPendingPerAgent;
     }
 
-    /// <summary>Records a new request for approval of the data fingerprinted by <paramref name="binding"/>.</summary>
-    public PendingApproval Create(string binding, ApprovalSummary summary, TimeSpan? lifetime = null)
+    /// <summary>The most requests one agent may have waiting for the operator at once.</summary>
+    public int MaxPendingPerAgent { get; }
+
+    /// <summary>
+    /// Records a new request for approval of the data fingerprinted by <paramref name="binding"/>, asked by
+    /// <paramref name="agent"/>. Refused with code rate_limited (naming the limit) while that agent already has
+    /// <see cref="MaxPendingPerAgent"/> requests waiting.
+    /// </summary>
+    public PendingApproval Create(string binding, ApprovalSummary summary, TimeSpan? lifetime = null, string agent = DefaultAgent)
     {
         ArgumentException.ThrowIfNullOrEmpty(binding);
         ArgumentNullException.ThrowIfNull(summary);
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        using var fileLock = Lock();
         var now = _time.GetUtcNow();
+        var waiting = Sweep(now)
+            .Where(record => record.State == ApprovalState.Pending && string.Equals(record.Agent, agent, StringComparison.Ordinal))
+            .ToList();
+        if (waiting.Count >= MaxPendingPerAgent)
+        {
+            var oldest = waiting.Min(record => record.ExpiresAt);
+            throw new ApprovalException(
+                "rate_limited",
+                string.Create(CultureInfo.InvariantCulture, $"approval: {waiting.Count} requests already wait for the operator, the most one agent may have pending ({MaxPendingPerAgent}); retry after the operator answers one (`hsmwallet approve list`) or one expires (the next at {oldest.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})"))
+            {
+                RetryAfter = oldest - now,
+            };
+        }
+
         var approval = new PendingApproval(
             "apv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
             binding,
             summary,
             now,
             now + (lifetime ?? DefaultLifetime),
-            ApprovalState.Pending);
-        using var fileLock = Lock();
+            ApprovalState.Pending)
+        {
+            Agent = agent,
+        };
         Write(approval);
         return approval;
     }
 
-    /// <summary>Every request still waiting for the operator and not expired, oldest first.</summary>
+    /// <summary>Every request still waiting for the operator and not expired, oldest first (expired records are removed on the way).</summary>
     public IReadOnlyList<PendingApproval> ListPending()
     {
         if (!Directory.Exists(_home.ApprovalsDirectory))
@@ -57,33 +97,13 @@ public sealed partial class ApprovalStore
             return [];
         }
 
-        var now = _time.GetUtcNow();
-        var pending = new List<PendingApproval>();
-        foreach (var path in Directory.EnumerateFiles(_home.ApprovalsDirectory, "apv_*.json"))
-        {
-            var id = Path.GetFileNameWithoutExtension(path);
-            PendingApproval? approval;
-            try
-            {
-                approval = IdPattern().IsMatch(id) ? Read(id) : null;
-            }
-            catch (ApprovalException)
-            {
-                continue; // A damaged record can never be approved or used; it must not hide the others.
-            }
-
-            if (approval is { State: ApprovalState.Pending } && approval.ExpiresAt > now)
-            {
-                pending.Add(approval);
-            }
-        }
-
-        return [.. pending.OrderBy(approval => approval.CreatedAt)];
+        using var fileLock = Lock();
+        return [.. Sweep(_time.GetUtcNow()).Where(approval => approval.State == ApprovalState.Pending).OrderBy(approval => approval.CreatedAt)];
     }
 
-    /// <summary>The request with this id; throws naming the field when there is none.</summary>
+    /// <summary>The request with this id; throws naming the field when there is none (never was, expired and removed, or used).</summary>
     public PendingApproval Get(string id) =>
-        Read(CheckId(id)) ?? throw new ApprovalException("invalid_input", "approval_id: names no approval request");
+        Read(CheckId(id)) ?? throw new ApprovalException("invalid_input", "approval_id: names no approval request (it is unknown, has expired or was already used); ask for a new approval");
 
     /// <summary>The operator approves: the request becomes usable once by the matching retry.</summary>
     public PendingApproval Approve(string id) => Decide(id, ApprovalState.Approved);
@@ -99,7 +119,9 @@ public sealed partial class ApprovalStore
     public ApprovalGrant Redeem(string id, string binding)
     {
         ArgumentNullException.ThrowIfNull(binding);
+        CheckId(id);
         using var fileLock = Lock();
+        Sweep(_time.GetUtcNow());
         var approval = Get(id);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(approval.Binding), Encoding.ASCII.GetBytes(binding)))
         {
@@ -126,13 +148,17 @@ public sealed partial class ApprovalStore
             throw new ApprovalException("approval_pending", "the operator has not approved this request yet", approval);
         }
 
-        Write(approval with { State = ApprovalState.Used });
+        // Spent: the record goes, so a second use finds nothing and the folder does not keep used approvals.
+        File.Delete(PathOf(approval.Id));
+        UnixFiles.SyncDirectory(_home.ApprovalsDirectory);
         return new ApprovalGrant(binding, "operator");
     }
 
     private PendingApproval Decide(string id, ApprovalState decision)
     {
+        CheckId(id);
         using var fileLock = Lock();
+        Sweep(_time.GetUtcNow());
         var approval = Get(id);
         if (approval.State != ApprovalState.Pending)
         {
@@ -147,6 +173,51 @@ public sealed partial class ApprovalStore
         var decided = approval with { State = decision };
         Write(decided);
         return decided;
+    }
+
+    /// <summary>
+    /// Removes expired and used records from disk and returns the live ones; call it under the store's lock. Its
+    /// work is bounded by what the store lets exist: the pending bound per agent, plus what the operator decided
+    /// and that expires. A damaged record is kept for the operator to look at but never counted or used.
+    /// </summary>
+    private List<PendingApproval> Sweep(DateTimeOffset now)
+    {
+        var live = new List<PendingApproval>();
+        var removed = false;
+        foreach (var path in Directory.EnumerateFiles(_home.ApprovalsDirectory, "apv_*.json"))
+        {
+            var id = Path.GetFileNameWithoutExtension(path);
+            PendingApproval? approval;
+            try
+            {
+                approval = IdPattern().IsMatch(id) ? Read(id) : null;
+            }
+            catch (ApprovalException)
+            {
+                continue; // A damaged record can never be approved or used; it must not hide the others.
+            }
+
+            if (approval is null)
+            {
+                continue;
+            }
+
+            if (approval.State == ApprovalState.Used || approval.ExpiresAt <= now)
+            {
+                File.Delete(path);
+                removed = true;
+                continue;
+            }
+
+            live.Add(approval);
+        }
+
+        if (removed)
+        {
+            UnixFiles.SyncDirectory(_home.ApprovalsDirectory);
+        }
+
+        return live;
     }
 
     private static string CheckId(string id) =>
@@ -168,6 +239,7 @@ public sealed partial class ApprovalStore
             ["id"] = approval.Id,
             ["binding"] = approval.Binding,
             ["state"] = approval.State.ToString().ToLowerInvariant(),
+            ["agent"] = approval.Agent,
             ["created_at"] = approval.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
             ["expires_at"] = approval.ExpiresAt.ToString("O", CultureInfo.InvariantCulture),
             ["summary"] = approval.Summary.ToJson(),
@@ -185,7 +257,7 @@ public sealed partial class ApprovalStore
 
         try
         {
-            var json = JsonNode.Parse(ProtectedFile.ReadAllBytes(path))!.AsObject();
+            var json = JsonNode.Parse(ProtectedFile.ReadAllBytes(path, MaximumRecordLength))!.AsObject();
             if (json["version"]?.GetValue<int>() != 1 || json["id"]?.GetValue<string>() != id)
             {
                 throw new ApprovalException("invalid_input", "approval_id: its record is damaged");
@@ -197,7 +269,10 @@ public sealed partial class ApprovalStore
                 ApprovalSummary.FromJson(json["summary"]!.AsObject()),
                 DateTimeOffset.Parse(json["created_at"]!.GetValue<string>(), CultureInfo.InvariantCulture),
                 DateTimeOffset.Parse(json["expires_at"]!.GetValue<string>(), CultureInfo.InvariantCulture),
-                Enum.Parse<ApprovalState>(json["state"]!.GetValue<string>(), ignoreCase: true));
+                Enum.Parse<ApprovalState>(json["state"]!.GetValue<string>(), ignoreCase: true))
+            {
+                Agent = json["agent"]?.GetValue<string>() ?? DefaultAgent,
+            };
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or NullReferenceException
             or FormatException or ArgumentException or InvalidInputException)

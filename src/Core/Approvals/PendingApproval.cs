@@ -7,4 +7,8 @@ namespace HsmWallet.Core.Approvals;
 /// <param name="CreatedAt">When it was asked.</param>
 /// <param name="ExpiresAt">After this instant it can no longer be approved or used.</param>
 /// <param name="State">Where it stands.</param>
-public sealed record PendingApproval(string Id, string Binding, ApprovalSummary Summary, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, ApprovalState State);
+public sealed record PendingApproval(string Id, string Binding, ApprovalSummary Summary, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, ApprovalState State)
+{
+    /// <summary>Who asked (today the server's one agent), so the bound on waiting requests can be per agent.</summary>
+    public string Agent { get; init; } = ApprovalStore.DefaultAgent;
+}

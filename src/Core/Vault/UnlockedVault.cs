@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,6 +20,15 @@ public sealed class UnlockedVault : IDisposable
     private const string SettingsPurpose = "settings";
     private const int MaximumSecretLength = 128;
     private const int MaximumSettingLength = 4096;
+
+    /// <summary>How many wallets a vault holds unless the operator raised or lowered it (`hsmwallet wallet limit --set N`).</summary>
+    public const int DefaultWalletLimit = 1000;
+
+    /// <summary>
+    /// The highest wallet limit the operator can set: about 1.1 KB per wallet at most keeps even a full vault well
+    /// under <see cref="VaultDocument.MaximumFileLength"/>, the size every reader accepts.
+    /// </summary>
+    public const int MaximumWalletLimit = 10_000;
 
     private static readonly HashSet<string> KeyTypes = new(StringComparer.Ordinal) { "secp256k1", "ed25519" };
     private static readonly HashSet<string> Networks = new(StringComparer.Ordinal) { "mainnet", "testnet", "devnet" };
@@ -123,6 +134,14 @@ public sealed class UnlockedVault : IDisposable
         }
 
         var wallets = LoadWallets();
+        var limit = WalletLimit;
+        if (wallets.Count >= limit)
+        {
+            throw new InvalidInputException(
+                "wallets",
+                string.Create(CultureInfo.InvariantCulture, $"the vault holds {wallets.Count} wallets and its limit is {limit}; the operator deletes one (`hsmwallet wallet delete`) or raises the limit (`hsmwallet wallet limit --set N`, at most {MaximumWalletLimit})"));
+        }
+
         if (wallets.Any(existing => string.Equals(existing.Info.Name, wallet.Name, StringComparison.OrdinalIgnoreCase)))
         {
             throw new InvalidInputException("name", "is already used by another wallet");
@@ -152,6 +171,40 @@ public sealed class UnlockedVault : IDisposable
 
         HasChanges = true;
         return info;
+    }
+
+    /// <summary>
+    /// How many wallets this vault may hold: the operator's setting (authenticated with the vault's settings, so
+    /// no file edit raises it), else <see cref="DefaultWalletLimit"/>. Creating or importing past it is refused.
+    /// </summary>
+    public int WalletLimit
+    {
+        get
+        {
+            ThrowIfDisposed();
+            if (!_settings.TryGetValue(VaultSettingNames.WalletLimit, out var value))
+            {
+                return DefaultWalletLimit;
+            }
+
+            return value.Length == 4 ? BinaryPrimitives.ReadInt32BigEndian(value.ReadOnlySpan) : throw new VaultIntegrityException("vault settings: the wallet limit is malformed");
+        }
+    }
+
+    /// <summary>
+    /// Sets the wallet limit (1 to <see cref="MaximumWalletLimit"/>). A limit below the wallets already held keeps
+    /// them all; only new ones are refused until enough are deleted.
+    /// </summary>
+    public void SetWalletLimit(int limit)
+    {
+        if (limit is < 1 or > MaximumWalletLimit)
+        {
+            throw new InvalidInputException("limit", string.Create(CultureInfo.InvariantCulture, $"must be 1 to {MaximumWalletLimit}"));
+        }
+
+        Span<byte> value = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(value, limit);
+        SetSetting(VaultSettingNames.WalletLimit, value);
     }
 
     /// <summary>Removes a wallet record (its ciphertext disappears from the next file written).</summary>

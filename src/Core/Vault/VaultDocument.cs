@@ -18,6 +18,9 @@ internal sealed class VaultDocument
     public const string FormatName = "hsmwallet-vault";
     public const int FormatVersion = 1;
     public const string CipherName = "aes-256-gcm+hkdf-sha256";
+
+    /// <summary>The largest `vault.json` any reader accepts, and so the largest any writer may write (16 MiB).</summary>
+    public const int MaximumFileLength = 16 * 1024 * 1024;
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
     private const string ChecksumPrefix = "sha256:";
     private static readonly byte[] AssociatedDataPrefix = Encoding.ASCII.GetBytes("hsmwallet-vault/1 ");

@@ -14,4 +14,7 @@ public static class VaultSettingNames
 
     /// <summary>The SHA-256 of the policy file the operator last approved.</summary>
     public const string PolicySha256 = "policy.sha256";
+
+    /// <summary>How many wallets the vault may hold (4 bytes, big-endian); absent means <see cref="UnlockedVault.DefaultWalletLimit"/>.</summary>
+    public const string WalletLimit = "wallets.limit";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Core.Unlocking;
@@ -36,6 +37,12 @@ public sealed class WalletVault
     /// <summary>The failed-unlock counter (for `status` and `server_status`).</summary>
     public LockoutGuard Lockout { get; }
 
+    /// <summary>
+    /// The largest vault file read and written: one number for both, so no writer leaves a file its reader refuses.
+    /// Tests lower it; it is never above <see cref="VaultDocument.MaximumFileLength"/>.
+    /// </summary>
+    internal int MaximumFileLength { get; init; } = VaultDocument.MaximumFileLength;
+
     /// <summary>Whether `vault.json` exists.</summary>
     public bool Exists => File.Exists(Home.VaultPath);
 
@@ -61,8 +68,9 @@ public sealed class WalletVault
         var (document, slots) = UnlockedVault.Create(providers, secrets, _time);
         try
         {
+            var content = CheckedSize(document.Serialize());
             Lockout.Initialize();
-            ProtectedFile.WriteAtomic(Home.VaultPath, document.Serialize());
+            ProtectedFile.WriteAtomic(Home.VaultPath, content);
             return slots;
         }
         catch
@@ -113,7 +121,8 @@ public sealed class WalletVault
         var result = edit(vault);
         if (vault.HasChanges)
         {
-            ProtectedFile.WriteAtomic(Home.VaultPath, vault.SerializeChanges());
+            // Refused before anything touches the disk: the file stays as it was, and every reader can still open it.
+            ProtectedFile.WriteAtomic(Home.VaultPath, CheckedSize(vault.SerializeChanges()));
         }
 
         return result;
@@ -179,6 +188,13 @@ public sealed class WalletVault
             throw new VaultNotFoundException(Home.VaultPath);
         }
 
-        return VaultDocument.Parse(ProtectedFile.ReadAllBytes(Home.VaultPath));
+        return VaultDocument.Parse(ProtectedFile.ReadAllBytes(Home.VaultPath, MaximumFileLength));
     }
+
+    private byte[] CheckedSize(byte[] content) =>
+        content.Length <= MaximumFileLength
+            ? content
+            : throw new InvalidInputException(
+                "vault",
+                string.Create(CultureInfo.InvariantCulture, $"the change would make vault.json larger than {MaximumFileLength} bytes, the most a reader accepts; nothing was written (delete wallets with `hsmwallet wallet delete` first)"));
 }

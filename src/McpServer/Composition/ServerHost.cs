@@ -2,6 +2,7 @@ using HsmWallet.Core.Unlocking;
 using HsmWallet.Hosting.Logging;
 using HsmWallet.McpServer.Pipeline;
 using HsmWallet.McpServer.Tools;
+using HsmWallet.McpServer.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -67,7 +68,7 @@ public static class ServerHost
         });
 
         using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: false);
-        var pipeline = new ToolPipeline(parts.Pipeline ?? new ToolPipelineOptions(), () => services.Audit.IsOpen ? services.Audit : null, () => services.Ready, new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory));
+        var pipeline = new ToolPipeline(parts.Pipeline ?? new ToolPipelineOptions(), () => services.Audit.IsOpen ? services.Audit : null, () => services.Ready, new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory), services.Time);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -76,6 +77,7 @@ public static class ServerHost
         builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(pipeline);
+        builder.Services.AddHostedService(_ => new RefusalAuditFlush(pipeline));
         var mcp = builder.Services
             .AddMcpServer(options =>
             {
@@ -87,9 +89,48 @@ public static class ServerHost
             .WithTools<TransactionTools>()
             .WithTools<OperationsTools>()
             .WithRequestFilters(filters => filters.AddCallToolFilter(pipeline.Wrap));
-        _ = parts.Input is not null && parts.Output is not null
-            ? mcp.WithStreamServerTransport(parts.Input, parts.Output)
-            : mcp.WithStdioServerTransport();
+        // The SDK's stream transport over bounded streams: a line longer than the limit is dropped while it is read
+        // (never buffered whole) and answered with a JSON-RPC error between the SDK's own messages.
+        var output = new MessageOutputStream(parts.Output ?? new BufferedStream(Console.OpenStandardOutput()));
+        var input = new BoundedLineStream(parts.Input ?? Console.OpenStandardInput(), parts.Options.MaxMessageBytes);
+        input.MessageTooLarge = (id, bytes, cancellationToken) =>
+        {
+            serilog.Warning(
+                "refused a JSON-RPC message longer than {Limit} bytes ({Bytes} bytes dropped unread); the server goes on with the next message",
+                input.MaxMessageBytes,
+                bytes);
+            return output.WriteMessageAsync(TooLargeAnswer(id, input.MaxMessageBytes), cancellationToken);
+        };
+        mcp.WithStreamServerTransport(input, output);
         return builder.Build();
+    }
+
+    /// <summary>The JSON-RPC answer to a refused over-long line: Invalid Request, with its id when it was found (else null).</summary>
+    internal static byte[] TooLargeAnswer(ReadOnlyMemory<byte>? id, int limit)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc", "2.0");
+            writer.WritePropertyName("id");
+            if (id is { } raw)
+            {
+                writer.WriteRawValue(raw.Span, skipInputValidation: false);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+
+            writer.WriteStartObject("error");
+            writer.WriteNumber("code", -32600);
+            writer.WriteString("message", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"message too large: a JSON-RPC message may be at most {limit} bytes (hsmwallet-mcp --max-message-bytes); it was dropped unread"));
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
     }
 }

@@ -28,4 +28,7 @@ public sealed record ServerOptions
 
     /// <summary>--slot: the one slot to try.</summary>
     public int? Slot { get; init; }
+
+    /// <summary>--max-message-bytes: the longest JSON-RPC message (one line) the transport reads; longer ones are dropped unread.</summary>
+    public int MaxMessageBytes { get; init; } = Transport.BoundedLineStream.DefaultMaxMessageBytes;
 }

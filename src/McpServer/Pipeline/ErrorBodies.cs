@@ -50,6 +50,10 @@ public static class ErrorBodies
         {
             extra["reasons"] = Tools.TransactionTools.Reasons(denied.Reasons);
         }
+        else if (error is ApprovalException { Code: "rate_limited", RetryAfter: { } retryAfter })
+        {
+            extra["retry_after_ms"] = (long)Math.Ceiling(Math.Max(retryAfter.TotalMilliseconds, 1));
+        }
         else if (error is ApprovalException { Code: "approval_pending", Approval: { } pending })
         {
             extra = Approval.ApprovalCoordinator.Pending(pending).Extra;

@@ -11,10 +11,11 @@ namespace HsmWallet.McpServer.Pipeline;
 
 /// <summary>
 /// The one pipeline every tools/call goes through, in this order (ARCHITECTURE.md, docs/mcp.md):
-/// 1 size, 2 classification (unknown tool denied), 3 validation (cleaned arguments replace the agent's),
-/// 4 rate limit per tier, 5 concurrency, 6 timeout with cancellation, 7 the tool (policy, approval and the
-/// per-operation unlock happen inside Core's use cases it calls), 8 the audit entry for refusals,
-/// 9 fail-secure error bodies. Nothing reaches a tool without passing 1-6.
+/// 1 rate limit per tier (every call spends budget, an invalid one too; an unknown name spends the standard
+/// tier's), 2 size, 3 classification (unknown tool denied), 4 validation (cleaned arguments replace the
+/// agent's), 5 concurrency, 6 timeout with cancellation, 7 the tool (policy, approval and the per-operation
+/// unlock happen inside Core's use cases it calls), 8 the audit entry for refusals (bounded per kind and
+/// window, see <see cref="RefusalAudit"/>), 9 fail-secure error bodies. Nothing reaches a tool without passing 1-6.
 /// </summary>
 public sealed partial class ToolPipeline : IDisposable
 {
@@ -22,6 +23,7 @@ public sealed partial class ToolPipeline : IDisposable
     private readonly RateLimits _rateLimits;
     private readonly ConcurrencyLimiter _concurrency;
     private readonly Func<IAuditLog?> _audit;
+    private readonly RefusalAudit _refusals;
     private readonly Func<Task> _ready;
     private readonly ILogger _logger;
 
@@ -29,12 +31,13 @@ public sealed partial class ToolPipeline : IDisposable
     /// Builds the pipeline; <paramref name="audit"/> yields the audit log once the first unlock has keyed it, and
     /// <paramref name="ready"/> completes when the server's start-up has run (no tool runs before).
     /// </summary>
-    public ToolPipeline(ToolPipelineOptions options, Func<IAuditLog?> audit, Func<Task> ready, ILogger<ToolPipeline> logger)
+    public ToolPipeline(ToolPipelineOptions options, Func<IAuditLog?> audit, Func<Task> ready, ILogger<ToolPipeline> logger, TimeProvider? time = null)
     {
         _ready = ready;
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _audit = audit;
+        _refusals = new RefusalAudit(audit, time, options.RefusalAuditWindow);
         _logger = logger;
         _rateLimits = new RateLimits(options.AutoReplenishRateLimits);
         _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
@@ -48,6 +51,22 @@ public sealed partial class ToolPipeline : IDisposable
     /// <summary>The rate limiters (tests refill them by hand).</summary>
     public RateLimits RateLimits => _rateLimits;
 
+    /// <summary>Writes the refusal counts not yet in the audit log and stops the periodic flush; the host calls it when the server stops.</summary>
+    public void FlushRefusalAudit()
+    {
+        try
+        {
+            _refusals.Dispose();
+            _refusals.FlushAll();
+        }
+#pragma warning disable CA1031 // Stopping goes on; the log says the last counts could not be written.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            LogAuditFailure(error.GetType().Name, "shutdown");
+        }
+    }
+
     /// <summary>The SDK call-tool filter: wraps the tool handler in the pipeline.</summary>
     public McpRequestHandler<CallToolRequestParams, CallToolResult> Wrap(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
         (context, cancellationToken) => RunAsync(context, next, cancellationToken);
@@ -55,6 +74,7 @@ public sealed partial class ToolPipeline : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _refusals.Dispose();
         _rateLimits.Dispose();
         _concurrency.Dispose();
     }
@@ -68,23 +88,25 @@ public sealed partial class ToolPipeline : IDisposable
         var toolName = context.Params?.Name ?? string.Empty;
         try
         {
-            // 1. Size: the arguments as JSON, at most 1 MB.
+            // 1. Rate limit per tier, before anything else: every call spends budget, an invalid one too, so
+            //    refusals cannot be produced faster than the tier allows. An unknown name spends the standard tier's.
+            var known = ToolCatalog.TryClassify(toolName, out var toolClass, out var tier);
+            _rateLimits.Take(known ? tier : RateTier.Standard);
+
+            // 2. Size: the arguments as JSON, at most 1 MB.
             if (ArgumentBytes(context.Params?.Arguments) > _options.MaxRequestBytes)
             {
                 throw new InvalidInputException("request", $"must be at most {_options.MaxRequestBytes} bytes");
             }
 
-            // 2. Classification: only the catalog's tools exist.
-            if (!ToolCatalog.TryClassify(toolName, out var toolClass, out var tier))
+            // 3. Classification: only the catalog's tools exist.
+            if (!known)
             {
                 throw new InvalidInputException("name", "is not a tool this server offers");
             }
 
-            // 3. Validation: the tool sees only cleaned, checked arguments.
+            // 4. Validation: the tool sees only cleaned, checked arguments.
             context.Params!.Arguments = InputValidator.Validate(toolName, context.Params.Arguments);
-
-            // 4. Rate limit per tier.
-            _rateLimits.Take(tier);
 
             // The start-up (vault creation, first unlock) runs beside the transport; no tool runs before it ended.
             await _ready().WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
@@ -172,34 +194,33 @@ public sealed partial class ToolPipeline : IDisposable
     private static bool IsOurErrorBody(CallToolResult result) =>
         result.Content.OfType<TextContentBlock>().FirstOrDefault()?.Text.StartsWith("{\"error\":{\"code\":", StringComparison.Ordinal) == true;
 
-    // 8. Refusals the pipeline decides, and approvals refused or awaited, are audited too (the use cases audit their own outcomes).
+    // 8. Refusals the pipeline decides, and approvals refused or awaited, are audited too (the use cases audit their own
+    //    outcomes). The ones an agent can repeat at will go through RefusalAudit: one entry per kind, tool and window, with a count.
     private void AuditRefusal(string toolName, string code, string correlationId)
     {
-        var eventType = (code, toolName) switch
-        {
-            ("rate_limited", _) => AuditEventType.SecurityRateLimit,
-            ("invalid_input", _) => AuditEventType.SecurityInvalidInput,
-            ("approval_declined" or "approval_pending", "tx_sign") => AuditEventType.TransactionSign,
-            ("approval_declined" or "approval_pending", "wallet_export") => AuditEventType.WalletExport,
-            ("approval_declined" or "approval_pending", "wallet_delete") => AuditEventType.WalletDelete,
-            _ => (AuditEventType?)null,
-        };
-        if (eventType is null)
-        {
-            return;
-        }
-
+        var tool = ToolCatalog.Tools.ContainsKey(toolName) ? toolName : "unknown";
         try
         {
-            _audit()?.Append(new AuditEvent(
-                eventType.Value,
-                ToolCatalog.Tools.ContainsKey(toolName) ? toolName : "unknown",
-                correlationId,
-                new AuditActor(AuditActorType.User, "mcp-client"),
-                "tools/call",
-                null,
-                AuditResult.Denied,
-                code));
+            switch (code, toolName)
+            {
+                case ("rate_limited", _):
+                    _refusals.Record(AuditEventType.SecurityRateLimit, tool, code, correlationId);
+                    break;
+                case ("invalid_input", _):
+                    _refusals.Record(AuditEventType.SecurityInvalidInput, tool, code, correlationId);
+                    break;
+                case ("approval_declined" or "approval_pending", "tx_sign"):
+                    Append(AuditEventType.TransactionSign, tool, code, correlationId);
+                    break;
+                case ("approval_declined" or "approval_pending", "wallet_export"):
+                    Append(AuditEventType.WalletExport, tool, code, correlationId);
+                    break;
+                case ("approval_declined" or "approval_pending", "wallet_delete"):
+                    Append(AuditEventType.WalletDelete, tool, code, correlationId);
+                    break;
+                default:
+                    break;
+            }
         }
 #pragma warning disable CA1031 // A refusal stays a refusal even when its audit entry cannot be written.
         catch (Exception error)
@@ -211,6 +232,17 @@ public sealed partial class ToolPipeline : IDisposable
             }
         }
     }
+
+    private void Append(AuditEventType eventType, string tool, string code, string correlationId) =>
+        _audit()?.Append(new AuditEvent(
+            eventType,
+            tool,
+            correlationId,
+            new AuditActor(AuditActorType.User, "mcp-client"),
+            "tools/call",
+            null,
+            AuditResult.Denied,
+            code));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "tool {Tool} refused: {Code} ({ErrorType}), correlation id {CorrelationId}")]
     private partial void LogRefusal(string tool, string code, string errorType, string correlationId);

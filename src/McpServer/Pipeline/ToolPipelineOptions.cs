@@ -24,6 +24,9 @@ public sealed record ToolPipelineOptions
     /// <summary>How long a tool may run before it is cancelled and answered with timeout.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
+    /// <summary>How long one refusal-audit window lasts: per refusal kind and tool, at most two audit entries per window.</summary>
+    public TimeSpan RefusalAuditWindow { get; init; } = RefusalAudit.DefaultWindow;
+
     /// <summary>Whether rate limiters refill on their own (false in tests that step them by hand).</summary>
     public bool AutoReplenishRateLimits { get; init; } = true;
 }

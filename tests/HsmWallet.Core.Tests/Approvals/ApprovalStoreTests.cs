@@ -91,4 +91,90 @@ public sealed class ApprovalStoreTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(Summary.ToText(), reread.Summary.ToText());
     }
+
+    private string ApprovalsFolder => Path.Combine(_directory.Path, "home", "approvals");
+
+    private string[] RecordFiles() => Directory.GetFiles(ApprovalsFolder, "apv_*.json");
+
+    [Fact]
+    public void Expired_records_disappear_from_disk_at_the_next_store_operation()
+    {
+        var pending = _store.Create("binding-a", Summary);
+        var approved = _store.Create("binding-b", Summary);
+        _store.Approve(approved.Id);
+        var denied = _store.Create("binding-c", Summary);
+        _store.Deny(denied.Id);
+        Assert.Equal(3, RecordFiles().Length);
+
+        _clock.Advance(ApprovalStore.DefaultLifetime);
+        var fresh = _store.Create("binding-d", Summary);
+
+        Assert.Equal([fresh.Id + ".json"], RecordFiles().Select(Path.GetFileName));
+        Assert.Contains("expired", Assert.Throws<ApprovalException>(() => _store.Redeem(pending.Id, "binding-a")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_used_approval_leaves_no_record_and_cannot_be_used_again()
+    {
+        var request = _store.Create("binding-a", Summary);
+        _store.Approve(request.Id);
+
+        _store.Redeem(request.Id, "binding-a");
+
+        Assert.Empty(RecordFiles());
+        var again = Assert.Throws<ApprovalException>(() => _store.Redeem(request.Id, "binding-a"));
+        Assert.Equal("invalid_input", again.Code);
+        Assert.Contains("already used", again.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_request_past_the_pending_bound_is_refused_naming_the_limit_while_the_operator_still_decides()
+    {
+        var store = new ApprovalStore(WalletHome.At(Path.Combine(_directory.Path, "home")), _clock, maxPendingPerAgent: 3);
+        var waiting = Enumerable.Range(0, 3).Select(i => store.Create("binding-" + i, Summary)).ToList();
+
+        var refused = Assert.Throws<ApprovalException>(() => store.Create("binding-x", Summary));
+
+        Assert.Equal("rate_limited", refused.Code);
+        Assert.Contains("(3)", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("hsmwallet approve list", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(ApprovalStore.DefaultLifetime, refused.RetryAfter);
+        Assert.Equal(3, RecordFiles().Length);
+
+        store.Approve(waiting[0].Id);
+        store.Deny(waiting[1].Id);
+        Assert.Equal("approval_declined", Assert.Throws<ApprovalException>(() => store.Redeem(waiting[1].Id, "binding-1")).Code);
+        store.Redeem(waiting[0].Id, "binding-0");
+        var next = store.Create("binding-y", Summary);
+        store.Create("binding-z", Summary);
+
+        Assert.Throws<ApprovalException>(() => store.Create("binding-w", Summary));
+        Assert.Equal(3, store.ListPending().Count);
+        Assert.Contains(next.Id, store.ListPending().Select(approval => approval.Id));
+    }
+
+    [Fact]
+    public void An_expired_request_frees_its_place_under_the_bound()
+    {
+        var store = new ApprovalStore(WalletHome.At(Path.Combine(_directory.Path, "home")), _clock, maxPendingPerAgent: 1);
+        store.Create("binding-a", Summary);
+        Assert.Throws<ApprovalException>(() => store.Create("binding-b", Summary));
+
+        _clock.Advance(ApprovalStore.DefaultLifetime);
+
+        Assert.Equal(ApprovalState.Pending, store.Create("binding-b", Summary).State);
+        Assert.Single(RecordFiles());
+    }
+
+    [Fact]
+    public void The_bound_counts_each_agent_on_its_own()
+    {
+        var store = new ApprovalStore(WalletHome.At(Path.Combine(_directory.Path, "home")), _clock, maxPendingPerAgent: 1);
+        store.Create("binding-a", Summary, agent: "agent-1");
+
+        var other = store.Create("binding-b", Summary, agent: "agent-2");
+
+        Assert.Equal("agent-2", store.Get(other.Id).Agent);
+        Assert.Equal("rate_limited", Assert.Throws<ApprovalException>(() => store.Create("binding-c", Summary, agent: "agent-1")).Code);
+    }
 }

@@ -52,6 +52,7 @@ public sealed class TestServer : IAsyncDisposable
     private readonly IHost _host;
     private readonly StringWriter _stderr;
     private readonly bool _enforceRateLimits;
+    private bool _stopped;
 
     private TestServer(string home, IHost host, McpClient client, StringWriter stderr, UnwrapCounter counter, bool enforceRateLimits)
     {
@@ -196,10 +197,22 @@ public sealed class TestServer : IAsyncDisposable
         new WalletVault(walletHome, StandardKeyProviders.CreateRegistry()).Create(new SecretSourceChain(), new KeyFileKeyProvider(walletHome.DefaultKeyFilePath));
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes the client and stops the server as its process would at exit; the home stays until disposal.</summary>
+    public async Task StopAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         await Client.DisposeAsync().ConfigureAwait(false);
         await _host.StopAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
         _host.Dispose();
         try
         {

@@ -30,6 +30,7 @@ internal static class WalletCommands
         wallet.Subcommands.Add(List(context));
         wallet.Subcommands.Add(Delete(context));
         wallet.Subcommands.Add(Export(context));
+        wallet.Subcommands.Add(Limit(context));
         wallet.Subcommands.Add(WalletBalanceCommand.Create(context));
         return wallet;
     }
@@ -144,6 +145,46 @@ internal static class WalletCommands
             result["deleted"] = true;
             return result;
         }));
+        return command;
+    }
+
+    private static Command Limit(CliContext context)
+    {
+        var set = new Option<int?>("--set")
+        {
+            Description = $"The new limit, 1 to {UnlockedVault.MaximumWalletLimit} (default {UnlockedVault.DefaultWalletLimit}); kept in the vault's authenticated settings.",
+        };
+        var command = new Command("limit", "Show how many wallets the vault holds and may hold; --set N changes the limit (operator only).") { set };
+        command.SetAction(parse =>
+        {
+            var newLimit = parse.GetValue(set);
+            JsonNode Describe(UnlockedVault vault) => new JsonObject
+            {
+                ["wallets"] = vault.Wallets.Count,
+                ["limit"] = vault.WalletLimit,
+                ["default"] = UnlockedVault.DefaultWalletLimit,
+                ["maximum"] = UnlockedVault.MaximumWalletLimit,
+            };
+
+            if (newLimit is not { } limit)
+            {
+                return CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+                {
+                    var access = VaultAccess.Open(context, parse);
+                    return access.Vault.Read(access.Unlock(), Describe);
+                });
+            }
+
+            return CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, () =>
+            {
+                var access = VaultAccess.Open(context, parse);
+                return access.Vault.Update(access.Unlock(), vault =>
+                {
+                    vault.SetWalletLimit(limit);
+                    return Describe(vault);
+                });
+            });
+        });
         return command;
     }
 

@@ -90,11 +90,18 @@ public static class ProtectedFile
 
     /// <summary>
     /// Replaces a file atomically and durably: write a 0600 temporary file beside it, fsync, rename over
-    /// the target, fsync the folder. Readers see the old or the new content, never a mix.
+    /// the target, fsync the folder. Readers see the old or the new content, never a mix. Content longer than
+    /// <paramref name="maximumLength"/> (by default what <see cref="ReadAllBytes"/> accepts) is refused before
+    /// anything is written, so no writer leaves a file its reader refuses.
     /// </summary>
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> content)
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> content, int maximumLength = DefaultMaximumLength)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (content.Length > maximumLength)
+        {
+            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{path}: not written, it would be larger than {maximumLength} bytes"));
+        }
+
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath) ?? throw new IOException($"{path}: has no folder");
         var temporary = Path.Combine(directory, "." + Path.GetFileName(fullPath) + TemporaryMarker +
