@@ -74,9 +74,17 @@ public sealed class PolicyModelTests : IAsyncLifetime
 
         foreach (var (name, tx) in corpus.Transactions())
         {
-            var check = await server.OkAsync("policy_check", new { wallet = "payer", tx });
-            Assert.True(check["decision"]!.GetValue<string>() != "allow", $"{name}: policy_check said allow");
-            Assert.True(check["effects"] is JsonObject, $"{name}: policy_check did not show the model's reading");
+            // A type the codec does not know cannot even be encoded: bad input, before any policy.
+            var (checkFailed, check) = await server.CallAsync("policy_check", new { wallet = "payer", tx });
+            if (checkFailed)
+            {
+                Assert.Equal("invalid_input", check["error"]!["code"]!.GetValue<string>());
+            }
+            else
+            {
+                Assert.True(check["decision"]!.GetValue<string>() != "allow", $"{name}: policy_check said allow");
+                Assert.True(check["effects"] is JsonObject, $"{name}: policy_check did not show the model's reading");
+            }
 
             var (isError, body) = await server.CallAsync("tx_sign", new { wallet = "payer", tx, autofill = false });
             Assert.True(isError, $"{name} was signed without a human: {body.ToJsonString()}");
