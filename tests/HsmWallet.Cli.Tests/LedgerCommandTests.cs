@@ -16,7 +16,9 @@ public sealed class LedgerCommandTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _ledger = RippledStandIn.Start(TimeSpan.FromMilliseconds(500));
+        // Ledgers close every 1.5 s: autofill's LastLedgerSequence (20 ledgers ahead) then leaves 30 s for the process
+        // starts between signing and submitting, even on a loaded machine.
+        _ledger = RippledStandIn.Start(TimeSpan.FromMilliseconds(1500));
         using var seed = FamilySeed.Decode(XrplFixtures.Secret);
         using var key = XrplSigningKey.FromSeed(seed);
         _account = key.AccountId;

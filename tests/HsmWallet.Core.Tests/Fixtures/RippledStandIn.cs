@@ -221,7 +221,16 @@ public sealed class RippledStandIn : IAsyncDisposable
         {
         }
 
-        _listener.Close();
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // Closing after Stop looks the port up again; if another process took it meanwhile the lookup fails.
+            // The listener is already stopped, so nothing is left open.
+        }
+
         _stop.Dispose();
     }
 

@@ -49,18 +49,7 @@ public static class ProtectedFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var handle = File.OpenHandle(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read);
         CheckFile(handle, path, allowRootOwner);
-        var length = CheckedLength(handle, path, maximumLength);
-        var secret = new SecureBuffer(length);
-        try
-        {
-            ReadExactly(handle, secret.Span, path);
-            return secret;
-        }
-        catch
-        {
-            secret.Dispose();
-            throw;
-        }
+        return ReadIntoSecureBuffer(handle, path, maximumLength);
     }
 
     /// <summary>
@@ -74,6 +63,12 @@ public static class ProtectedFile
         RefuseSymbolicLink(path);
         using var handle = File.OpenHandle(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read);
         CredentialFileAccess.Check(handle, path);
+        return ReadIntoSecureBuffer(handle, path, maximumLength);
+    }
+
+    // The checked file's whole content, straight into a zeroing buffer (disposed if the read fails).
+    private static SecureBuffer ReadIntoSecureBuffer(SafeFileHandle handle, string path, int maximumLength)
+    {
         var length = CheckedLength(handle, path, maximumLength);
         var secret = new SecureBuffer(length);
         try

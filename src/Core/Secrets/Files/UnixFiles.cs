@@ -4,9 +4,9 @@ using Microsoft.Win32.SafeHandles;
 namespace HsmWallet.Core.Secrets.Files;
 
 /// <summary>
-/// The only native calls in Core: three system calls of the C library that the .NET runtime itself runs on
-/// (statx for a file's owner, geteuid, fsync of a directory), because .NET exposes no managed way to read a
-/// file's owner or to make a rename durable. No third-party native library is involved.
+/// Core's native calls, with <see cref="CredentialFileAccess"/>'s fgetxattr: system calls of the C library that the
+/// .NET runtime itself runs on (statx for a file's owner, geteuid, fsync of a directory), because .NET exposes no
+/// managed way to read a file's owner or to make a rename durable. No third-party native library is involved.
 /// </summary>
 internal static partial class UnixFiles
 {
