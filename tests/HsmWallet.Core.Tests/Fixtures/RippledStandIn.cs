@@ -87,6 +87,15 @@ public sealed class RippledStandIn : IAsyncDisposable
     /// <summary>The largest page account_lines, account_objects and account_nfts return whatever the limit asked (0: no cap).</summary>
     public int MaxPage { get; set; }
 
+    /// <summary>When true, account_lines, account_objects and account_nfts ignore the limit and send every entry (a misbehaving server).</summary>
+    public bool IgnorePageLimit { get; set; }
+
+    /// <summary>The HTTP status the faucet answers with (429: busy, as the public faucets when asked too often).</summary>
+    public int FaucetStatus { get; set; } = 200;
+
+    /// <summary>When set, the faucet's answer names this address instead of the one asked for (a confused or hostile faucet).</summary>
+    public string? FaucetAnswerAddress { get; set; }
+
     /// <summary>How many account_lines, account_objects and account_nfts requests arrived.</summary>
     public int AccountReadCount { get; private set; }
 
@@ -516,6 +525,11 @@ public sealed class RippledStandIn : IAsyncDisposable
             limit = Math.Min(limit, MaxPage);
         }
 
+        if (IgnorePageLimit)
+        {
+            limit = Math.Max(all.Count, 1);
+        }
+
         var offset = 0;
         if (parameters["marker"]?.GetValue<string>() is { } marker)
         {
@@ -554,6 +568,11 @@ public sealed class RippledStandIn : IAsyncDisposable
             lock (_gate)
             {
                 FaucetRequestCount++;
+                if (FaucetStatus != 200)
+                {
+                    throw new InvalidOperationException("the faucet is told to refuse");
+                }
+
                 sent = FaucetDrops;
                 var balance = _accounts.TryGetValue(account, out var state) ? state.Balance : 0;
                 var sequence = _accounts.TryGetValue(account, out state) ? state.Sequence : CurrentLedgerIndex;
@@ -563,14 +582,14 @@ public sealed class RippledStandIn : IAsyncDisposable
             // The funding payment validates with the next ledger, as on the real test networks.
             answer = new JsonObject
             {
-                ["account"] = new JsonObject { ["classicAddress"] = destination, ["address"] = destination },
+                ["account"] = new JsonObject { ["classicAddress"] = FaucetAnswerAddress ?? destination, ["address"] = FaucetAnswerAddress ?? destination },
                 ["amount"] = sent / 1_000_000m,
                 ["transactionHash"] = Convert.ToHexString(System.Security.Cryptography.SHA512.HashData(Encoding.UTF8.GetBytes(destination + FaucetRequestCount))[..32]),
             };
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or NullReferenceException or InvalidOperationException or InvalidInputException)
         {
-            status = 400;
+            status = FaucetStatus != 200 ? FaucetStatus : 400;
             answer = new JsonObject { ["error"] = "Invalid destination" };
         }
 
