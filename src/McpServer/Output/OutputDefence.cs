@@ -143,10 +143,24 @@ public static partial class OutputDefence
 
     private static JsonObject LedgerObject(JsonObject source)
     {
+        // Keys are the server's text too: one that is not a field name ("[INST] ...", or "Amo\u200Bunt", which neutralizing
+        // would turn into a real field's name) is left out and counted, never renamed onto another field.
         var copy = new JsonObject();
+        var dropped = 0;
         foreach (var (name, child) in source)
         {
+            if (!FieldName().IsMatch(name))
+            {
+                dropped++;
+                continue;
+            }
+
             copy[name] = LedgerData(child);
+        }
+
+        if (dropped > 0)
+        {
+            copy["dropped_fields"] = dropped;
         }
 
         if (source["Memos"] is JsonArray)
@@ -190,6 +204,9 @@ public static partial class OutputDefence
             return $"(binary, {hex.Length / 2} bytes)";
         }
     }
+
+    [GeneratedRegex("^[A-Za-z0-9_]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex FieldName();
 
     [GeneratedRegex("^[a-z]{3}[A-Z][A-Z_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex ResultCodePattern();
