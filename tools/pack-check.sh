@@ -32,7 +32,7 @@ answer="$( { printf '%s\n' \
   '{"jsonrpc":"2.0","id":2,"method":"tools/list"}'; sleep 5; } \
   | timeout 60 "$tools_dir/hsmwallet-mcp" --home "$home" 2>/dev/null | grep '"id":2' || true)"
 count="$(printf '%s' "$answer" | grep -o '"name":"[a-z_]*"' | sort -u | wc -l)"
-if [ "$count" -lt 13 ]; then
+if [ "$count" -lt 17 ]; then
   echo "hsmwallet-mcp did not list its tools from the installed package" >&2
   exit 1
 fi

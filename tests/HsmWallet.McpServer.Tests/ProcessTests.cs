@@ -108,7 +108,7 @@ public sealed class ProcessTests
         }
 
         Assert.Equal([1, 2, 3, 4, 5, 6], byId.Keys.Order());
-        Assert.Equal(13, byId[2]["result"]!["tools"]!.AsArray().Count);
+        Assert.Equal(HsmWallet.McpServer.Pipeline.ToolCatalog.Tools.Count, byId[2]["result"]!["tools"]!.AsArray().Count);
         var signed = JsonNode.Parse(byId[4]["result"]!["content"]![0]!["text"]!.GetValue<string>())!;
         Assert.Equal(64, signed["hash"]!.GetValue<string>().Length);
         Assert.True(byId[5]["result"]!["isError"]!.GetValue<bool>());

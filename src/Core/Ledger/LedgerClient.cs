@@ -19,6 +19,22 @@ namespace HsmWallet.Core.Ledger;
 public sealed class LedgerClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+    /// <summary>
+    /// The smallest page asked for: rippled raises a smaller limit to its own minimum (10 for lines and objects, 20 for
+    /// NFTs), so asking for less would get more than asked; an answer longer than the limit is refused.
+    /// </summary>
+    public const int MinPageLimit = 20;
+
+    /// <summary>The largest page asked for (rippled's own maximum for a public client).</summary>
+    public const int MaxPageLimit = 400;
+
+    /// <summary>The object types account_objects can be filtered by, as rippled names them.</summary>
+    public static IReadOnlyList<string> ObjectTypes { get; } =
+        ["offer", "escrow", "check", "payment_channel", "nft_offer", "ticket", "deposit_preauth", "signer_list", "state", "did"];
+
+    /// <summary>Whether <paramref name="marker"/> has the shape of the page markers the account reads return (hex, digits, commas).</summary>
+    public static bool IsPageMarker(string? marker) => AccountReads.IsMarker(marker);
+
     private readonly HttpClient _http;
     private readonly ResiliencePipeline _pipeline;
     private readonly LedgerClientOptions _options;
@@ -171,16 +187,34 @@ public sealed class LedgerClient : IDisposable
             result);
     }
 
-    /// <summary>account_lines: the account's trust lines, one page.</summary>
-    public Task<JsonObject> AccountLinesAsync(AccountId account, JsonNode? marker, CancellationToken cancellationToken)
+    /// <summary>account_lines: one page of the account's trust lines from the validated ledger, every field checked.</summary>
+    public async Task<AccountLinesPage> AccountLinesAsync(AccountId account, int limit, string? marker, CancellationToken cancellationToken)
     {
-        var parameters = new JsonObject { ["account"] = account.ToClassicAddress(), ["ledger_index"] = "validated" };
-        if (marker is not null)
+        var result = await RequestAsync("account_lines", AccountReads.PageParameters(account, limit, marker, MinPageLimit), cancellationToken).ConfigureAwait(false);
+        return AccountReads.Lines(result, limit);
+    }
+
+    /// <summary>
+    /// account_objects: one page of the objects the account owns in the validated ledger (offers, escrows, checks,
+    /// channels...), optionally of one <paramref name="type"/> as rippled names it ("offer", "escrow"...), checked by kind.
+    /// </summary>
+    public async Task<AccountObjectsPage> AccountObjectsAsync(AccountId account, string? type, int limit, string? marker, CancellationToken cancellationToken)
+    {
+        var parameters = AccountReads.PageParameters(account, limit, marker, MinPageLimit);
+        if (type is not null)
         {
-            parameters["marker"] = marker.DeepClone();
+            parameters["type"] = ObjectTypes.Contains(type) ? type : throw new InvalidInputException("type", "must be " + string.Join(", ", ObjectTypes));
         }
 
-        return RequestAsync("account_lines", parameters, cancellationToken);
+        var result = await RequestAsync("account_objects", parameters, cancellationToken).ConfigureAwait(false);
+        return AccountReads.Objects(result, limit);
+    }
+
+    /// <summary>account_nfts: one page of the NFTs the account holds in the validated ledger, every field checked.</summary>
+    public async Task<AccountNftsPage> AccountNftsAsync(AccountId account, int limit, string? marker, CancellationToken cancellationToken)
+    {
+        var result = await RequestAsync("account_nfts", AccountReads.PageParameters(account, limit, marker, MinPageLimit), cancellationToken).ConfigureAwait(false);
+        return AccountReads.Nfts(result, limit);
     }
 
     /// <summary>account_tx: one page of the account's validated transactions, newest first.</summary>

@@ -25,14 +25,20 @@ public sealed record LedgerNetwork(string Name, uint? NetworkId, IReadOnlyList<U
         "testnet",
         1,
         [new Uri("https://s.altnet.rippletest.net:51234/"), new Uri("https://testnet.xrpl-labs.com/")],
-        [new Uri("wss://s.altnet.rippletest.net:51233/"), new Uri("wss://testnet.xrpl-labs.com/")]);
+        [new Uri("wss://s.altnet.rippletest.net:51233/"), new Uri("wss://testnet.xrpl-labs.com/")])
+    {
+        FaucetUri = new Uri("https://faucet.altnet.rippletest.net/accounts"),
+    };
 
     /// <summary>The public devnet (network id 2).</summary>
     public static LedgerNetwork Devnet { get; } = new(
         "devnet",
         2,
         [new Uri("https://s.devnet.rippletest.net:51234/")],
-        [new Uri("wss://s.devnet.rippletest.net:51233/")]);
+        [new Uri("wss://s.devnet.rippletest.net:51233/")])
+    {
+        FaucetUri = new Uri("https://faucet.devnet.rippletest.net/accounts"),
+    };
 
     /// <summary>Whether transactions for this network must carry a NetworkID field.</summary>
     public bool RequiresNetworkIdField => NetworkId > NetworkIdRequiredAbove;
@@ -44,13 +50,22 @@ public sealed record LedgerNetwork(string Name, uint? NetworkId, IReadOnlyList<U
     public uint? ExpectedNetworkId { get; init; }
 
     /// <summary>
+    /// The test network's faucet (an HTTP POST of {"destination"} funds that account with test XRP), or null where none
+    /// is known: mainnet never has one, and an operator's URL only has its named test network's.
+    /// </summary>
+    public Uri? FaucetUri { get; init; }
+
+    /// <summary>Whether this is the real-value network: by name, or by the id it has or must have (0).</summary>
+    public bool IsMainnet => Name == "mainnet" || NetworkId == 0 || ExpectedNetworkId == 0;
+
+    /// <summary>
     /// A server at the operator's URL that belongs to the named network <paramref name="name"/>: that network's name
     /// (so its policy and state apply), the URL's endpoints, and its id checked against what the server reports.
     /// </summary>
     public static LedgerNetwork CustomOf(string name, Uri jsonRpc, Uri? webSocket = null)
     {
         var named = Named(name);
-        return Custom(jsonRpc, webSocket) with { Name = named.Name, ExpectedNetworkId = named.NetworkId };
+        return Custom(jsonRpc, webSocket) with { Name = named.Name, ExpectedNetworkId = named.NetworkId, FaucetUri = named.FaucetUri };
     }
 
     /// <summary>

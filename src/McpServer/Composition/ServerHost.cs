@@ -88,6 +88,7 @@ public static class ServerHost
             .WithTools<WalletTools>()
             .WithTools<TransactionTools>()
             .WithTools<OperationsTools>()
+            .WithTools<LedgerTools>()
             .WithRequestFilters(filters => filters.AddCallToolFilter(pipeline.Wrap));
         // The SDK's stream transport over bounded streams: a line longer than the limit is dropped while it is read
         // (never buffered whole) and answered with a JSON-RPC error between the SDK's own messages.

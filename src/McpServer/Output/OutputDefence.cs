@@ -118,12 +118,49 @@ public static partial class OutputDefence
         _ => node?.DeepClone(),
     };
 
+    /// <summary>
+    /// A currency code in words, marked untrusted: a three-character code as it is, a 40-hex code decoded (its trailing
+    /// zero bytes dropped) when it is UTF-8 text. Whoever issues a currency chooses those 20 bytes, so they are data.
+    /// </summary>
+    public static JsonObject CurrencyText(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (code.Length != 40)
+        {
+            return Untrusted(code);
+        }
+
+        var trimmed = code.TrimEnd('0');
+        return Untrusted(HexToText(trimmed.Length % 2 == 0 ? trimmed : trimmed + "0"));
+    }
+
+    /// <summary>Hex the ledger holds (an NFT's URI, a Domain) decoded to text when it is UTF-8, and marked untrusted.</summary>
+    public static JsonObject HexAsText(string hex)
+    {
+        ArgumentNullException.ThrowIfNull(hex);
+        return Untrusted(HexToText(hex));
+    }
+
     private static JsonObject LedgerObject(JsonObject source)
     {
+        // Keys are the server's text too: one that is not a field name ("[INST] ...", or "Amo\u200Bunt", which neutralizing
+        // would turn into a real field's name) is left out and counted, never renamed onto another field.
         var copy = new JsonObject();
+        var dropped = 0;
         foreach (var (name, child) in source)
         {
+            if (!FieldName().IsMatch(name))
+            {
+                dropped++;
+                continue;
+            }
+
             copy[name] = LedgerData(child);
+        }
+
+        if (dropped > 0)
+        {
+            copy["dropped_fields"] = dropped;
         }
 
         if (source["Memos"] is JsonArray)
@@ -134,6 +171,17 @@ public static partial class OutputDefence
         if (source["Domain"] is JsonValue domain && domain.GetValueKind() == JsonValueKind.String)
         {
             copy["decoded_domain"] = Untrusted(HexToText(domain.GetValue<string>()));
+        }
+
+        if (source["URI"] is JsonValue uri && uri.GetValueKind() == JsonValueKind.String)
+        {
+            copy["decoded_uri"] = Untrusted(HexToText(uri.GetValue<string>()));
+        }
+
+        // An issued amount's currency: a 40-hex code can spell 20 bytes of anyone's text.
+        if (source["currency"] is JsonValue currency && currency.GetValueKind() == JsonValueKind.String && currency.GetValue<string>().Length == 40)
+        {
+            copy["decoded_currency"] = CurrencyText(currency.GetValue<string>());
         }
 
         return copy;
@@ -156,6 +204,9 @@ public static partial class OutputDefence
             return $"(binary, {hex.Length / 2} bytes)";
         }
     }
+
+    [GeneratedRegex("^[A-Za-z0-9_]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex FieldName();
 
     [GeneratedRegex("^[a-z]{3}[A-Z][A-Z_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex ResultCodePattern();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using HsmWallet.Core;
+using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Amounts;
 using HsmWallet.Core.Xrpl.Transactions;
@@ -25,6 +26,9 @@ public static partial class InputValidator
 
     /// <summary>The deepest nesting accepted in a transaction object.</summary>
     public const int MaxDepth = 12;
+
+    /// <summary>The largest page of trust lines, objects or NFTs one call returns.</summary>
+    public const int MaxPageLimit = 200;
 
     private const ulong MaxDrops = 100_000_000_000_000_000;
 
@@ -53,6 +57,9 @@ public static partial class InputValidator
         ApprovalId,
         FileName,
         RetiredOutPath,
+        PageLimit,
+        PageMarker,
+        ObjectType,
     }
 
     private static readonly Dictionary<string, Dictionary<string, (Kind Kind, bool Required)>> Schemas = new(StringComparer.Ordinal)
@@ -65,6 +72,10 @@ public static partial class InputValidator
         ["tx_status"] = new(StringComparer.Ordinal) { ["hash"] = (Kind.Hash, true) },
         ["audit_verify"] = new(StringComparer.Ordinal),
         ["server_status"] = new(StringComparer.Ordinal),
+        ["wallet_lines"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["limit"] = (Kind.PageLimit, false), ["marker"] = (Kind.PageMarker, false) },
+        ["wallet_objects"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["type"] = (Kind.ObjectType, false), ["limit"] = (Kind.PageLimit, false), ["marker"] = (Kind.PageMarker, false) },
+        ["ledger_status"] = new(StringComparer.Ordinal),
+        ["wallet_fund"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true) },
         ["wallet_create"] = new(StringComparer.Ordinal) { ["name"] = (Kind.Name, true), ["key_type"] = (Kind.KeyType, false), ["network"] = (Kind.Network, false) },
         ["tx_sign"] = new(StringComparer.Ordinal)
         {
@@ -154,6 +165,11 @@ public static partial class InputValidator
             : throw new InvalidInputException(field, "must be true or false"),
         Kind.ApprovalId => ApprovalId(field, Text(field, value)),
         Kind.FileName => BackupFileName(Text(field, value)),
+        Kind.PageLimit => PageLimit(field, value),
+        Kind.PageMarker => LedgerClient.IsPageMarker(Text(field, value))
+            ? JsonValue.Create(Text(field, value))
+            : throw new InvalidInputException(field, "must be the marker a previous call of this tool returned"),
+        Kind.ObjectType => OneOf(field, Text(field, value), [.. LedgerClient.ObjectTypes, "nft"]),
         Kind.RetiredOutPath => throw new InvalidInputException(field, "is no longer accepted: name the backup with file_name (a plain file name; exports always go to the home's backups/ folder)"),
         _ => throw new InvalidInputException(field, "has no validation rule"),
     };
@@ -229,6 +245,11 @@ public static partial class InputValidator
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit is >= 1 and <= 200
             ? JsonValue.Create(limit)
             : throw new InvalidInputException(field, "must be a whole number from 1 to 200");
+
+    private static JsonValue PageLimit(string field, JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit is >= LedgerClient.MinPageLimit and <= MaxPageLimit
+            ? JsonValue.Create(limit)
+            : throw new InvalidInputException(field, $"must be a whole number from {LedgerClient.MinPageLimit} to {MaxPageLimit}");
 
     private static JsonNode Marker(string field, JsonElement value)
     {

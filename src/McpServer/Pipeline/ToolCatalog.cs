@@ -19,6 +19,13 @@ public static class ToolCatalog
         ["tx_status"] = (ToolClass.ReadOnly, RateTier.Standard),
         ["audit_verify"] = (ToolClass.ReadOnly, RateTier.Standard),
         ["server_status"] = (ToolClass.ReadOnly, RateTier.Standard),
+        ["wallet_lines"] = (ToolClass.ReadOnly, RateTier.Standard),
+        ["wallet_objects"] = (ToolClass.ReadOnly, RateTier.Standard),
+        ["ledger_status"] = (ToolClass.ReadOnly, RateTier.Standard),
+
+        // It changes the ledger (test XRP arrives, the account may be created) through another party's service, so it is
+        // not read-only; it signs nothing and moves nothing out of a wallet, and the faucet bounds itself: standard tier.
+        ["wallet_fund"] = (ToolClass.Sensitive, RateTier.Standard),
         ["wallet_create"] = (ToolClass.Sensitive, RateTier.Strict),
         ["tx_sign"] = (ToolClass.Sensitive, RateTier.Strict),
         ["tx_submit"] = (ToolClass.Sensitive, RateTier.Strict),

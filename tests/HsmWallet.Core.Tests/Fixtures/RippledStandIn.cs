@@ -30,6 +30,11 @@ public sealed class RippledStandIn : IAsyncDisposable
     private readonly Dictionary<string, (JsonObject Tx, JsonObject Meta, uint LedgerIndex)> _validated = new(StringComparer.Ordinal);
     private readonly List<(WebSocket Socket, SemaphoreSlim Send)> _subscribers = [];
     private readonly List<Task> _tasks = [];
+    private readonly Dictionary<AccountId, List<JsonObject>> _lines = [];
+    private readonly Dictionary<AccountId, List<JsonObject>> _objects = [];
+    private readonly Dictionary<AccountId, List<JsonObject>> _nfts = [];
+
+    private int _httpRequests;
 
     private RippledStandIn(int port)
     {
@@ -66,6 +71,33 @@ public sealed class RippledStandIn : IAsyncDisposable
 
     /// <summary>How many submits arrived.</summary>
     public int SubmitCount { get; private set; }
+
+    /// <summary>How many HTTP requests of any kind arrived (JSON-RPC and faucet).</summary>
+    public int HttpRequestCount => Volatile.Read(ref _httpRequests);
+
+    /// <summary>How many faucet requests arrived.</summary>
+    public int FaucetRequestCount { get; private set; }
+
+    /// <summary>What the faucet sends each time, in drops (100 XRP, as the public test faucets).</summary>
+    public ulong FaucetDrops { get; set; } = 100_000_000;
+
+    /// <summary>The faucet endpoint (POST {"destination"}), as the public test networks' faucets.</summary>
+    public Uri FaucetUri => new($"http://127.0.0.1:{Port}/accounts");
+
+    /// <summary>The largest page account_lines, account_objects and account_nfts return whatever the limit asked (0: no cap).</summary>
+    public int MaxPage { get; set; }
+
+    /// <summary>When true, account_lines, account_objects and account_nfts ignore the limit and send every entry (a misbehaving server).</summary>
+    public bool IgnorePageLimit { get; set; }
+
+    /// <summary>The HTTP status the faucet answers with (429: busy, as the public faucets when asked too often).</summary>
+    public int FaucetStatus { get; set; } = 200;
+
+    /// <summary>When set, the faucet's answer names this address instead of the one asked for (a confused or hostile faucet).</summary>
+    public string? FaucetAnswerAddress { get; set; }
+
+    /// <summary>How many account_lines, account_objects and account_nfts requests arrived.</summary>
+    public int AccountReadCount { get; private set; }
 
     /// <summary>Starts the stand-in on a free loopback port; with an interval, ledgers close on a timer.</summary>
     public static RippledStandIn Start(TimeSpan? closeInterval = null)
@@ -107,7 +139,16 @@ public sealed class RippledStandIn : IAsyncDisposable
 
     /// <summary>A network whose only endpoints are this stand-in's.</summary>
     public LedgerNetwork Network(uint? networkId = 1, bool webSocket = true) =>
-        new("testnet", networkId, [HttpUri], webSocket ? [WebSocketUri] : []);
+        new("testnet", networkId, [HttpUri], webSocket ? [WebSocketUri] : []) { FaucetUri = FaucetUri };
+
+    /// <summary>Adds a trust line of <paramref name="account"/> in account_lines' shape (account, currency, balance, limit...).</summary>
+    public void AddTrustLine(AccountId account, JsonObject line) => Add(_lines, account, line);
+
+    /// <summary>Adds an object <paramref name="account"/> owns, in the ledger's shape (LedgerEntryType, index, fields).</summary>
+    public void AddObject(AccountId account, JsonObject ledgerObject) => Add(_objects, account, ledgerObject);
+
+    /// <summary>Adds an NFT <paramref name="account"/> holds, in account_nfts' shape (NFTokenID, Issuer, URI...).</summary>
+    public void AddNft(AccountId account, JsonObject token) => Add(_nfts, account, token);
 
     /// <summary>Creates or tops up an account in the open and validated state.</summary>
     public void Fund(AccountId account, ulong drops, uint sequence = 1)
@@ -292,10 +333,18 @@ public sealed class RippledStandIn : IAsyncDisposable
 
     private async Task ServeHttpAsync(HttpListenerContext context)
     {
+        Interlocked.Increment(ref _httpRequests);
         try
         {
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var request = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
+            var text = await reader.ReadToEndAsync();
+            if (context.Request.Url?.AbsolutePath == "/accounts")
+            {
+                await ServeFaucetAsync(context, text);
+                return;
+            }
+
+            var request = JsonNode.Parse(text)!.AsObject();
             var method = request["method"]!.GetValue<string>();
             var parameters = request["params"]?[0] as JsonObject ?? new JsonObject();
             var body = Encoding.UTF8.GetBytes(new JsonObject { ["result"] = Answer(method, parameters) }.ToJsonString());
@@ -416,7 +465,9 @@ public sealed class RippledStandIn : IAsyncDisposable
                     ["validated"] = true,
                 },
                 "account_info" => AccountInfo(parameters),
-                "account_lines" => new JsonObject { ["account"] = parameters["account"]?.DeepClone(), ["lines"] = new JsonArray() },
+                "account_lines" => Page(_lines, parameters, "lines", _ => true),
+                "account_objects" => Page(_objects, parameters, "account_objects", ObjectFilter(parameters["type"]?.GetValue<string>())),
+                "account_nfts" => Page(_nfts, parameters, "account_nfts", _ => true),
                 "account_tx" => AccountTransactions(parameters),
                 "submit" => Submit(parameters["tx_blob"]!.GetValue<string>()),
                 "tx" => Transaction(parameters["transaction"]!.GetValue<string>()),
@@ -426,6 +477,137 @@ public sealed class RippledStandIn : IAsyncDisposable
             result.TryAdd("status", "success");
             return result;
         }
+    }
+
+    private static void Add(Dictionary<AccountId, List<JsonObject>> table, AccountId account, JsonObject entry)
+    {
+        lock (table)
+        {
+            if (!table.TryGetValue(account, out var list))
+            {
+                table[account] = list = [];
+            }
+
+            list.Add((JsonObject)entry.DeepClone());
+        }
+    }
+
+    private static Func<JsonObject, bool> ObjectFilter(string? type)
+    {
+        var entryType = type switch
+        {
+            null => null,
+            "offer" => "Offer",
+            "escrow" => "Escrow",
+            "check" => "Check",
+            "payment_channel" => "PayChannel",
+            "nft_offer" => "NFTokenOffer",
+            "ticket" => "Ticket",
+            "deposit_preauth" => "DepositPreauth",
+            "signer_list" => "SignerList",
+            "state" => "RippleState",
+            "did" => "DID",
+            _ => "unknown",
+        };
+        return entry => entryType is null || entry["LedgerEntryType"]?.GetValue<string>() == entryType;
+    }
+
+    /// <summary>One page as rippled pages: the validated ledger's entries, a limit raised to rippled's minimum, a string marker.</summary>
+    private JsonObject Page(Dictionary<AccountId, List<JsonObject>> table, JsonObject parameters, string name, Func<JsonObject, bool> filter)
+    {
+        AccountReadCount++;
+        var account = AccountId.ParseClassic(parameters["account"]!.GetValue<string>(), "account");
+        if (!_validatedAccounts.ContainsKey(account))
+        {
+            return Error("actNotFound", "Account not found.");
+        }
+
+        List<JsonObject> all;
+        lock (table)
+        {
+            all = table.TryGetValue(account, out var list) ? [.. list.Where(filter)] : [];
+        }
+
+        var limit = Math.Clamp(parameters["limit"]?.GetValue<int>() ?? 200, name == "account_nfts" ? 20 : 10, 400);
+        if (MaxPage > 0)
+        {
+            limit = Math.Min(limit, MaxPage);
+        }
+
+        if (IgnorePageLimit)
+        {
+            limit = Math.Max(all.Count, 1);
+        }
+
+        var offset = 0;
+        if (parameters["marker"]?.GetValue<string>() is { } marker)
+        {
+            var parts = marker.Split(',');
+            if (parts.Length != 2 || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out offset) || offset < 0 || offset > all.Count)
+            {
+                return Error("invalidParams", "Invalid field 'marker'.");
+            }
+        }
+
+        var result = new JsonObject
+        {
+            ["account"] = account.ToClassicAddress(),
+            [name] = new JsonArray([.. all.Skip(offset).Take(limit).Select(entry => (JsonNode)entry.DeepClone())]),
+            ["ledger_index"] = CurrentLedgerIndex - 1,
+            ["validated"] = true,
+            ["limit"] = limit,
+        };
+        if (offset + limit < all.Count)
+        {
+            result["marker"] = string.Create(CultureInfo.InvariantCulture, $"{offset + limit:X16},{offset + limit}");
+        }
+
+        return result;
+    }
+
+    private async Task ServeFaucetAsync(HttpListenerContext context, string text)
+    {
+        JsonObject answer;
+        var status = 200;
+        try
+        {
+            var destination = JsonNode.Parse(text)!["destination"]!.GetValue<string>();
+            var account = AccountId.ParseClassic(destination, "destination");
+            ulong sent;
+            lock (_gate)
+            {
+                FaucetRequestCount++;
+                if (FaucetStatus != 200)
+                {
+                    throw new InvalidOperationException("the faucet is told to refuse");
+                }
+
+                sent = FaucetDrops;
+                var balance = _accounts.TryGetValue(account, out var state) ? state.Balance : 0;
+                var sequence = _accounts.TryGetValue(account, out state) ? state.Sequence : CurrentLedgerIndex;
+                _accounts[account] = (balance + sent, sequence);
+            }
+
+            // The funding payment validates with the next ledger, as on the real test networks.
+            answer = new JsonObject
+            {
+                ["account"] = new JsonObject { ["classicAddress"] = FaucetAnswerAddress ?? destination, ["address"] = FaucetAnswerAddress ?? destination },
+                ["amount"] = sent / 1_000_000m,
+                ["transactionHash"] = Convert.ToHexString(System.Security.Cryptography.SHA512.HashData(Encoding.UTF8.GetBytes(destination + FaucetRequestCount))[..32]),
+            };
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or NullReferenceException or InvalidOperationException or InvalidInputException)
+        {
+            status = FaucetStatus != 200 ? FaucetStatus : 400;
+            answer = new JsonObject { ["error"] = "Invalid destination" };
+        }
+
+        var body = Encoding.UTF8.GetBytes(answer.ToJsonString());
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength64 = body.Length;
+        await context.Response.OutputStream.WriteAsync(body);
+        context.Response.Close();
     }
 
     private JsonObject LedgerEntry(JsonObject parameters)
