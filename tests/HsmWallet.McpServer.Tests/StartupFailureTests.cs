@@ -1,3 +1,5 @@
+using HsmWallet.Core.Secrets;
+using HsmWallet.KeyProviders.Password;
 using HsmWallet.McpServer.Tests.Support;
 
 namespace HsmWallet.McpServer.Tests;
@@ -72,18 +74,55 @@ public sealed class StartupFailureTests
         {
             Prepare = home =>
             {
-                foreach (var file in Directory.GetFiles(setupHome, "*", SearchOption.AllDirectories))
-                {
-                    var target = Path.Combine(home, Path.GetRelativePath(setupHome, file));
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!, Private);
-                    File.Copy(file, target, overwrite: true);
-                }
-
+                CopyHome(setupHome, home);
                 File.SetUnixFileMode(Path.Combine(home, "audit"), Private | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             },
         });
         var error = await server.ErrorAsync("audit_verify", null, "server_unavailable");
         Assert.StartsWith("audit: ", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("chmod 700", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_vault_locked_out_before_the_start_still_serves_and_each_call_says_until_when()
+    {
+        var password = SecretFiles.Write("the right password");
+        var wrong = SecretFiles.Write("the wrong password");
+        var lockedHome = string.Empty;
+        await using (var first = await TestServer.StartAsync(new TestServerSetup
+        {
+            Prepare = home =>
+            {
+                lockedHome = home;
+                SecretFiles.CreateVault(home, password, SecretKind.Password, new PasswordKeyProvider(new Argon2Parameters(8 * 1024, 1, 1)));
+            },
+            Options = options => options with { PasswordFile = wrong },
+        }))
+        {
+            for (var attempt = 0; attempt < 10 && (await first.CallAsync("wallet_list")).Body["error"]!["code"]!.GetValue<string>() != "locked_out"; attempt++)
+            {
+            }
+
+            await first.StopAsync();
+            await using var server = await TestServer.StartAsync(new TestServerSetup
+            {
+                Prepare = home => CopyHome(lockedHome, home),
+                Options = options => options with { PasswordFile = password },
+            });
+            Assert.Equal(13, (await server.Client.ListToolsAsync()).Count);
+            var error = await server.ErrorAsync("wallet_list", null, "locked_out");
+            Assert.True(DateTimeOffset.Parse(error["locked_until"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow);
+            Assert.True((await server.OkAsync("server_status"))["lockout"]!["locked"]!.GetValue<bool>());
+        }
+    }
+
+    private static void CopyHome(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!, Private);
+            File.Copy(file, target, overwrite: true);
+        }
     }
 }
