@@ -40,9 +40,12 @@ public static class ServerCommandLine
         {
             Description = $"The longest JSON-RPC message read, in bytes ({MinimumMessageBytes} to {MaximumMessageBytes}; default {BoundedLineStream.DefaultMaxMessageBytes}); a longer one is dropped unread and answered with an error.",
         };
+        var rateStandard = new Option<string>("--rate-standard") { Description = "Rate limit of the read-only tools: COUNT/PERIOD[,burst=N] (PERIOD s, min or h, e.g. 5min); default 100/min,burst=10." };
+        var rateStrict = new Option<string>("--rate-strict") { Description = "Rate limit of signing, submitting and creating: COUNT/PERIOD[,burst=N]; default 20/min,burst=2." };
+        var rateCritical = new Option<string>("--rate-critical") { Description = "Rate limit of export and delete: COUNT/PERIOD, a sliding window; default 5/5min." };
         var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
         {
-            home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes,
+            home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes, rateStandard, rateStrict, rateCritical,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,8 +59,14 @@ public static class ServerCommandLine
                     throw new InvalidInputException("--max-message-bytes", $"must be {MinimumMessageBytes} to {MaximumMessageBytes}");
                 }
 
+                var defaults = Pipeline.RateLimitSettings.Default;
+                var rates = new Pipeline.RateLimitSettings(
+                    parse.GetValue(rateStandard) is { } standardText ? Pipeline.RateLimitSettings.Parse("--rate-standard", standardText, defaults.Standard, window: false) : defaults.Standard,
+                    parse.GetValue(rateStrict) is { } strictText ? Pipeline.RateLimitSettings.Parse("--rate-strict", strictText, defaults.Strict, window: false) : defaults.Strict,
+                    parse.GetValue(rateCritical) is { } criticalText ? Pipeline.RateLimitSettings.Parse("--rate-critical", criticalText, defaults.Critical, window: true) : defaults.Critical);
                 options = new ServerOptions
                 {
+                    RateLimits = rates,
                     HomePath = settings.HomePath,
                     Network = settings.Network,
                     PasswordFile = parse.GetValue(passwordFile),

@@ -74,7 +74,7 @@ public sealed class ProcessTests
     }
 
     [Fact]
-    public async Task A_missing_home_is_created_private_and_a_home_open_to_others_is_refused_in_one_line()
+    public async Task A_missing_home_is_created_private_and_a_home_open_to_others_is_answered_per_tool_with_chmod_700()
     {
         var parent = NewHome();
         var missing = Path.Combine(parent, "not-yet");
@@ -85,11 +85,72 @@ public sealed class ProcessTests
         var open = Path.Combine(parent, "open");
         Directory.CreateDirectory(open);
         File.SetUnixFileMode(open, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        var refused = await RunRawAsync(["--home", open], null);
-        Assert.Equal(1, refused.ExitCode);
-        Assert.Equal(string.Empty, refused.Stdout);
-        Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var refused = await RunRawAsync(["--home", open], BrokenHomeSession);
+        var error = AssertBrokenHomeSession(refused);
+        Assert.StartsWith("chmod 700 ", error["fix"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("chmod 700", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(open, "logs")));
+    }
+
+    [Fact]
+    public async Task A_vault_at_0644_still_completes_initialize_lists_tools_and_answers_each_call_with_the_chmod_until_stdin_closes()
+    {
+        var home = NewHome();
+        AssertSession(await RunAsync(home));
+        var vault = Path.Combine(home, "vault.json");
+        File.SetUnixFileMode(vault, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var run = await RunRawAsync(["--home", home, "--network", "testnet"], BrokenHomeSession);
+
+        var error = AssertBrokenHomeSession(run);
+        Assert.Equal($"chmod 600 {vault}", error["fix"]!.GetValue<string>());
+        Assert.Contains(vault, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"chmod 600 {vault}", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_nonsense_rate_limit_exits_2_naming_the_option()
+    {
+        var run = await RunRawAsync(["--home", NewHome(), "--rate-strict", "1000000/s"], null);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.StartsWith("hsmwallet-mcp: --rate-strict", run.Stderr, StringComparison.Ordinal);
+    }
+
+    private static readonly string[] BrokenHomeSession =
+    [
+        Session[0],
+        Session[1],
+        Session[2],
+        """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"wallet_list","arguments":{}}}""",
+        """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"server_status","arguments":{}}}""",
+    ];
+
+    /// <summary>Every request answered (the process stayed up until stdin closed, then exited 0); returns the tool error.</summary>
+    private static JsonObject AssertBrokenHomeSession((int ExitCode, string Stdout, string Stderr) run)
+    {
+        Assert.Equal(0, run.ExitCode);
+        var byId = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonNode.Parse(line)!.AsObject())
+            .Where(message => message["id"] is not null)
+            .ToDictionary(message => message["id"]!.GetValue<int>());
+        Assert.Equal([1, 2, 3, 4], byId.Keys.Order());
+        Assert.Equal("hsmwallet-mcp", byId[1]["result"]!["serverInfo"]!["name"]!.GetValue<string>());
+        Assert.Equal(HsmWallet.McpServer.Pipeline.ToolCatalog.Tools.Count, byId[2]["result"]!["tools"]!.AsArray().Count);
+        JsonObject? first = null;
+        foreach (var id in new[] { 3, 4 })
+        {
+            var result = byId[id]["result"]!;
+            Assert.True(result["isError"]!.GetValue<bool>());
+            var error = result["structuredContent"]!["error"]!.AsObject();
+            Assert.Equal("server_unavailable", error["code"]!.GetValue<string>());
+            Assert.False(string.IsNullOrEmpty(error["correlation_id"]!.GetValue<string>()));
+            Assert.DoesNotContain("   at ", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+            first ??= error;
+        }
+
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+        return first!;
     }
 
     private static void AssertSession((int ExitCode, string Stdout, string Stderr) run)

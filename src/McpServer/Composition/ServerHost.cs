@@ -48,34 +48,76 @@ public static class ServerHost
     {
         ArgumentNullException.ThrowIfNull(parts);
         var stderr = parts.Error ?? Console.Error;
-        // The home first (created 0700 and checked private), then the log folder inside it.
-        var services = new WalletServices(parts.Options, parts.Providers ?? KeyProviders.StandardKeyProviders.CreateRegistry(), parts.Time);
-        var serilog = OperationalLog.Create(services.Home.Root, "hsmwallet-mcp", parts.Error);
+        var startup = new ServerStartup();
+        WalletServices? services = null;
+        Serilog.Core.Logger serilog;
+        try
+        {
+            // The home first (created 0700 and checked private), then the log folder inside it.
+            services = new WalletServices(parts.Options, parts.Providers ?? KeyProviders.StandardKeyProviders.CreateRegistry(), parts.Time);
+            serilog = OperationalLog.Create(services.Home.Root, "hsmwallet-mcp", parts.Error);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // A home the server cannot use still gets an MCP session: every tool answers why (ServerStartup).
+            services?.Dispose();
+            services = null;
+            serilog = StderrLog(parts.Error);
+            serilog.Error("{Reason:l}", startup.Fail(error));
+        }
+
         // The zero-configuration start and the start-up unlock run beside the transport's start, so the client's
         // first tools/list is not kept waiting; the pipeline lets no tool run before they finished.
-        services.Ready = Task.Run(() =>
+        var started = services;
+        startup.Ready = started is null ? Task.CompletedTask : Task.Run(() =>
         {
             try
             {
-                ZeroConfiguration.Start(services, stderr);
+                ZeroConfiguration.Start(started, stderr);
             }
-#pragma warning disable CA1031 // The server still starts and answers unlock_failed; the operator reads why here.
+#pragma warning disable CA1031 // The server still starts and every tool answers why; the operator reads it here too.
             catch (Exception error)
 #pragma warning restore CA1031
             {
-                serilog.Error("start-up unlock failed ({ErrorType}); tools that unlock will refuse until the configuration is fixed", error.GetType().Name);
+                if (ServerStartup.Lasts(error))
+                {
+                    serilog.Error("start-up failed ({ErrorType}): {Reason:l}", error.GetType().Name, startup.Fail(error));
+                }
+                else
+                {
+                    serilog.Error("start-up unlock failed ({ErrorType}); tools that unlock will refuse until the configuration is fixed", error.GetType().Name);
+                }
             }
         });
+        if (started is not null)
+        {
+            started.Ready = startup.Ready;
+        }
 
         using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: false);
-        var pipeline = new ToolPipeline(parts.Pipeline ?? new ToolPipelineOptions(), () => services.Audit.IsOpen ? services.Audit : null, () => services.Ready, new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory), services.Time);
+        var pipelineOptions = (parts.Pipeline ?? new ToolPipelineOptions()) with { RateLimits = parts.Options.RateLimits };
+        var pipeline = new ToolPipeline(
+            pipelineOptions,
+            () => started is { Audit.IsOpen: true } ? started.Audit : null,
+            () => startup.Ready,
+            new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory),
+            parts.Time,
+            () => started?.Approvals)
+        {
+            StartupFailure = () => startup.Failure,
+        };
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(serilog, dispose: true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
-        builder.Services.AddSingleton(services);
+        if (started is not null)
+        {
+            builder.Services.AddSingleton(started);
+        }
+
+        builder.Services.AddSingleton(startup);
         builder.Services.AddSingleton(pipeline);
         builder.Services.AddHostedService(_ => new RefusalAuditFlush(pipeline));
         var mcp = builder.Services
@@ -89,7 +131,7 @@ public static class ServerHost
             .WithTools<TransactionTools>()
             .WithTools<OperationsTools>()
             .WithTools<LedgerTools>()
-            .WithRequestFilters(filters => filters.AddCallToolFilter(pipeline.Wrap));
+            .WithRequestFilters(filters => filters.AddCallToolFilter(pipeline.Wrap).AddListToolsFilter(ToolPipeline.PublishOutputSchemas));
         // The SDK's stream transport over bounded streams: a line longer than the limit is dropped while it is read
         // (never buffered whole) and answered with a JSON-RPC error between the SDK's own messages.
         var output = new MessageOutputStream(parts.Output ?? new BufferedStream(Console.OpenStandardOutput()));
@@ -104,6 +146,28 @@ public static class ServerHost
         };
         mcp.WithStreamServerTransport(input, output);
         return builder.Build();
+    }
+
+    /// <summary>The log when the home cannot hold one: stderr only, so the reason is still on the operator's screen.</summary>
+    private static Serilog.Core.Logger StderrLog(TextWriter? error) =>
+        new LoggerConfiguration()
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("ModelContextProtocol", Serilog.Events.LogEventLevel.Warning)
+            .WriteTo.Sink(new LineSink(error ?? Console.Error))
+            .CreateLogger();
+
+    /// <summary>One line per event, "hsmwallet-mcp: LEVEL message", on the given writer.</summary>
+    private sealed class LineSink(TextWriter writer) : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent)
+        {
+            var line = $"hsmwallet-mcp: {logEvent.Level.ToString().ToUpperInvariant()} {logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+            lock (writer)
+            {
+                writer.WriteLine(line);
+                writer.Flush();
+            }
+        }
     }
 
     /// <summary>The JSON-RPC answer to a refused over-long line: Invalid Request, with its id when it was found (else null).</summary>

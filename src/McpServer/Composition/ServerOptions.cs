@@ -31,4 +31,7 @@ public sealed record ServerOptions
 
     /// <summary>--max-message-bytes: the longest JSON-RPC message (one line) the transport reads; longer ones are dropped unread.</summary>
     public int MaxMessageBytes { get; init; } = Transport.BoundedLineStream.DefaultMaxMessageBytes;
+
+    /// <summary>--rate-standard, --rate-strict, --rate-critical: the operator's per-tier rate limits (the spec's by default).</summary>
+    public Pipeline.RateLimitSettings RateLimits { get; init; } = Pipeline.RateLimitSettings.Default;
 }

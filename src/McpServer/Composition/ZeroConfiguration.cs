@@ -5,7 +5,7 @@ namespace HsmWallet.McpServer.Composition;
 
 /// <summary>
 /// The zero-configuration first start (issue 8): with no vault in the home, create one protected by a key-file
-/// slot (the key file 0600 under the home) on testnet and say on stderr where it is and how to enrol a hardware
+/// slot (the key file 0600 under the home) on testnet, unless the configuration names a password, PIN, recovery key or slot and say on stderr where it is and how to enrol a hardware
 /// or password slot; then unlock once so the audit session has its key and the wallet list is cached.
 /// </summary>
 public static class ZeroConfiguration
@@ -18,6 +18,14 @@ public static class ZeroConfiguration
         var vault = services.Vault;
         if (!vault.Exists)
         {
+            // A configuration that names a secret or a slot means the operator expects a vault they made: a new
+            // key-file vault here would ignore it. The server says where the vault is missing instead.
+            var options = services.Options;
+            if (options.PasswordFile is not null || options.PinFile is not null || options.RecoveryKeyFile is not null || options.Slot is not null)
+            {
+                throw new HsmWallet.Core.Vault.VaultNotFoundException(services.Home.VaultPath);
+            }
+
             var keyFile = services.Options.KeyFile ?? services.Home.DefaultKeyFilePath;
             vault.Create(new SecretSourceChain(), new KeyFileKeyProvider(keyFile));
             stderr.WriteLine($"hsmwallet-mcp: created a new vault at {services.Home.VaultPath}");

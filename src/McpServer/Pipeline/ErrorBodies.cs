@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
 using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Core.Signing;
@@ -36,6 +37,8 @@ public static class ErrorBodies
             UnlockFailedException => ("unlock_failed", "the vault could not be unlocked with the configured secret or device"),
             KeyProviderUnavailableException => ("unlock_failed", "the unlocking device is not available"),
             VaultNotFoundException => ("internal", "no vault in the home; restart the server to create one"),
+            UnsafeFilePermissionsException unsafeFile => ("server_unavailable", $"{unsafeFile.Message}; nothing was read or changed"),
+            AuditWriteException audit => ("server_unavailable", $"{audit.Message}; the audit log must be repaired before tools run (the operator runs `hsmwallet audit verify`)"),
             LedgerException ledger => ("ledger_error", $"the ledger request failed ({SafeWord(ledger.Code)})"),
             FileLockTimeoutException => ("timeout", "the vault is busy; retry"),
             TimeoutException or OperationCanceledException => ("timeout", "the operation took too long and was cancelled; nothing was signed after the cancellation"),
@@ -57,6 +60,10 @@ public static class ErrorBodies
         else if (error is ApprovalException { Code: "approval_pending", Approval: { } pending })
         {
             extra = Approval.ApprovalCoordinator.Pending(pending).Extra;
+        }
+        else if (error is UnsafeFilePermissionsException { Fix: { } fix })
+        {
+            extra["fix"] = fix;
         }
         else if (error is LockedOutException locked)
         {

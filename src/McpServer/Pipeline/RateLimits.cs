@@ -3,53 +3,52 @@ using System.Threading.RateLimiting;
 namespace HsmWallet.McpServer.Pipeline;
 
 /// <summary>
-/// The spec's per-tier limits as System.Threading.RateLimiting limiters: standard 100 a minute with a burst of
-/// 10, strict 20 a minute with a burst of 2 (token buckets), critical 5 in any 5 minutes (a sliding window).
+/// The per-tier limits as System.Threading.RateLimiting limiters: standard and strict are token buckets, critical a
+/// sliding window; the operator sets them (<see cref="RateLimitSettings"/>), the spec's values by default (standard
+/// 100 a minute with a burst of 10, strict 20 a minute with a burst of 2, critical 5 in any 5 minutes).
 /// One process serves one client, so the limits are per server process.
 /// </summary>
 public sealed class RateLimits : IDisposable
 {
     private readonly bool _autoReplenish;
+    private readonly RateLimitSettings _settings;
     private Dictionary<RateTier, RateLimiter> _limiters;
 
     /// <summary>
-    /// Builds the three limiters; with <paramref name="autoReplenish"/> false they refill only through
-    /// <see cref="Replenish"/> (tests step time by hand instead of sleeping).
+    /// Builds the three limiters from <paramref name="settings"/> (the spec's values when null); with
+    /// <paramref name="autoReplenish"/> false they refill only through <see cref="Replenish"/> (tests step time by hand).
     /// </summary>
-    public RateLimits(bool autoReplenish = true)
+    public RateLimits(bool autoReplenish = true, RateLimitSettings? settings = null)
     {
         _autoReplenish = autoReplenish;
-        _limiters = Create(autoReplenish);
+        _settings = settings ?? RateLimitSettings.Default;
+        _limiters = Create(_settings, autoReplenish);
     }
 
-    private static Dictionary<RateTier, RateLimiter> Create(bool autoReplenish) =>
+    private static Dictionary<RateTier, RateLimiter> Create(RateLimitSettings settings, bool autoReplenish) =>
         new()
         {
-            [RateTier.Standard] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = 10,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromMilliseconds(600),
-                QueueLimit = 0,
-                AutoReplenishment = autoReplenish,
-            }),
-            [RateTier.Strict] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = 2,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(3),
-                QueueLimit = 0,
-                AutoReplenishment = autoReplenish,
-            }),
+            [RateTier.Standard] = Bucket(settings.Standard, autoReplenish),
+            [RateTier.Strict] = Bucket(settings.Strict, autoReplenish),
             [RateTier.Critical] = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
             {
-                PermitLimit = 5,
-                Window = TimeSpan.FromMinutes(5),
+                PermitLimit = settings.Critical.Count,
+                Window = settings.Critical.Period,
                 SegmentsPerWindow = 5,
                 QueueLimit = 0,
                 AutoReplenishment = autoReplenish,
             }),
         };
+
+    private static TokenBucketRateLimiter Bucket(TierLimit limit, bool autoReplenish) =>
+        new(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limit.Burst,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = limit.Refill,
+            QueueLimit = 0,
+            AutoReplenishment = autoReplenish,
+        });
 
     /// <summary>
     /// Takes one permit of <paramref name="tier"/> or throws a rate_limited <see cref="ToolRefusedException"/> with
@@ -63,7 +62,7 @@ public sealed class RateLimits : IDisposable
             return;
         }
 
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : DefaultRetryAfter(tier);
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : DefaultRetryAfter(_settings, tier);
         throw new ToolRefusedException(
             "rate_limited",
             $"too many calls in the {tier.ToString().ToLowerInvariant()} tier; retry later",
@@ -73,19 +72,19 @@ public sealed class RateLimits : IDisposable
     /// <summary>Refills every limiter, as if their whole window had passed (tests step time this way instead of sleeping).</summary>
     public void Replenish()
     {
-        var old = Interlocked.Exchange(ref _limiters, Create(_autoReplenish));
+        var old = Interlocked.Exchange(ref _limiters, Create(_settings, _autoReplenish));
         foreach (var limiter in old.Values)
         {
             limiter.Dispose();
         }
     }
 
-    /// <summary>The limits as server_status reports them.</summary>
-    public static System.Text.Json.Nodes.JsonObject Describe() => new()
+    /// <summary>The limits as server_status reports them: the operator's <paramref name="settings"/>, else the spec's.</summary>
+    public static System.Text.Json.Nodes.JsonObject Describe(RateLimitSettings? settings = null) => new()
     {
-        ["standard"] = "100 per minute, burst 10",
-        ["strict"] = "20 per minute, burst 2",
-        ["critical"] = "5 per 5 minutes",
+        ["standard"] = (settings ?? RateLimitSettings.Default).Standard.Describe(window: false),
+        ["strict"] = (settings ?? RateLimitSettings.Default).Strict.Describe(window: false),
+        ["critical"] = (settings ?? RateLimitSettings.Default).Critical.Describe(window: true),
         ["concurrent_operations"] = ToolPipelineOptions.DefaultMaxConcurrentOperations,
         ["timeout_seconds"] = (int)ToolPipelineOptions.DefaultTimeout.TotalSeconds,
         ["max_request_bytes"] = ToolPipelineOptions.DefaultMaxRequestBytes,
@@ -100,10 +99,10 @@ public sealed class RateLimits : IDisposable
         }
     }
 
-    private static TimeSpan DefaultRetryAfter(RateTier tier) => tier switch
+    private static TimeSpan DefaultRetryAfter(RateLimitSettings settings, RateTier tier) => tier switch
     {
-        RateTier.Standard => TimeSpan.FromMilliseconds(600),
-        RateTier.Strict => TimeSpan.FromSeconds(3),
-        _ => TimeSpan.FromMinutes(1),
+        RateTier.Standard => settings.Standard.Refill,
+        RateTier.Strict => settings.Strict.Refill,
+        _ => settings.Critical.Period / 5,
     };
 }

@@ -3,12 +3,12 @@ namespace HsmWallet.McpServer.Pipeline;
 /// <summary>The spec's rate-limit tiers, so a flood of cheap reads cannot starve signing and vice versa.</summary>
 public enum RateTier
 {
-    /// <summary>100 calls a minute with a burst of 10 (read-only tools).</summary>
+    /// <summary>Read-only tools: 100 calls a minute with a burst of 10 unless the operator sets --rate-standard.</summary>
     Standard,
 
-    /// <summary>20 calls a minute with a burst of 2 (signing, submitting, creating).</summary>
+    /// <summary>Signing, submitting, creating: 20 calls a minute with a burst of 2 unless the operator sets --rate-strict.</summary>
     Strict,
 
-    /// <summary>5 calls per 5 minutes (export and delete).</summary>
+    /// <summary>Export and delete: 5 calls in any 5 minutes unless the operator sets --rate-critical.</summary>
     Critical,
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
 using HsmWallet.Core;
+using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Audit;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -26,20 +27,26 @@ public sealed partial class ToolPipeline : IDisposable
     private readonly RefusalAudit _refusals;
     private readonly Func<Task> _ready;
     private readonly ILogger _logger;
+    private readonly Func<ApprovalStore?> _approvals;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, DateTimeOffset> _freeRetries = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Builds the pipeline; <paramref name="audit"/> yields the audit log once the first unlock has keyed it, and
-    /// <paramref name="ready"/> completes when the server's start-up has run (no tool runs before).
+    /// <paramref name="ready"/> completes when the server's start-up has run (no tool runs before), and
+    /// <paramref name="approvals"/> yields the operator's approval store (a retry redeeming an approval is not charged).
     /// </summary>
-    public ToolPipeline(ToolPipelineOptions options, Func<IAuditLog?> audit, Func<Task> ready, ILogger<ToolPipeline> logger, TimeProvider? time = null)
+    public ToolPipeline(ToolPipelineOptions options, Func<IAuditLog?> audit, Func<Task> ready, ILogger<ToolPipeline> logger, TimeProvider? time = null, Func<ApprovalStore?>? approvals = null)
     {
         _ready = ready;
+        _approvals = approvals ?? (static () => null);
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _audit = audit;
         _refusals = new RefusalAudit(audit, time, options.RefusalAuditWindow);
         _logger = logger;
-        _rateLimits = new RateLimits(options.AutoReplenishRateLimits);
+        _rateLimits = new RateLimits(options.AutoReplenishRateLimits, options.RateLimits);
         _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.MaxConcurrentOperations,
@@ -47,6 +54,9 @@ public sealed partial class ToolPipeline : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
     }
+
+    /// <summary>The refusal every call gets when the server's start-up found the home unusable (null: none).</summary>
+    public Func<ToolRefusedException?> StartupFailure { get; init; } = static () => null;
 
     /// <summary>The rate limiters (tests refill them by hand).</summary>
     public RateLimits RateLimits => _rateLimits;
@@ -90,8 +100,12 @@ public sealed partial class ToolPipeline : IDisposable
         {
             // 1. Rate limit per tier, before anything else: every call spends budget, an invalid one too, so
             //    refusals cannot be produced faster than the tier allows. An unknown name spends the standard tier's.
+            //    The one exception: the first retry carrying an approval the operator has approved (see FreeApprovalRetry).
             var known = ToolCatalog.TryClassify(toolName, out var toolClass, out var tier);
-            _rateLimits.Take(known ? tier : RateTier.Standard);
+            if (!(known && FreeApprovalRetry(context.Params?.Arguments)))
+            {
+                _rateLimits.Take(known ? tier : RateTier.Standard);
+            }
 
             // 2. Size: the arguments as JSON, at most 1 MB.
             if (ArgumentBytes(context.Params?.Arguments) > _options.MaxRequestBytes)
@@ -110,6 +124,10 @@ public sealed partial class ToolPipeline : IDisposable
 
             // The start-up (vault creation, first unlock) runs beside the transport; no tool runs before it ended.
             await _ready().WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
+            if (StartupFailure() is { } unusable)
+            {
+                throw new ToolRefusedException(unusable.Code, unusable.Message, (JsonObject)unusable.Extra.DeepClone());
+            }
 
             // 5. Concurrency: at most N at once; a call past it waits briefly, then is refused.
             using var slotWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -139,9 +157,14 @@ public sealed partial class ToolPipeline : IDisposable
             try
             {
                 var result = await running.WaitAsync(timeout.Token).ConfigureAwait(false);
-                return result.IsError == true && !IsOurErrorBody(result)
-                    ? ErrorBodies.Build("invalid_input", "arguments: do not match the tool's input schema", correlationId)
-                    : result;
+                if (result.IsError == true)
+                {
+                    return IsOurErrorBody(result)
+                        ? result
+                        : ErrorBodies.Build("invalid_input", "arguments: do not match the tool's input schema", correlationId);
+                }
+
+                return WithStructuredContent(result);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -171,6 +194,97 @@ public sealed partial class ToolPipeline : IDisposable
             return result;
         }
     }
+
+    /// <summary>
+    /// The SDK list-tools filter: every tool listed carries its outputSchema from <see cref="ToolOutputSchemas"/>, so a
+    /// client knows the shape of the structuredContent each successful call returns.
+    /// </summary>
+    public static McpRequestHandler<ListToolsRequestParams, ListToolsResult> PublishOutputSchemas(McpRequestHandler<ListToolsRequestParams, ListToolsResult> next) =>
+        async (context, cancellationToken) =>
+        {
+            ArgumentNullException.ThrowIfNull(next);
+            var result = await next(context, cancellationToken).ConfigureAwait(false);
+            foreach (var tool in result.Tools)
+            {
+                tool.OutputSchema = ToolOutputSchemas.For(tool.Name) ?? tool.OutputSchema;
+            }
+
+            return result;
+        };
+
+    /// <summary>A successful result with its JSON text also as structuredContent (the same value, parsed once here).</summary>
+    private static CallToolResult WithStructuredContent(CallToolResult result)
+    {
+        if (result.StructuredContent is not null || result.Content is not [TextContentBlock text])
+        {
+            return result;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text.Text);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                result.StructuredContent = document.RootElement.Clone();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the result stays text only, and the tests' schema check fails for the tool that returned it.
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// True for the one call per approval that costs no rate-limit budget: it carries an approval_id that the
+    /// operator's store holds as approved and unexpired, and no call before it in this process was let through free
+    /// with that id. So a human approval round trip (approval_pending, then the retry) costs one call of the tier, not
+    /// two; an agent cannot make free calls without a human approving each (an unknown, pending, denied or used id,
+    /// or the same id again, pays as usual). Any doubt (an unreadable store, too many ids remembered) pays.
+    /// </summary>
+    private bool FreeApprovalRetry(IDictionary<string, JsonElement>? arguments)
+    {
+        if (arguments is null
+            || !arguments.TryGetValue("approval_id", out var value)
+            || value.ValueKind != JsonValueKind.String
+            || value.GetString() is not { Length: > 0 and <= InputValidator.MaxNameLength } id
+            || _approvals() is not { } store)
+        {
+            return false;
+        }
+
+        PendingApproval approval;
+        try
+        {
+            approval = store.Get(id);
+        }
+#pragma warning disable CA1031 // Whatever the store says other than "approved", the call pays.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        if (approval.State != ApprovalState.Approved || approval.ExpiresAt <= now)
+        {
+            return false;
+        }
+
+        lock (_freeRetries)
+        {
+            foreach (var expired in _freeRetries.Where(entry => entry.Value <= now).Select(entry => entry.Key).ToList())
+            {
+                _freeRetries.Remove(expired);
+            }
+
+            return _freeRetries.Count < MaxFreeRetriesRemembered && _freeRetries.TryAdd(approval.Id, approval.ExpiresAt);
+        }
+    }
+
+    /// <summary>How many approval ids that had their free retry are remembered (until they expire); past it, retries pay.</summary>
+    private const int MaxFreeRetriesRemembered = 1024;
 
     private static ToolRefusedException Busy() =>
         new("rate_limited", "too many operations at once; retry shortly", new JsonObject { ["retry_after_ms"] = 1000 });

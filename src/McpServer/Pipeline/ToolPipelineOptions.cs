@@ -27,6 +27,9 @@ public sealed record ToolPipelineOptions
     /// <summary>How long one refusal-audit window lasts: per refusal kind and tool, at most two audit entries per window.</summary>
     public TimeSpan RefusalAuditWindow { get; init; } = RefusalAudit.DefaultWindow;
 
+    /// <summary>The per-tier rate limits (the operator's, from the command line; the spec's by default).</summary>
+    public RateLimitSettings RateLimits { get; init; } = RateLimitSettings.Default;
+
     /// <summary>Whether rate limiters refill on their own (false in tests that step them by hand).</summary>
     public bool AutoReplenishRateLimits { get; init; } = true;
 }

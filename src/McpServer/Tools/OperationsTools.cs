@@ -45,7 +45,7 @@ public sealed class OperationsTools(WalletServices services)
                 ["locked"] = lockedUntil is not null,
                 ["locked_until"] = lockedUntil?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             },
-            ["limits"] = RateLimits.Describe(),
+            ["limits"] = RateLimits.Describe(services.Options.RateLimits),
         };
     }
 }

@@ -53,6 +53,7 @@ public sealed class TestServer : IAsyncDisposable
     private readonly StringWriter _stderr;
     private readonly bool _enforceRateLimits;
     private bool _stopped;
+    private Dictionary<string, JsonElement?>? _outputSchemas;
 
     private TestServer(string home, IHost host, McpClient client, StringWriter stderr, UnwrapCounter counter, bool enforceRateLimits)
     {
@@ -109,7 +110,7 @@ public sealed class TestServer : IAsyncDisposable
             Error = TextWriter.Synchronized(stderr),
         });
         await host.StartAsync().ConfigureAwait(false);
-        await host.Services.GetRequiredService<WalletServices>().Ready.ConfigureAwait(false);
+        await host.Services.GetRequiredService<ServerStartup>().Ready.ConfigureAwait(false);
         var clientOptions = new McpClientOptions();
         if (setup.Elicit is { } elicit)
         {
@@ -134,8 +135,20 @@ public sealed class TestServer : IAsyncDisposable
         }
 
         var result = await Client.CallToolAsync(tool, dictionary, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (ToolCatalog.Tools.ContainsKey(tool))
+        {
+            OutputSchemaCheck.Assert(tool, await OutputSchemaAsync(tool).ConfigureAwait(false), result);
+        }
+
         var text = string.Concat(result.Content.OfType<TextContentBlock>().Select(block => block.Text));
         return (result.IsError == true, JsonNode.Parse(text)!.AsObject());
+    }
+
+    /// <summary>The outputSchema tools/list publishes for <paramref name="tool"/> (listed once per server).</summary>
+    public async Task<JsonElement?> OutputSchemaAsync(string tool)
+    {
+        _outputSchemas ??= (await Client.ListToolsAsync().ConfigureAwait(false)).ToDictionary(listed => listed.Name, listed => listed.ProtocolTool.OutputSchema, StringComparer.Ordinal);
+        return _outputSchemas.TryGetValue(tool, out var schema) ? schema : null;
     }
 
     /// <summary>Calls a tool that must succeed.</summary>
