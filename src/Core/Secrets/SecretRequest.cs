@@ -8,4 +8,8 @@ namespace HsmWallet.Core.Secrets;
 /// <param name="Prompt">Words shown before a terminal prompt, e.g. "Password for slot 1".</param>
 /// <param name="HintPath">A file the secret was kept in at enrolment (key files); never itself secret.</param>
 /// <param name="Confirm">True when a new secret is being chosen: a prompt asks twice.</param>
-public sealed record SecretRequest(SecretKind Kind, string Prompt, string? HintPath = null, bool Confirm = false);
+/// <param name="MinimumLength">
+/// The shortest new secret the unlocker accepts, in bytes, so a prompt refuses a short one right after the
+/// first entry and asks again (the unlocker checks it too, whatever the source).
+/// </param>
+public sealed record SecretRequest(SecretKind Kind, string Prompt, string? HintPath = null, bool Confirm = false, int MinimumLength = 0);

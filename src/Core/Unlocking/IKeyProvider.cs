@@ -16,6 +16,13 @@ public interface IKeyProvider
     /// <summary>True when the wrapping key lives in hardware and never enters this process.</summary>
     bool IsHardwareBacked { get; }
 
+    /// <summary>
+    /// True when the device itself limits wrong PINs in a way no file edit resets (a TPM's dictionary-attack
+    /// lockout): such a slot is not held back by the vault's lockout. False for PKCS#11, because some tokens
+    /// (SoftHSM2) never lock a PIN and HsmWallet cannot tell which ones do.
+    /// </summary>
+    bool LimitsWrongPins => false;
+
     /// <summary>Reports whether the provider can work right now (library present, device reachable), without secrets.</summary>
     KeyProviderHealth CheckHealth();
 

@@ -15,7 +15,11 @@ public sealed class LockedOutException : Exception
             : $"unlocking is locked out: {reason}")
     {
         LockedUntil = lockedUntil;
+        Reason = reason;
     }
+
+    /// <summary>Why unlocking is locked out, without the time (so a caller can add the way out).</summary>
+    public string Reason { get; } = string.Empty;
 
     /// <summary>When unlocking is possible again; null when an operator must repair the lockout record first.</summary>
     public DateTimeOffset? LockedUntil { get; }

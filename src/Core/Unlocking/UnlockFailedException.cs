@@ -20,6 +20,21 @@ public sealed class UnlockFailedException : Exception
         Reason = reason;
     }
 
+    /// <summary>Creates the error with the lockout's standing after it, which the message already states.</summary>
+    public UnlockFailedException(UnlockFailureReason reason, string message, int? triesLeft, DateTimeOffset? lockedUntil, Exception? innerException)
+        : base(message, innerException)
+    {
+        Reason = reason;
+        TriesLeft = triesLeft;
+        LockedUntil = lockedUntil;
+    }
+
     /// <summary>Why the unlock failed.</summary>
     public UnlockFailureReason Reason { get; }
+
+    /// <summary>Wrong passwords or PINs still accepted before the lockout begins (`tries_left`); null when unknown.</summary>
+    public int? TriesLeft { get; }
+
+    /// <summary>When password and PIN unlocking can be tried again, when this failure started a lockout or one runs.</summary>
+    public DateTimeOffset? LockedUntil { get; }
 }

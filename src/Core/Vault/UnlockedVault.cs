@@ -344,10 +344,10 @@ public sealed class UnlockedVault : IDisposable
     }
 
     /// <summary>Creates the first document of a new vault, enrolling each provider in turn.</summary>
-    internal static (VaultDocument Document, List<SlotAdded> Slots) Create(
+    internal static (VaultDocument Document, List<SlotAdded> Slots, SecureBuffer VaultKey) Create(
         IReadOnlyList<IKeyProvider> providers, ISecretSource secrets, TimeProvider time)
     {
-        using var vaultKey = SecureBuffer.Random(SlotKeyWrap.KeyLength);
+        var vaultKey = SecureBuffer.Random(SlotKeyWrap.KeyLength);
         var vaultId = RandomNumberGenerator.GetBytes(16);
         var now = time.GetUtcNow();
         var document = new VaultDocument
@@ -369,10 +369,11 @@ public sealed class UnlockedVault : IDisposable
             }
 
             Seal(document, vaultKey.ReadOnlySpan, new Dictionary<string, SecureBuffer>());
-            return (document, added);
+            return (document, added, vaultKey);
         }
         catch
         {
+            vaultKey.Dispose();
             foreach (var slot in added)
             {
                 slot.ShowOnce?.Dispose();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Secrets.Sources;
@@ -32,10 +33,21 @@ internal sealed class VaultUnlocker
                 ?? throw new UnlockFailedException(UnlockFailureReason.NoSuchSlot, "slot: is not in the vault's slot table")]
             : document.Slots;
 
-        var hasHistory = _lockout.ThrowIfLockedOut();
+        // While locked, slots whose secret a person could guess (passwords, PINs without a device counter) are
+        // skipped before their secret is read; high-entropy slots still open the vault.
+        LockedOutException? locked = null;
+        try
+        {
+            _ = _lockout.ThrowIfLockedOut();
+        }
+        catch (LockedOutException exception)
+        {
+            locked = exception;
+        }
 
         var (quiet, prompting) = Split(options.Secrets);
         Exception? unavailable = null;
+        var skipped = false;
         foreach (var (sources, isPrompt) in new[] { (quiet, false), (prompting, true) })
         {
             if (sources is null)
@@ -63,6 +75,18 @@ internal sealed class VaultUnlocker
                     continue;
                 }
 
+                var guarded = IsGuarded(provider, request);
+                if (guarded && locked is not null)
+                {
+                    if (explicitSlot)
+                    {
+                        throw WithWayOut(locked, document);
+                    }
+
+                    skipped = true;
+                    continue;
+                }
+
                 var secret = request is null ? new SecureBuffer(0) : sources.TryRead(request);
                 if (secret is null)
                 {
@@ -73,7 +97,7 @@ internal sealed class VaultUnlocker
                 {
                     try
                     {
-                        return (Attempt(document, slot, provider, binding, secret, request?.Kind, hasHistory), slot);
+                        return (Attempt(document, slot, provider, binding, secret, guarded, locked is not null, options.ResetsLockout), slot);
                     }
                     catch (KeyProviderUnavailableException exception)
                     {
@@ -88,14 +112,80 @@ internal sealed class VaultUnlocker
             }
         }
 
-        if (unavailable is not null)
+        if (skipped && locked is not null && unavailable is null)
         {
-            throw new UnlockFailedException(UnlockFailureReason.ProviderUnavailable, $"no slot could be used: {unavailable.Message}", unavailable);
+            throw WithWayOut(locked, document);
         }
 
-        throw new UnlockFailedException(
+        if (unavailable is not null)
+        {
+            throw Standing(UnlockFailureReason.ProviderUnavailable, $"no slot could be used: {unavailable.Message}", unavailable, _lockout.TriesLeft());
+        }
+
+        throw Standing(
             UnlockFailureReason.NoSecret,
-            "no secret was given for any slot: use --password-file, --key-file, --pin-file, a systemd credential, or a terminal prompt");
+            "no secret was given for any slot: use --password-file, --key-file, --pin-file, a systemd credential, or a terminal prompt",
+            null,
+            _lockout.TriesLeft());
+    }
+
+    /// <summary>
+    /// Passwords and PINs a person could guess are held back by the lockout; key files, recovery keys, secret-less
+    /// slots and devices that count wrong PINs themselves (a TPM) are not.
+    /// </summary>
+    private static bool IsGuarded(IKeyProvider provider, SecretRequest? request) => request?.Kind switch
+    {
+        null or SecretKind.KeyFile or SecretKind.RecoveryKey => false,
+        SecretKind.Pin => !provider.LimitsWrongPins,
+        _ => true,
+    };
+
+    /// <summary>The lockout error, naming the slots that still open the vault.</summary>
+    private LockedOutException WithWayOut(LockedOutException locked, VaultDocument document)
+    {
+        var open = new List<string>();
+        foreach (var slot in document.Slots)
+        {
+            var provider = _providers.TryCreate(slot.Kind);
+            if (provider is not null && !IsGuarded(provider, provider.UnlockSecret(slot.Parameters, new SlotBinding(document.VaultId, slot.Id, slot.Kind))))
+            {
+                open.Add($"slot {slot.Id} ({slot.Kind})");
+            }
+        }
+
+        var wayOut = open.Count == 0
+            ? "password and PIN slots are refused until then, and this vault has no recovery-key, key-file or TPM slot"
+            : $"password and PIN slots are refused until then; {string.Join(", ", open)} still opens the vault (e.g. --recovery-key-file, --key-file, or the prompt)";
+        return new LockedOutException(locked.LockedUntil, $"{locked.Reason}; {wayOut}");
+    }
+
+    private static UnlockFailedException Standing(UnlockFailureReason reason, string message, Exception? inner, int? triesLeft) =>
+        new(reason, triesLeft is { } left ? $"{message} ({Tries(left)} left before password and PIN unlocking locks)" : message, triesLeft, null, inner);
+
+    private static string Tries(int count) => count == 1 ? "1 try" : string.Create(CultureInfo.InvariantCulture, $"{count} tries");
+
+    private static UnlockFailedException Counted(UnlockFailedException error, LockoutCount? count, bool wasLocked)
+    {
+        if (count is null)
+        {
+            return error;
+        }
+
+        string suffix;
+        if (wasLocked && count.LockedUntil is { } stillUntil)
+        {
+            suffix = string.Create(CultureInfo.InvariantCulture, $"; password and PIN unlocking stays locked out until {stillUntil.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
+        }
+        else if (count.LockedUntil is { } until)
+        {
+            suffix = string.Create(CultureInfo.InvariantCulture, $"; that was the last try: password and PIN unlocking is locked out until {until.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} (a recovery key, key file or TPM slot still opens the vault)");
+        }
+        else
+        {
+            suffix = $"; {Tries(count.TriesLeft)} left before password and PIN unlocking locks";
+        }
+
+        return new UnlockFailedException(error.Reason, error.Message + suffix, count.TriesLeft, count.LockedUntil, error);
     }
 
     private static (ISecretSource? Quiet, ISecretSource? Prompting) Split(ISecretSource secrets) => secrets switch
@@ -106,13 +196,12 @@ internal sealed class VaultUnlocker
     };
 
     private SecureBuffer Attempt(
-        VaultDocument document, SlotEntry slot, IKeyProvider provider, SlotBinding binding, SecureBuffer secret, SecretKind? kind, bool hasHistory)
+        VaultDocument document, SlotEntry slot, IKeyProvider provider, SlotBinding binding, SecureBuffer secret, bool guarded, bool wasLocked, bool resets)
     {
-        // Secrets a person types (password, PIN, recovery key) are counted before the KDF runs, so neither a
-        // crash nor parallel guesses escape the count; key files and secret-less hardware slots cannot be
-        // guessed, so their failures are counted afterwards and a success costs no write.
-        var guessable = kind is SecretKind.Password or SecretKind.Pin or SecretKind.RecoveryKey;
-        var attempt = guessable ? _lockout.BeginAttempt() : null;
+        // Secrets a person could guess (passwords, PINs) are counted before the KDF runs, so neither a crash nor
+        // parallel guesses escape the count. High-entropy slots (key files, recovery keys, devices with their own
+        // counter) are counted afterwards: their failures still count, but never hold them back.
+        var attempt = guarded ? _lockout.BeginAttempt() : null;
         SecureBuffer? vaultKey = null;
         try
         {
@@ -125,11 +214,20 @@ internal sealed class VaultUnlocker
 
             if (attempt is not null)
             {
-                attempt.Succeeded();
+                // The password or PIN proved itself: failures and the doubling reset (in the MCP server only this
+                // attempt is taken back, so an agent's unlocks never reset anyone else's count).
+                if (resets)
+                {
+                    attempt.Succeeded();
+                }
+                else
+                {
+                    attempt.Cancelled();
+                }
             }
-            else if (hasHistory)
+            else if (wasLocked && resets)
             {
-                _lockout.RecordSuccess();
+                _lockout.Lift();
             }
 
             var result = vaultKey;
@@ -142,14 +240,31 @@ internal sealed class VaultUnlocker
             attempt?.Cancelled();
             throw;
         }
+        catch (UnlockFailedException error) when (error.Reason == UnlockFailureReason.WrongSecret)
+        {
+            throw Counted(error, attempt?.Standing ?? RecordAfterwards(), wasLocked);
+        }
         catch (Exception) when (attempt is null)
         {
-            _lockout.RecordFailure();
+            _ = RecordAfterwards();
             throw;
         }
         finally
         {
             vaultKey?.Dispose();
+        }
+    }
+
+    /// <summary>Counts a high-entropy slot's failure; a damaged record cannot count it, and says so on the next unlock.</summary>
+    private LockoutCount? RecordAfterwards()
+    {
+        try
+        {
+            return _lockout.RecordFailure();
+        }
+        catch (LockedOutException exception)
+        {
+            return exception.LockedUntil is { } until ? new LockoutCount(0, until) : null;
         }
     }
 }

@@ -50,11 +50,20 @@ public sealed class WalletVault
     /// Creates the vault (`init`): a random vault key wrapped by each provider in turn (e.g. a password and
     /// a recovery key), empty records and settings, and a fresh lockout record. Never overwrites a vault.
     /// </summary>
-    public IReadOnlyList<SlotAdded> Create(ISecretSource secrets, params IKeyProvider[] providers)
+    public IReadOnlyList<SlotAdded> Create(ISecretSource secrets, params IKeyProvider[] providers) =>
+        Create<object?>(secrets, providers, static _ => null).Slots;
+
+    /// <summary>
+    /// Creates the vault and runs <paramref name="initialize"/> on it before its one write (e.g. storing the audit
+    /// key), with the new vault key still in hand: `init` asks for each secret once and never unlocks again.
+    /// A result that is <see cref="IDisposable"/> is disposed when the write fails.
+    /// </summary>
+    public (IReadOnlyList<SlotAdded> Slots, T Result) Create<T>(ISecretSource secrets, IReadOnlyList<IKeyProvider> providers, Func<UnlockedVault, T> initialize)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(providers);
-        if (providers.Length == 0)
+        ArgumentNullException.ThrowIfNull(initialize);
+        if (providers.Count == 0)
         {
             throw new InvalidInputException("unlocker", "at least one is needed to create a vault");
         }
@@ -65,19 +74,33 @@ public sealed class WalletVault
             throw new VaultAlreadyExistsException(Home.VaultPath);
         }
 
-        var (document, slots) = UnlockedVault.Create(providers, secrets, _time);
+        var (document, slots, vaultKey) = UnlockedVault.Create(providers, secrets, _time);
+        T result = default!;
+        var initialized = false;
         try
         {
-            var content = CheckedSize(document.Serialize());
+            byte[] content;
+            using (var vault = UnlockedVault.Open(document, vaultKey, document.Slots[0], writable: true, _time))
+            {
+                result = initialize(vault);
+                initialized = true;
+                content = CheckedSize(vault.HasChanges ? vault.SerializeChanges() : document.Serialize());
+            }
+
             Lockout.Initialize();
             ProtectedFile.WriteAtomic(Home.VaultPath, content);
-            return slots;
+            return (slots, result);
         }
         catch
         {
             foreach (var slot in slots)
             {
                 slot.ShowOnce?.Dispose();
+            }
+
+            if (initialized && result is IDisposable disposable)
+            {
+                disposable.Dispose();
             }
 
             throw;

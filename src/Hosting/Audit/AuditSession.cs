@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using HsmWallet.Core.Audit;
 using HsmWallet.Core.Secrets;
+using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
 
 namespace HsmWallet.Hosting.Audit;
@@ -161,25 +162,47 @@ public sealed class AuditSession : IAuditLog, IDisposable
 
         IReadOnlyList<SlotInfo> slots = [];
         long queued = 0;
-        var stored = vault.Update(unlock, unlocked =>
-        {
-            if (!unlocked.HasSetting(VaultSettingNames.AuditHmacKey))
-            {
-                // The entries queued for this unlock are appended right after the vault is written: the vault records
-                // that the new chain will hold them, so deleting the log even right after `init` is detected.
-                lock (gate)
-                {
-                    queued = beforeOperation.Count;
-                }
+        var stored = vault.Update(unlock, unlocked => StoreKey(unlocked, out slots, out queued));
+        Adopt(stored, slots, expected: 0);
+        Recorded(queued);
+    }
 
-                unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(queued.ToString(CultureInfo.InvariantCulture)));
+    /// <summary>
+    /// `init`: creates the vault with its audit key in the same write, from the vault key the creation holds, so
+    /// the operator types each new secret once and nothing is unlocked again.
+    /// </summary>
+    public IReadOnlyList<SlotAdded> CreateVault(ISecretSource secrets, IReadOnlyList<IKeyProvider> providers)
+    {
+        IReadOnlyList<SlotInfo> slots = [];
+        long queued = 0;
+        var (added, stored) = vault.Create(secrets, providers, unlocked => StoreKey(unlocked, out slots, out queued));
+        Adopt(stored, slots, expected: 0);
+        Recorded(queued);
+        return added;
+    }
+
+    private SecureBuffer StoreKey(UnlockedVault unlocked, out IReadOnlyList<SlotInfo> slots, out long queued)
+    {
+        queued = 0;
+        if (!unlocked.HasSetting(VaultSettingNames.AuditHmacKey))
+        {
+            // The entries queued for this unlock are appended right after the vault is written: the vault records
+            // that the new chain will hold them, so deleting the log even right after `init` is detected.
+            lock (gate)
+            {
+                queued = beforeOperation.Count;
             }
 
-            unlocked.EnsureRandomSetting(VaultSettingNames.AuditHmacKey, KeyLength);
-            slots = unlocked.Slots;
-            return unlocked.WithSetting(VaultSettingNames.AuditHmacKey, value => SecureBuffer.CopyOf(value));
-        });
-        Adopt(stored, slots, expected: 0);
+            unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(queued.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        unlocked.EnsureRandomSetting(VaultSettingNames.AuditHmacKey, KeyLength);
+        slots = unlocked.Slots;
+        return unlocked.WithSetting(VaultSettingNames.AuditHmacKey, value => SecureBuffer.CopyOf(value));
+    }
+
+    private void Recorded(long queued)
+    {
         lock (gate)
         {
             recordedSequence = Math.Max(recordedSequence, queued);

@@ -45,7 +45,7 @@ public sealed class PasswordKeyProvider : IKeyProvider
     public SecretRequest? EnrolmentSecret(SlotBinding binding)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        return new SecretRequest(SecretKind.Password, $"New password for slot {binding.SlotId}", Confirm: true);
+        return new SecretRequest(SecretKind.Password, $"New password for slot {binding.SlotId}", Confirm: true, MinimumLength: MinimumPasswordLength);
     }
 
     /// <inheritdoc />

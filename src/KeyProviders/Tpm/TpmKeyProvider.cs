@@ -42,6 +42,9 @@ public sealed class TpmKeyProvider : IKeyProvider
     public bool IsHardwareBacked => true;
 
     /// <inheritdoc />
+    public bool LimitsWrongPins => true;
+
+    /// <inheritdoc />
     public KeyProviderHealth CheckHealth() => CheckHealth(null);
 
     private KeyProviderHealth CheckHealth(TpmSlotParameters? slot)

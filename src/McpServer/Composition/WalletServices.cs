@@ -86,7 +86,11 @@ public sealed class WalletServices : IDisposable
     /// <summary>The network's name (mainnet, testnet, devnet, custom).</summary>
     public string NetworkName => Options.Network.Name;
 
-    /// <summary>How each operation unlocks: the files the server was started with, read afresh each time; never a prompt.</summary>
+    /// <summary>
+    /// How each operation unlocks: the files the server was started with, read afresh each time; never a prompt.
+    /// Its successes never reset the failure count or lift a lockout: an agent can make the server unlock at will,
+    /// and that must not buy anyone more password guesses (the operator lifts a lockout from the CLI).
+    /// </summary>
     public UnlockOptions Unlock() => new(
         SecretSourceChain.ForHost(new SecretOptions
         {
@@ -96,7 +100,10 @@ public sealed class WalletServices : IDisposable
             RecoveryKeyFile = Options.RecoveryKeyFile,
             AllowPrompt = false,
         }),
-        Options.Slot);
+        Options.Slot)
+    {
+        ResetsLockout = false,
+    };
 
     /// <summary>The slot table, read without unlocking (for server_status).</summary>
     public IReadOnlyList<SlotInfo> Slots() => Vault.ListSlots();

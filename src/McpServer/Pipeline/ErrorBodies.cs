@@ -34,7 +34,7 @@ public static class ErrorBodies
             ApprovalRequiredException => ("approval_declined", "a human's approval is needed and none was given; nothing was signed"),
             InvalidInputException invalid => ("invalid_input", invalid.Message),
             LockedOutException => ("locked_out", "unlocking is locked out after repeated failures; the operator must wait or reset the lockout"),
-            UnlockFailedException => ("unlock_failed", "the vault could not be unlocked with the configured secret or device"),
+            UnlockFailedException unlockFailed => ("unlock_failed", "the vault could not be unlocked with the configured secret or device" + TriesText(unlockFailed)),
             KeyProviderUnavailableException => ("unlock_failed", "the unlocking device is not available"),
             VaultNotFoundException => ("internal", "no vault in the home; restart the server to create one"),
             UnsafeFilePermissionsException unsafeFile => ("server_unavailable", $"{unsafeFile.Message}; nothing was read or changed"),
@@ -64,6 +64,19 @@ public static class ErrorBodies
         else if (error is UnsafeFilePermissionsException { Fix: { } fix })
         {
             extra["fix"] = fix;
+        }
+        else if (error is UnlockFailedException counted)
+        {
+            // How many wrong secrets remain before unlocking locks; null when the count is unknown.
+            extra["tries_left"] = counted.TriesLeft;
+            if (counted.LockedUntil is { } lockedAt)
+            {
+                extra["locked_until"] = lockedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            }
+        }
+        else if (error is KeyProviderUnavailableException)
+        {
+            extra["tries_left"] = null;
         }
         else if (error is LockedOutException locked)
         {
@@ -96,6 +109,14 @@ public static class ErrorBodies
             StructuredContent = System.Text.Json.JsonSerializer.SerializeToElement(body, Output.OutputDefence.SerializerOptions),
         };
     }
+
+    private static string TriesText(UnlockFailedException error) => error switch
+    {
+        { LockedUntil: { } until } => string.Create(CultureInfo.InvariantCulture, $"; unlocking with a password or PIN is locked out until {until.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"),
+        { TriesLeft: 1 } => "; 1 try left before unlocking locks",
+        { TriesLeft: { } left } => string.Create(CultureInfo.InvariantCulture, $"; {left} tries left before unlocking locks"),
+        _ => string.Empty,
+    };
 
     private static string SafeWord(string? code) =>
         code is not null && code.Length <= 64 && code.All(character => char.IsAsciiLetterOrDigit(character) || character == '_') ? code : "ledger";

@@ -116,14 +116,32 @@ public class SecretSourceTests
     }
 
     [Fact]
-    public void A_confirmed_prompt_refuses_two_different_entries()
+    public void A_confirmed_prompt_asks_again_after_two_different_entries_and_gives_up_after_three_tries()
     {
-        var keys = new Queue<ConsoleKeyInfo>("first".Select(Key).Append(Enter()).Concat("other".Select(Key)).Append(Enter()));
-        var source = new TerminalSecretSource(keys.Dequeue, new StringWriter());
+        var pair = "first".Select(Key).Append(Enter()).Concat("other".Select(Key)).Append(Enter()).ToList();
+        var keys = new Queue<ConsoleKeyInfo>([.. pair, .. pair, .. pair]);
+        var shown = new StringWriter();
+        var source = new TerminalSecretSource(keys.Dequeue, shown);
 
         var error = Assert.Throws<InvalidInputException>(() => source.TryRead(Password with { Confirm = true }));
 
-        Assert.Equal("password: the two entries differ", error.Message);
+        Assert.Equal("password: the two entries differ (3 tries)", error.Message);
+        Assert.Contains("the two entries differ; try again (2 of 3 tries left)", shown.ToString(), StringComparison.Ordinal);
+        Assert.Empty(keys);
+    }
+
+    [Fact]
+    public void A_new_secret_shorter_than_the_rule_is_refused_before_its_repeat_is_asked()
+    {
+        var keys = new Queue<ConsoleKeyInfo>("short".Select(Key).Append(Enter()).Concat("long enough".Select(Key)).Append(Enter()).Concat("long enough".Select(Key)).Append(Enter()));
+        var shown = new StringWriter();
+        var source = new TerminalSecretSource(keys.Dequeue, shown);
+
+        using var secret = source.TryRead(Password with { Confirm = true, MinimumLength = 8 })!;
+
+        Assert.Equal("long enough"u8.ToArray(), secret.ReadOnlySpan.ToArray());
+        var screen = shown.ToString();
+        Assert.True(screen.IndexOf("must be at least 8 bytes long; try again", StringComparison.Ordinal) < screen.IndexOf("Repeat", StringComparison.Ordinal), screen);
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed class VaultTests : IDisposable
         var error = Assert.Throws<UnlockFailedException>(() => _vault.AddWallet(With("wrong horse"), Alice, new byte[16]));
 
         Assert.Equal(UnlockFailureReason.WrongSecret, error.Reason);
-        Assert.Equal("slot 1 (fake): the secret does not open this slot", error.Message);
+        Assert.Equal("slot 1 (fake): the secret does not open this slot; 4 tries left before password and PIN unlocking locks", error.Message);
         Assert.Equal(before, File.ReadAllBytes(_vault.Home.VaultPath));
     }
 

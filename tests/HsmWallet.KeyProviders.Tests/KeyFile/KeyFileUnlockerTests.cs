@@ -64,7 +64,7 @@ public sealed class KeyFileUnlockerTests : IDisposable
         var error = Assert.Throws<UnlockFailedException>(() => _vault.AddWallet(KeyFileAt(wrong), Testnet, new byte[16]));
 
         Assert.Equal(UnlockFailureReason.WrongSecret, error.Reason);
-        Assert.Equal("slot 1 (keyfile): the secret does not open this slot", error.Message);
+        Assert.Equal("slot 1 (keyfile): the secret does not open this slot; 4 tries left before password and PIN unlocking locks", error.Message);
         Assert.Equal(before, File.ReadAllBytes(_home.VaultPath));
     }
 

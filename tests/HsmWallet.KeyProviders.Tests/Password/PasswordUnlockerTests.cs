@@ -57,7 +57,7 @@ public sealed class PasswordUnlockerTests : IDisposable
         var error = Assert.Throws<UnlockFailedException>(() => vault.AddWallet(With("not the password"), Wallet, new byte[16]));
 
         Assert.Equal(UnlockFailureReason.WrongSecret, error.Reason);
-        Assert.Equal("slot 1 (password): the secret does not open this slot", error.Message);
+        Assert.Equal("slot 1 (password): the secret does not open this slot; 4 tries left before password and PIN unlocking locks", error.Message);
         Assert.Equal(before, File.ReadAllBytes(_home.VaultPath));
     }
 

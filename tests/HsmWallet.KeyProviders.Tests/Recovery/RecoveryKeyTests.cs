@@ -129,7 +129,7 @@ public sealed class RecoveryKeyTests : IDisposable
         {
             var wrong = Assert.Throws<UnlockFailedException>(() => vault.TestSlot(new UnlockOptions(new ScriptedSecrets(SecretKind.RecoveryKey, otherText.ReadOnlySpan.ToArray()), 2)));
             Assert.Equal(UnlockFailureReason.WrongSecret, wrong.Reason);
-            Assert.Equal("slot 2 (recovery): the secret does not open this slot", wrong.Message);
+            Assert.Equal("slot 2 (recovery): the secret does not open this slot; 4 tries left before password and PIN unlocking locks", wrong.Message);
             Assert.Equal(before, File.ReadAllBytes(vault.Home.VaultPath));
         }
 

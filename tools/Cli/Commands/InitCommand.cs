@@ -36,10 +36,10 @@ internal static class InitCommand
 
             try
             {
-                var slots = access.Vault.Create(access.Secrets(), [.. providers]);
-                var created = Describe(access.Vault.Home.VaultPath, slots);
-                access.Audit.EnsureKey(access.Unlock()); // The audit HMAC key goes into the new vault.
-                return created;
+                // The audit HMAC key goes into the new vault in the same write: each new secret is typed once, and
+                // nothing is unlocked again.
+                var slots = access.Audit.CreateVault(access.Secrets(), providers);
+                return Describe(access.Vault.Home.VaultPath, slots);
             }
             catch (UnlockFailedException error) when (error.Reason == UnlockFailureReason.NoSecret)
             {

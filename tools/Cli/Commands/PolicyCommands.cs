@@ -6,6 +6,7 @@ using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
 using HsmWallet.Core.Audit;
 using HsmWallet.Core.Policy;
+using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
 
 namespace HsmWallet.Cli.Commands;
@@ -32,27 +33,60 @@ internal static class PolicyCommands
         command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
         {
             var access = VaultAccess.Open(context, parse);
-            var recorded = access.Vault.Read(access.Unlock(), RecordedHash);
-            var loaded = PolicyFile.Load(access.Vault.Home.PolicyPath, recorded);
+            var path = access.Vault.Home.PolicyPath;
             var result = new JsonObject
             {
-                ["path"] = access.Vault.Home.PolicyPath,
-                ["trusted"] = loaded.Problem is null,
-                ["source"] = File.Exists(access.Vault.Home.PolicyPath) ? "policy.json" : "built-in defaults",
+                ["path"] = path,
+                ["source"] = File.Exists(path) ? "policy.json" : "built-in defaults",
             };
-            if (loaded.Document is { } document)
+
+            // The policy is public: it is shown even when no unlock is possible (locked out, no secret given). Only
+            // whether it is trusted needs the hash recorded inside the vault, so that part says why it is unknown.
+            string? recorded;
+            try
             {
-                result["sha256"] = document.Sha256;
-                result["policy"] = JsonNode.Parse(document.CanonicalJson);
+                recorded = access.Vault.Read(access.Unlock(), RecordedHash);
             }
-            else
+            catch (Exception error) when (error is LockedOutException || error is UnlockFailedException { Reason: UnlockFailureReason.NoSecret })
             {
-                result["problem"] = loaded.Problem;
+                result["trusted"] = null;
+                result["unverified"] = "not checked against the hash recorded in the vault: " + error.Message;
+                Describe(result, PolicyFile.Load(path, Unverified(path)));
+                return result;
             }
 
+            var loaded = PolicyFile.Load(path, recorded);
+            result["trusted"] = loaded.Problem is null;
+            Describe(result, loaded);
             return result;
         }));
         return command;
+    }
+
+    private static void Describe(JsonObject result, PolicyFile loaded)
+    {
+        if (loaded.Document is { } document)
+        {
+            result["sha256"] = document.Sha256;
+            result["policy"] = JsonNode.Parse(document.CanonicalJson);
+        }
+        else
+        {
+            result["problem"] = loaded.Problem;
+        }
+    }
+
+    /// <summary>The file's own hash, so an unverified show parses and prints it (null: no file, the defaults).</summary>
+    private static string? Unverified(string path)
+    {
+        try
+        {
+            return PolicyFileStore.ReadChecked(path, "policy.json") is { } text ? PolicyDocument.Parse(text).Sha256 : null;
+        }
+        catch (Core.InvalidInputException)
+        {
+            return null;
+        }
     }
 
     private static Command Set(CliContext context)

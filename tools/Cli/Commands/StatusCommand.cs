@@ -60,6 +60,7 @@ internal static class StatusCommand
         {
             ["locked"] = lockedUntil is not null,
             ["lockedUntil"] = lockedUntil?.ToString("O", CultureInfo.InvariantCulture),
+            ["tries_left"] = vault.Lockout.TriesLeft(),
         };
         return result;
     }

@@ -101,7 +101,7 @@ internal static class WalletCommands
 
     private static Command List(CliContext context)
     {
-        var command = new Command("list", "List the vault's wallets (unlocks; prints no secret).");
+        var command = new Command("list", "List the vault's wallets (unlocks: names and addresses are encrypted in the vault; a recovery key or key file works during a lockout; prints no secret).");
         command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
         {
             var access = VaultAccess.Open(context, parse);

@@ -154,8 +154,17 @@ internal static class CommandRunner
                 };
 
                 return new Failure(ExitCodes.Failed, "locked_out", error.Message, extra);
-            case UnlockFailedException or KeyProviderUnavailableException:
-                return new Failure(ExitCodes.Failed, "unlock_failed", error.Message);
+            case UnlockFailedException unlockFailed:
+                // How many wrong passwords or PINs remain before the lockout (null when the count is unknown).
+                var standing = new JsonObject { ["tries_left"] = unlockFailed.TriesLeft };
+                if (unlockFailed.LockedUntil is { } lockedAt)
+                {
+                    standing["locked_until"] = lockedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                return new Failure(ExitCodes.Failed, "unlock_failed", error.Message, standing);
+            case KeyProviderUnavailableException:
+                return new Failure(ExitCodes.Failed, "unlock_failed", error.Message, new JsonObject { ["tries_left"] = null });
             case VaultNotFoundException notFound:
                 return new Failure(ExitCodes.Failed, "vault_not_found", $"{notFound.Path}: no vault here; run hsmwallet init (or pass --home)");
             case VaultAlreadyExistsException exists:

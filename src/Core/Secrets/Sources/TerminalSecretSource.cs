@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -9,6 +10,9 @@ namespace HsmWallet.Core.Secrets.Sources;
 /// </summary>
 public sealed class TerminalSecretSource : ISecretSource
 {
+    /// <summary>How many times a new secret is asked for before the command gives up (exit 2).</summary>
+    public const int NewSecretTries = 3;
+
     /// <summary>Longest secret accepted from a prompt, in UTF-8 bytes.</summary>
     public const int MaximumLength = 1024;
 
@@ -42,27 +46,63 @@ public sealed class TerminalSecretSource : ISecretSource
             return null;
         }
 
-        var first = ReadLine(request.Prompt + ": ");
-        if (first.Length == 0)
-        {
-            // An empty entry means "skip this slot": unlocking moves on to the next one.
-            first.Dispose();
-            return null;
-        }
-
         if (!request.Confirm)
         {
+            var entry = ReadLine(request.Prompt + ": ");
+            if (entry.Length == 0)
+            {
+                // An empty entry means "skip this slot": unlocking moves on to the next one.
+                entry.Dispose();
+                return null;
+            }
+
+            return entry;
+        }
+
+        return ReadNew(request);
+    }
+
+    /// <summary>
+    /// A new secret: the length rule is checked right after the first entry, and a short entry or two entries
+    /// that differ are reported and asked again, up to <see cref="NewSecretTries"/> times in all.
+    /// </summary>
+    private SecureBuffer? ReadNew(SecretRequest request)
+    {
+        var field = FieldName(request.Kind);
+        string? problem = null;
+        for (var tryNumber = 1; tryNumber <= NewSecretTries; tryNumber++)
+        {
+            if (problem is not null)
+            {
+                _prompt.WriteLine($"hsmwallet: {field}: {problem}; try again ({NewSecretTries - tryNumber + 1} of {NewSecretTries} tries left)");
+            }
+
+            var first = ReadLine(request.Prompt + ": ");
+            if (first.Length == 0 && request.MinimumLength == 0)
+            {
+                first.Dispose();
+                return null;
+            }
+
+            if (first.Length < request.MinimumLength)
+            {
+                first.Dispose();
+                problem = string.Create(CultureInfo.InvariantCulture, $"must be at least {request.MinimumLength} bytes long");
+                continue;
+            }
+
+            using var second = ReadLine("Repeat " + LowerFirst(request.Prompt) + ": ");
+            if (!CryptographicOperations.FixedTimeEquals(first.ReadOnlySpan, second.ReadOnlySpan))
+            {
+                first.Dispose();
+                problem = "the two entries differ";
+                continue;
+            }
+
             return first;
         }
 
-        using var second = ReadLine("Repeat " + LowerFirst(request.Prompt) + ": ");
-        if (!CryptographicOperations.FixedTimeEquals(first.ReadOnlySpan, second.ReadOnlySpan))
-        {
-            first.Dispose();
-            throw new InvalidInputException(FieldName(request.Kind), "the two entries differ");
-        }
-
-        return first;
+        throw new InvalidInputException(field, string.Create(CultureInfo.InvariantCulture, $"{problem} ({NewSecretTries} tries)"));
     }
 
     private static string LowerFirst(string text) =>

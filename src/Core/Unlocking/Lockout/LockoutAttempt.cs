@@ -12,13 +12,17 @@ public sealed class LockoutAttempt
     private readonly long? _previousUntil;
     private bool _settled;
 
-    internal LockoutAttempt(LockoutGuard guard, string id, long? lockSetTo, long? previousUntil)
+    internal LockoutAttempt(LockoutGuard guard, string id, long? lockSetTo, long? previousUntil, LockoutCount standing)
     {
+        Standing = standing;
         _guard = guard;
         _id = id;
         _lockSetTo = lockSetTo;
         _previousUntil = previousUntil;
     }
+
+    /// <summary>Where the count stands if this attempt stays a failure: tries left, and the lock it started.</summary>
+    public LockoutCount Standing { get; }
 
     /// <summary>The secret opened the slot: failures and the doubling reset.</summary>
     public void Succeeded()

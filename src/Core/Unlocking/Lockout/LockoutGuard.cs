@@ -84,16 +84,85 @@ public sealed class LockoutGuard
     }
 
     /// <summary>
+    /// How many more wrong passwords or PINs are accepted before the lockout begins (0 while locked), for
+    /// `status` and for failures that tested no secret; null when the record cannot be read.
+    /// </summary>
+    public int? TriesLeft()
+    {
+        try
+        {
+            using var fileLock = FileLock.Acquire(_recordPath, LockTimeout);
+            using var key = Load(out var record);
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (record.LockedUntil is { } until && until > now)
+            {
+                return 0;
+            }
+
+            return Remaining(record, now);
+        }
+        catch (LockedOutException exception)
+        {
+            return exception.LockedUntil is null ? null : 0;
+        }
+    }
+
+    /// <summary>
     /// Records an attempt as failed before the KDF runs (so a crash or a parallel guess still counts) and
     /// locks once the limit is reached; the returned attempt clears it on success or cancellation.
     /// </summary>
     public LockoutAttempt BeginAttempt() => Count(throwIfLocked: true);
 
-    /// <summary>Records a failure after the fact (unlockers whose secret cannot be guessed, such as key files).</summary>
-    public void RecordFailure() => _ = Count(throwIfLocked: false);
+    /// <summary>
+    /// Records a failure after the fact (slots whose secret cannot be guessed: key files, recovery keys, devices
+    /// with their own counter). While a lockout runs it changes nothing: it neither extends nor doubles it.
+    /// </summary>
+    public LockoutCount RecordFailure() => Count(throwIfLocked: false).Standing;
 
     /// <summary>A success clears failures and the doubling.</summary>
     public void RecordSuccess() => Succeed();
+
+    /// <summary>
+    /// A high-entropy slot opened the vault during a lockout: the lock ends now, but the password and PIN get one
+    /// try only (the right one clears everything, a wrong one locks again at once for the next, doubled period),
+    /// so alternating slot kinds buys at most one guess per high-entropy success. Unreadable records are left
+    /// for the operator (the message says how to repair them).
+    /// </summary>
+    public void Lift()
+    {
+        try
+        {
+            Update(record =>
+            {
+                var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                if (record.LockedUntil is not { } until || until <= now)
+                {
+                    return false;
+                }
+
+                record.LockedUntil = null;
+                record.Attempts.Clear();
+                for (var i = 0; i < _policy.MaximumFailures - 1; i++)
+                {
+                    record.Attempts.Add((Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), now));
+                }
+
+                return true;
+            });
+        }
+        catch (LockedOutException)
+        {
+            // A damaged record stays as it is: guessable slots stay refused until the operator repairs it.
+        }
+    }
+
+    private int Remaining(LockoutRecord record, long now)
+    {
+        var windowStart = now - (long)_policy.Window.TotalMilliseconds;
+        var expired = record.LockedUntil is { } until && until <= now ? until : long.MinValue;
+        var counted = record.Attempts.Count(attempt => attempt.At > windowStart && attempt.At >= expired);
+        return Math.Max(0, _policy.MaximumFailures - counted);
+    }
 
     private LockoutAttempt Count(bool throwIfLocked)
     {
@@ -107,12 +176,18 @@ public sealed class LockoutGuard
                 throw Locked(until);
             }
 
-            return new LockoutAttempt(this, string.Empty, null, null);
+            return new LockoutAttempt(this, string.Empty, null, null, new LockoutCount(0, DateTimeOffset.FromUnixTimeMilliseconds(until)));
         }
 
         ProtectedFile.DeleteStaleTemporaryFiles(_recordPath);
         var windowStart = now - (long)_policy.Window.TotalMilliseconds;
         record.Attempts.RemoveAll(attempt => attempt.At <= windowStart);
+        if (record.LockedUntil is { } ended && ended <= now)
+        {
+            // The failures that led to a lock that has run out are spent: a fresh set of tries follows it.
+            record.Attempts.RemoveAll(attempt => attempt.At < ended);
+        }
+
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         record.Attempts.Add((id, now));
         long? lockSetTo = null;
@@ -122,11 +197,13 @@ public sealed class LockoutGuard
             record.Lockouts++;
             record.LockedUntil = now + (long)_policy.LockoutLength(record.Lockouts).TotalMilliseconds;
             lockSetTo = record.LockedUntil;
-            record.Attempts.Clear();
         }
 
         ProtectedFile.WriteAtomic(_recordPath, record.Serialize(key.ReadOnlySpan));
-        return new LockoutAttempt(this, id, lockSetTo, previousUntil);
+        var standing = new LockoutCount(
+            Math.Max(0, _policy.MaximumFailures - record.Attempts.Count),
+            lockSetTo is { } set ? DateTimeOffset.FromUnixTimeMilliseconds(set) : null);
+        return new LockoutAttempt(this, id, lockSetTo, previousUntil, standing);
     }
 
     /// <summary>A success clears failures and the doubling.</summary>
