@@ -28,7 +28,7 @@ public sealed class TokenCommandTests : IDisposable
         var token = Assert.Single(JsonNode.Parse(listed.Stdout)!["tokens"]!.AsArray(), entry => (string)entry!["label"]! == "cli-token")!;
         Assert.Equal((string)result["tokenSerial"]!, (string)token["serial"]!);
         Assert.Equal("SoftHSM project", (string)token["manufacturer"]!);
-        Assert.True((bool)token["userPinInitialized"]!);
+        Assert.True((bool)token["user_pin_initialized"]!);
         Assert.False((bool)token["pin"]!["locked"]!);
     }
 

@@ -19,7 +19,7 @@ public sealed class TpmCommandTests(SwtpmInstance swtpm) : IClassFixture<SwtpmIn
         var status = JsonNode.Parse(before.Stdout)!;
         Assert.Equal("IBM", (string)status["manufacturer"]!);
         Assert.False(string.IsNullOrEmpty((string)status["firmware"]!));
-        Assert.False((bool)status["lockout"]!["inLockout"]!);
+        Assert.False((bool)status["lockout"]!["in_lockout"]!);
         Assert.True((uint)status["lockout"]!["maxFailedAttempts"]! > 0);
         Assert.False((bool)status["persistentSrk"]!);
         Assert.Equal(0, provisioned.ExitCode);

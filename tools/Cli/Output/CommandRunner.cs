@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
 using HsmWallet.Core.Approvals;
@@ -22,7 +21,6 @@ namespace HsmWallet.Cli.Output;
 /// </summary>
 internal static class CommandRunner
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly AsyncLocal<CommandAudit?> Current = new();
 
     /// <summary>Runs <paramref name="body"/> and prints its JSON result (not audited).</summary>
@@ -97,7 +95,7 @@ internal static class CommandRunner
             }
             else
             {
-                context.Output.WriteLine(json ? output.Json.ToJsonString() : output.Json.ToJsonString(Indented));
+                context.Output.WriteLine(output.Json.ToJsonString(json ? JsonStyle.Compact : JsonStyle.Indented));
             }
 
             CommandLog.Finished(audit, output.ExitCode, null, null);
@@ -189,7 +187,7 @@ internal static class CommandRunner
             }
 
             var body = new JsonObject { ["error"] = error };
-            context.Output.WriteLine(body.ToJsonString());
+            context.Output.WriteLine(body.ToJsonString(JsonStyle.Compact));
         }
 
         context.Error.WriteLine($"hsmwallet: {failure.Message}");
