@@ -38,7 +38,13 @@ public sealed class JsonStyleTests : IAsyncLifetime
         var backup = _home.SecretFile("backup", "backup horse battery\n");
         var payment = _home.SecretFile("payment.json", new JsonObject
         {
-            ["TransactionType"] = "Payment", ["Account"] = account, ["Destination"] = Destination, ["Amount"] = "1000", ["Fee"] = "12", ["Sequence"] = 5, ["LastLedgerSequence"] = 5000,
+            ["TransactionType"] = "Payment",
+            ["Account"] = account,
+            ["Destination"] = Destination,
+            ["Amount"] = "1000",
+            ["Fee"] = "12",
+            ["Sequence"] = 5,
+            ["LastLedgerSequence"] = 5000,
         }.ToJsonString());
         var autofill = _home.SecretFile("autofill.json", new JsonObject { ["TransactionType"] = "Payment", ["Destination"] = Destination, ["Amount"] = "1000" }.ToJsonString());
 
