@@ -5,12 +5,12 @@ namespace HsmWallet.Cli.Tests.Support;
 
 /// <summary>
 /// The JSON style every result and error follows: snake_case names, times in ISO 8601 UTC ending in Z. XRPL's own
-/// objects (a transaction, its metadata, a multisign share) and the operator's policy document (keyed by asset codes
+/// objects (a transaction, its metadata, a multisign share), the operator's policy document and the effect model's moves (keyed by asset codes
 /// and addresses) keep their names; they are data, not our field names.
 /// </summary>
 public static partial class JsonStyleCheck
 {
-    private static readonly HashSet<string> XrplData = new(StringComparer.Ordinal) { "tx_json", "tx", "transaction", "signer", "meta", "policy", "delivered_amount" };
+    private static readonly HashSet<string> XrplData = new(StringComparer.Ordinal) { "tx_json", "tx", "transaction", "signer", "meta", "policy", "delivered_amount", "moves" };
 
     /// <summary>Every break of the style in <paramref name="node"/>, each as "path: problem".</summary>
     public static List<string> Problems(JsonNode? node, string path = "$")
