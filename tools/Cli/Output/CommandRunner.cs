@@ -72,7 +72,11 @@ internal static class CommandRunner
             CommandOutput output;
             try
             {
-                output = body();
+                using (context.Progress?.Run())
+                {
+                    output = body();
+                }
+
                 audit.RecordSuccess(output.Json);
             }
 #pragma warning disable CA1031 // Every failure must deny with a correlation id, whatever its type.
