@@ -96,7 +96,7 @@ public sealed class StatusCommandTests(SwtpmInstance swtpm) : IClassFixture<Swtp
         Assert.True((bool)token["module_loaded"]!);
         Assert.True((bool)token["token_present"]!);
         // Private objects are only visible after login, so without a PIN the key is "not known missing".
-        Assert.NotEqual(false, (bool?)token["keyFound"]);
+        Assert.NotEqual(false, (bool?)token["key_found"]);
         Assert.False((bool)token["pin"]!["locked"]!);
         Assert.False((bool)present["lockout"]!["locked"]!);
         Assert.True((bool)locked["lockout"]!["locked"]!);
