@@ -17,7 +17,7 @@ public class AuditCommandTests
         home.RunOk(null, ["audit", "show", "--last", "1000", .. unlock])["entries"]!.AsArray();
 
     private static List<string> Summary(JsonArray entries) =>
-        [.. entries.Select(entry => $"{entry!["eventType"]} {entry["operation"]!["result"]}{(entry["operation"]!["errorCode"] is { } code ? " " + code : string.Empty)}")];
+        [.. entries.Select(entry => $"{entry!["event_type"]} {entry["operation"]!["result"]}{(entry["operation"]!["error_code"] is { } code ? " " + code : string.Empty)}")];
 
     [Fact]
     public void Every_vault_verb_records_a_started_entry_and_its_result_and_the_chain_verifies()
@@ -52,8 +52,8 @@ public class AuditCommandTests
                 "wallet.delete started", "wallet.delete success",
             ],
             Summary(entries));
-        Assert.Equal("hsmwallet wallet import", (string)entries[5]!["toolName"]!);
-        Assert.Equal((string)entries[4]!["correlationId"]!, (string)entries[5]!["correlationId"]!);
+        Assert.Equal("hsmwallet wallet import", (string)entries[5]!["tool_name"]!);
+        Assert.Equal((string)entries[4]!["correlation_id"]!, (string)entries[5]!["correlation_id"]!);
         Assert.Equal("main", (string)entries[5]!["operation"]!["parameters"]!["name"]!);
         Assert.StartsWith("r", (string)entries[5]!["operation"]!["parameters"]!["outcome"]!["address"]!, StringComparison.Ordinal);
         Assert.True((bool)verified["ok"]!);

@@ -89,6 +89,63 @@ public sealed class LedgerCommandTests : IAsyncLifetime
         Assert.Contains("tefPAST_SEQ", (string)error["message"]!, StringComparison.Ordinal);
     }
 
+    private static int Occurrences(string text, string word) => (text.Length - text.Replace(word, string.Empty, StringComparison.Ordinal).Length) / word.Length;
+
+    [Fact]
+    public void Signing_after_an_unsubmitted_signature_warns_of_the_sequence_gap_and_submitting_it_first_exits_1_with_terPRE_SEQ_once()
+    {
+        VaultWithWallet();
+        _ledger.Fund(_account, 100_000_000, sequence: 60);
+        var payment = new JsonObject { ["TransactionType"] = "Payment", ["Destination"] = Destination, ["Amount"] = "1000000" };
+        var rpc = _ledger.HttpUri.ToString();
+
+        var first = _home.Run(null, "tx", "sign", "--wallet", "main", "--tx", TransactionFile(payment, "gap-1.json"), "--autofill", "--approve", "--rpc-url", rpc);
+        var second = _home.Run(null, "tx", "sign", "--wallet", "main", "--tx", TransactionFile(payment, "gap-2.json"), "--autofill", "--approve", "--rpc-url", rpc);
+        var secondBlob = (string)JsonNode.Parse(second.Stdout)!["tx_blob"]!;
+        var submitted = _home.Run(null, "tx", "submit", secondBlob, "--no-wait", "--rpc-url", rpc);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Empty(JsonNode.Parse(first.Stdout)!["warnings"]!.AsArray());
+        Assert.DoesNotContain("warning", first.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, second.ExitCode);
+        var warning = (string)Assert.Single(JsonNode.Parse(second.Stdout)!["warnings"]!.AsArray())!;
+        Assert.StartsWith("Sequence 61: the transaction signed earlier for Sequence 60 has not been seen on the ledger", warning, StringComparison.Ordinal);
+        Assert.Contains("hsmwallet: warning: Sequence 61:", second.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, submitted.ExitCode);
+        var error = VaultHome.Error(submitted);
+        Assert.Equal("ledger_error", (string)error["code"]!);
+        Assert.Equal("terPRE_SEQ", (string)error["ledger_code"]!);
+        Assert.Equal(1, Occurrences((string)error["message"]!, "terPRE_SEQ"));
+        Assert.Equal(1, Occurrences(submitted.Stderr, "terPRE_SEQ"));
+        Assert.NotNull(error["hash"]);
+    }
+
+    [Fact]
+    public void Waiting_on_a_transaction_behind_a_sequence_gap_ends_in_tefMAX_LEDGER_named_once_with_exit_1()
+    {
+        _ledger.Fund(_account, 100_000_000, sequence: 70);
+        var tx = new JsonObject
+        {
+            ["TransactionType"] = "Payment",
+            ["Account"] = _account.ToClassicAddress(),
+            ["Destination"] = Destination,
+            ["Amount"] = "1000000",
+            ["Fee"] = "12",
+            ["Sequence"] = 71,
+            ["LastLedgerSequence"] = _ledger.CurrentLedgerIndex + 20,
+        };
+        var signed = CliProcess.Run(XrplFixtures.Secret, "offline", "sign", "--tx", TransactionFile(tx, "behind-gap.json"), "--json");
+
+        var result = _home.Run(null, "tx", "submit", (string)JsonNode.Parse(signed.Stdout)!["tx_blob"]!, "--rpc-url", _ledger.HttpUri.ToString());
+
+        Assert.Equal(1, result.ExitCode);
+        var error = VaultHome.Error(result);
+        Assert.Equal("ledger_error", (string)error["code"]!);
+        Assert.Equal("tefMAX_LEDGER", (string)error["ledger_code"]!);
+        Assert.Equal(1, Occurrences((string)error["message"]!, "tefMAX_LEDGER"));
+        Assert.Equal(1, Occurrences(result.Stderr, "tefMAX_LEDGER"));
+    }
+
     [Fact]
     public void A_validated_failure_is_a_failed_operation()
     {

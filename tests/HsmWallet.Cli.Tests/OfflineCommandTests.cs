@@ -17,8 +17,8 @@ public class OfflineCommandTests
         Assert.Equal(0, result.ExitCode);
         var output = JsonNode.Parse(result.Stdout)!;
         Assert.Equal((string)fixture["address"]!, (string)output["address"]!);
-        Assert.Equal((string)fixture["keypair"]!["publicKey"]!, (string)output["publicKey"]!);
-        Assert.Equal(keyType, (string)output["keyType"]!);
+        Assert.Equal((string)fixture["keypair"]!["publicKey"]!, (string)output["public_key"]!);
+        Assert.Equal(keyType, (string)output["key_type"]!);
         Assert.DoesNotContain((string)fixture["seed"]!, result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
 
@@ -30,8 +30,8 @@ public class OfflineCommandTests
         var natural = JsonNode.Parse(CliProcess.Run(seed, "offline", "derive", "--json").Stdout)!;
         var overridden = JsonNode.Parse(CliProcess.Run(seed, "offline", "derive", "--key-type", "ed25519", "--json").Stdout)!;
 
-        Assert.Equal("ed25519", (string)overridden["keyType"]!);
-        Assert.StartsWith("ED", (string)overridden["publicKey"]!, StringComparison.Ordinal);
+        Assert.Equal("ed25519", (string)overridden["key_type"]!);
+        Assert.StartsWith("ED", (string)overridden["public_key"]!, StringComparison.Ordinal);
         Assert.NotEqual((string)natural["address"]!, (string)overridden["address"]!);
     }
 
@@ -45,7 +45,7 @@ public class OfflineCommandTests
         var second = CliProcess.Run(words, "offline", "derive", "--path", "m/44'/144'/0'/0/1", "--json");
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Equal("secp256k1", (string)JsonNode.Parse(first.Stdout)!["keyType"]!);
+        Assert.Equal("secp256k1", (string)JsonNode.Parse(first.Stdout)!["key_type"]!);
         Assert.Equal(first.Stdout, explicitFirst.Stdout);
         Assert.NotEqual(first.Stdout, second.Stdout);
     }

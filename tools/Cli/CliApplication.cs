@@ -12,7 +12,23 @@ internal static class CliApplication
     /// <summary>Runs one command line with explicit streams; returns 0 on success, 1 when refused or failed, 2 on bad usage.</summary>
     public static int Run(string[] args, Func<Stream> openInput, TextWriter output, TextWriter error, bool? inputIsTerminal = null)
     {
-        var context = new CliContext(openInput, output, error, inputIsTerminal ?? !Console.IsInputRedirected);
+        // A spinner only where a person watches stderr: the process's own stderr, on a terminal.
+        using var progress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? new TerminalProgress(error) : null;
+        var context = new CliContext(openInput, output, progress ?? error, inputIsTerminal ?? !Console.IsInputRedirected) { Progress = progress };
+        var root = BuildRoot(context);
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            var json = args.Contains(GlobalOptions.Json.Name, StringComparer.Ordinal);
+            return CommandRunner.ReportUsageError(context, json, parseResult.Errors[0].Message);
+        }
+
+        return parseResult.Invoke(new InvocationConfiguration { Output = output, Error = context.Error });
+    }
+
+    /// <summary>The whole command tree (help, completion scripts and tests walk it).</summary>
+    internal static RootCommand BuildRoot(CliContext context)
+    {
         var root = new RootCommand("hsmwallet: the operator's tool for HsmWallet, an XRP Ledger signer for AI agents.");
         foreach (var option in GlobalOptions.All)
         {
@@ -23,7 +39,6 @@ internal static class CliApplication
         {
             option.Action = new PrintVersionAction();
         }
-
 
         root.Subcommands.Add(OfflineCommands.Create(context));
         root.Subcommands.Add(TxCommands.Create(context));
@@ -37,15 +52,9 @@ internal static class CliApplication
         root.Subcommands.Add(ApproveCommands.Create(context));
         root.Subcommands.Add(AuditCommands.Create(context));
         root.Subcommands.Add(StateCommands.Create(context));
-
-        var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0)
-        {
-            var json = args.Contains(GlobalOptions.Json.Name, StringComparer.Ordinal);
-            return CommandRunner.ReportUsageError(context, json, parseResult.Errors[0].Message);
-        }
-
-        return parseResult.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        root.Subcommands.Add(CompletionCommand.Create(context, root));
+        CommandExamples.AddTo(root);
+        return root;
     }
 
     /// <summary>Prints this tool's own version, not the version of whatever process hosts it.</summary>

@@ -8,4 +8,8 @@ namespace HsmWallet.Cli;
 /// <param name="Output">Where results go (stdout).</param>
 /// <param name="Error">Where diagnostics and prompts go (stderr).</param>
 /// <param name="InputIsTerminal">True when a person types the input, so secrets are prompted for without echo.</param>
-internal sealed record CliContext(Func<Stream> OpenInput, TextWriter Output, TextWriter Error, bool InputIsTerminal);
+internal sealed record CliContext(Func<Stream> OpenInput, TextWriter Output, TextWriter Error, bool InputIsTerminal)
+{
+    /// <summary>The spinner on a terminal's stderr, or null when no person watches stderr.</summary>
+    public Output.TerminalProgress? Progress { get; init; }
+}

@@ -40,4 +40,14 @@ public sealed record SubmissionResult(string Hash, string EngineResult, bool Val
 {
     /// <summary>True only for a validated tesSUCCESS.</summary>
     public bool Succeeded => Validated && TransactionResult == "tesSUCCESS";
+
+    /// <summary>The ledger's sentence for the preliminary result (engine_result_message), as the node sent it.</summary>
+    public string EngineResultMessage { get; init; } = string.Empty;
+
+    /// <summary>
+    /// True when a preliminary result (without waiting) means the transaction is on its way: tesSUCCESS (applied to
+    /// the open ledger) or terQUEUED (queued for a later ledger). Every other code (ter retry, tec claimed fee, tef,
+    /// tem, tel) means it did not apply as sent.
+    /// </summary>
+    public bool AcceptedForNow => EngineResult is "tesSUCCESS" or "terQUEUED";
 }

@@ -31,9 +31,17 @@ public sealed class TransactionAutofiller
     /// and NetworkID filled. <paramref name="account"/> is the signing wallet's account (or the account
     /// its regular key signs for); <paramref name="maxFeeDrops"/> is the policy's cap, if any.
     /// </summary>
-    public async Task<JsonObject> AutofillAsync(JsonObject transaction, AccountId account, ulong? maxFeeDrops, CancellationToken cancellationToken)
+    public async Task<JsonObject> AutofillAsync(JsonObject transaction, AccountId account, ulong? maxFeeDrops, CancellationToken cancellationToken) =>
+        (await AutofillWithWarningsAsync(transaction, account, maxFeeDrops, cancellationToken).ConfigureAwait(false)).Transaction;
+
+    /// <summary>
+    /// As <see cref="AutofillAsync"/>, and says what the operator should know before submitting: a Sequence after
+    /// transactions signed earlier that the ledger has not applied yet (this one applies only after them).
+    /// </summary>
+    public async Task<AutofillResult> AutofillWithWarningsAsync(JsonObject transaction, AccountId account, ulong? maxFeeDrops, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
+        var warnings = new List<string>();
         var tx = (JsonObject)transaction.DeepClone();
         if (tx["Account"] is JsonNode given)
         {
@@ -76,7 +84,12 @@ public sealed class TransactionAutofiller
                 // A brand-new account or a young server: nothing validated to forget yet.
             }
 
-            tx["Sequence"] = _signingState.NextSequence(account, current.Sequence);
+            var sequence = _signingState.NextSequence(account, current.Sequence);
+            tx["Sequence"] = sequence;
+            if (SequenceGapWarning(sequence, _signingState.PendingBetween(account, current.Sequence, sequence)) is { } gap)
+            {
+                warnings.Add(gap);
+            }
         }
 
         if (tx["LastLedgerSequence"] is null)
@@ -94,6 +107,27 @@ public sealed class TransactionAutofiller
             throw new InvalidInputException("NetworkID", "must be absent on a network whose id is 1024 or less");
         }
 
-        return tx;
+        return new AutofillResult(tx, warnings);
+    }
+
+    /// <summary>The warning for a Sequence that waits on earlier signed transactions the ledger has not applied, or null.</summary>
+    internal static string? SequenceGapWarning(uint sequence, IReadOnlyList<uint> pending)
+    {
+        if (pending.Count == 0)
+        {
+            return null;
+        }
+
+        var earlier = pending.Count == 1
+            ? "the transaction signed earlier for Sequence " + pending[0].ToString(CultureInfo.InvariantCulture) + " has"
+            : "the transactions signed earlier for Sequences " + string.Join(", ", pending.Select(item => item.ToString(CultureInfo.InvariantCulture))) + " have";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Sequence {sequence}: {earlier} not been seen on the ledger; this transaction applies only after them (submit them first, in order; until then the ledger answers terPRE_SEQ, and at its LastLedgerSequence tefMAX_LEDGER)");
     }
 }
+
+/// <summary>A filled transaction and the warnings for the operator (empty when there is nothing to say).</summary>
+/// <param name="Transaction">The transaction with its missing fields filled.</param>
+/// <param name="Warnings">Sentences for people, each naming the field concerned.</param>
+public sealed record AutofillResult(JsonObject Transaction, IReadOnlyList<string> Warnings);

@@ -58,7 +58,7 @@ public sealed class TransactionSubmitter
 
             if (!wait)
             {
-                return new SubmissionResult(hash, engine, false, null, null, null);
+                return new SubmissionResult(hash, engine, false, null, null, null) { EngineResultMessage = submitted.EngineResultMessage };
             }
 
             try
@@ -127,10 +127,20 @@ public sealed class TransactionSubmitter
 
             if (lastLedger is uint last && closedIndex > last)
             {
-                throw new LedgerException("tefMAX_LEDGER", "LastLedgerSequence passed before the transaction was validated; it can no longer apply");
+                // The ledger's real outcome, named once; the preliminary result says why when it was not a success.
+                var preliminary = engine == "tesSUCCESS" ? string.Empty : $" (the submit's preliminary result was {engine}{PreliminaryHint(engine)})";
+                throw new LedgerException("tefMAX_LEDGER", $"LastLedgerSequence {last} passed before the transaction was validated; it can no longer apply{preliminary}");
             }
         }
     }
+
+    /// <summary>What a preliminary code means for the operator, for the codes with a common cause; empty otherwise.</summary>
+    public static string PreliminaryHint(string engineResult) => engineResult switch
+    {
+        "terPRE_SEQ" => ": an earlier Sequence of this account has not reached the ledger; submit the transactions signed before this one first",
+        "terQUEUED" => ": queued for a later ledger",
+        _ => string.Empty,
+    };
 
     private async Task<JsonObject?> LookUpAsync(string hash, CancellationToken cancellationToken)
     {

@@ -170,6 +170,35 @@ public sealed class SigningState
     }
 
     /// <summary>
+    /// The Sequences from <paramref name="from"/> up to (not including) <paramref name="to"/> that hold a signature not
+    /// yet expired: transactions signed earlier that the ledger has not applied, which a transaction for
+    /// <paramref name="to"/> must wait for (the Sequence gap an operator is warned about).
+    /// </summary>
+    public IReadOnlyList<uint> PendingBetween(AccountId account, uint from, uint to)
+    {
+        lock (_gate)
+        {
+            Reload();
+            var pending = new List<uint>();
+            if (!_accounts.TryGetValue(account.ToClassicAddress(), out var map))
+            {
+                return pending;
+            }
+
+            var now = _time.GetUtcNow();
+            for (var sequence = from; sequence < to && sequence <= MaxSequence; sequence++)
+            {
+                if (map.TryGetValue(SequenceSlot(sequence), out var held) && !held.HasLapsed(now))
+                {
+                    pending.Add(sequence);
+                }
+            }
+
+            return pending;
+        }
+    }
+
+    /// <summary>
     /// Forgets what can no longer apply: Sequences below the account's current one (consumed) and
     /// anything whose LastLedgerSequence is below <paramref name="validatedLedgerIndex"/> (expired).
     /// </summary>

@@ -31,4 +31,7 @@ public sealed record PreparedSigning(
 {
     /// <summary>The ledger objects read at preparation: every later decision and the counters use this same reading.</summary>
     public LedgerReadings Readings { get; init; } = LedgerReadings.None;
+
+    /// <summary>What the operator should know before submitting (a Sequence waiting on earlier unsubmitted signatures); empty when nothing.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

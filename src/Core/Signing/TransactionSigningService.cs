@@ -74,6 +74,7 @@ public sealed class TransactionSigningService
             CheckAccount(transaction, account);
         }
 
+        IReadOnlyList<string> warnings = [];
         if (request.Autofill)
         {
             if (_ledger is null)
@@ -88,7 +89,9 @@ public sealed class TransactionSigningService
 
             var maxFee = policy.Document?.RulesFor(_network.Name, account)?.MaxFeeDrops;
             var autofiller = new TransactionAutofiller(_ledger, LoadSigningState(unlock));
-            transaction = await autofiller.AutofillAsync(transaction, account, maxFee, cancellationToken).ConfigureAwait(false);
+            var filled = await autofiller.AutofillWithWarningsAsync(transaction, account, maxFee, cancellationToken).ConfigureAwait(false);
+            transaction = filled.Transaction;
+            warnings = filled.Warnings;
         }
 
         // What the codec cannot encode is bad input, named by its field, before any policy reads it: a mistyped
@@ -119,6 +122,7 @@ public sealed class TransactionSigningService
         return new PreparedSigning(wallet, _network.Name, transaction, request.Multisign, request.SigningFor, decision, binding, summary)
         {
             Readings = readings,
+            Warnings = warnings,
         };
     }
 

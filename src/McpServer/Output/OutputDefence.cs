@@ -8,8 +8,8 @@ namespace HsmWallet.McpServer.Output;
 /// <summary>
 /// The spec's prompt-injection defence on output: every string that came from the ledger or the agent
 /// (memos, domains, names) goes back as data inside {"untrusted": "..."}, with instruction-like patterns
-/// neutralized and control characters removed, and JSON escaping of markup characters, so an agent reading
-/// a result can tell data from the server's own words and nothing in it is executable.
+/// neutralized and control characters removed, so an agent reading a result can tell data from the server's own
+/// words and nothing in it is executable.
 /// </summary>
 public static partial class OutputDefence
 {
@@ -19,11 +19,16 @@ public static partial class OutputDefence
     /// <summary>The longest untrusted text returned; longer text is cut and marked.</summary>
     public const int MaxUntrustedLength = 1024;
 
-    /// <summary>How every result is serialized: compact, with &lt;, &gt;, &amp; and quotes escaped.</summary>
-    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.General)
+    /// <summary>
+    /// How every result is serialized: compact, escaping only what JSON requires, so quotes and backticks in a message
+    /// read as written (no \u0022 or \u0060). A result is JSON text content for a client and a model, never HTML: what
+    /// keeps untrusted text inert is <see cref="Untrusted"/> and <see cref="Neutralize"/>, not escapes. Nothing built
+    /// with these options may be put into a web page (the approval page encodes its own values for HTML).
+    /// </summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = new(ModelContextProtocol.McpJsonUtilities.DefaultOptions)
     {
         WriteIndented = false,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>

@@ -32,7 +32,7 @@ public static class ToolOutputSchemas
         ["tx_submit"] = Submission(),
         ["policy_check"] = Object(("decision", Decision()), ("reasons", Array(Reason())), ("effects", Nullable(AnyObject))),
         ["tx_sign"] = Optional(
-            Object(("tx_blob", String), ("hash", String), ("decision", Decision())),
+            Object(("tx_blob", String), ("hash", String), ("decision", Decision()), ("warnings", Array(String))),
             ("engine_result", Nullable(LedgerCode())),
             ("validated", Boolean),
             ("ledger_index", Nullable(Integer)),

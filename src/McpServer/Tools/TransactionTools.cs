@@ -135,6 +135,8 @@ public sealed class TransactionTools(WalletServices services)
             ["tx_blob"] = signed.TxBlob,
             ["hash"] = signed.Hash,
             ["decision"] = DecisionWord(signed.Decision),
+            // The server's own sentences (a Sequence waiting on earlier signatures the ledger has not seen); [] when none.
+            ["warnings"] = new JsonArray([.. prepared.Warnings.Select(warning => (JsonNode)warning)]),
         };
         if (submit == true)
         {

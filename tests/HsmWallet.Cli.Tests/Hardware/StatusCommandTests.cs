@@ -53,12 +53,12 @@ public sealed class StatusCommandTests(SwtpmInstance swtpm) : IClassFixture<Swtp
         Assert.True((bool)healthy["vault"]!);
         var slots = healthy["slots"]!.AsArray();
         Assert.Equal(["tpm", "password"], slots.Select(slot => (string)slot!["kind"]!));
-        Assert.Equal([true, false], slots.Select(slot => (bool)slot!["hardwareBacked"]!));
+        Assert.Equal([true, false], slots.Select(slot => (bool)slot!["hardware_backed"]!));
         Assert.True((bool)slots[0]!["hardware"]!["healthy"]!, (string?)slots[0]!["hardware"]!["detail"]);
         Assert.Null(slots[1]!["hardware"]);
         Assert.False((bool)healthy["lockout"]!["locked"]!);
         Assert.True((bool)locked["lockout"]!["locked"]!);
-        Assert.True(DateTimeOffset.Parse((string)locked["lockout"]!["lockedUntil"]!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow);
+        Assert.True(DateTimeOffset.Parse((string)locked["lockout"]!["locked_until"]!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow);
     }
 
     [Fact]
@@ -93,10 +93,10 @@ public sealed class StatusCommandTests(SwtpmInstance swtpm) : IClassFixture<Swtp
         var token = present["slots"]![0]!["hardware"]!;
         Assert.Equal("pkcs11", (string)present["slots"]![0]!["kind"]!);
         Assert.True((bool)token["healthy"]!);
-        Assert.True((bool)token["moduleLoaded"]!);
-        Assert.True((bool)token["tokenPresent"]!);
+        Assert.True((bool)token["module_loaded"]!);
+        Assert.True((bool)token["token_present"]!);
         // Private objects are only visible after login, so without a PIN the key is "not known missing".
-        Assert.NotEqual(false, (bool?)token["keyFound"]);
+        Assert.NotEqual(false, (bool?)token["key_found"]);
         Assert.False((bool)token["pin"]!["locked"]!);
         Assert.False((bool)present["lockout"]!["locked"]!);
         Assert.True((bool)locked["lockout"]!["locked"]!);
@@ -104,7 +104,7 @@ public sealed class StatusCommandTests(SwtpmInstance swtpm) : IClassFixture<Swtp
         Assert.False((bool)locked["slots"]![0]!["hardware"]!["pin"]!["locked"]!);
         var missing = absent["slots"]![0]!["hardware"]!;
         Assert.False((bool)missing["healthy"]!);
-        Assert.False((bool)missing["tokenPresent"]!);
+        Assert.False((bool)missing["token_present"]!);
         Assert.Contains("status-token", (string)missing["problem"]!, StringComparison.Ordinal);
     }
 

@@ -22,13 +22,13 @@ public sealed class TokenCommandTests : IDisposable
         var result = JsonNode.Parse(provisioned.Stdout)!;
         Assert.True((bool)result["provisioned"]!);
         Assert.Equal("aes-gcm", (string)result["mode"]!);
-        Assert.Equal("vault-aes", (string)result["slot"]!["keyLabel"]!);
+        Assert.Equal("vault-aes", (string)result["slot"]!["key_label"]!);
         Assert.DoesNotContain("314159", provisioned.Stdout + provisioned.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, listed.ExitCode);
         var token = Assert.Single(JsonNode.Parse(listed.Stdout)!["tokens"]!.AsArray(), entry => (string)entry!["label"]! == "cli-token")!;
-        Assert.Equal((string)result["tokenSerial"]!, (string)token["serial"]!);
+        Assert.Equal((string)result["token_serial"]!, (string)token["serial"]!);
         Assert.Equal("SoftHSM project", (string)token["manufacturer"]!);
-        Assert.True((bool)token["userPinInitialized"]!);
+        Assert.True((bool)token["user_pin_initialized"]!);
         Assert.False((bool)token["pin"]!["locked"]!);
     }
 
@@ -42,7 +42,7 @@ public sealed class TokenCommandTests : IDisposable
             "--pin-file", pin, "--init-token", "--so-pin-file", securityOfficerPin, "--json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.StartsWith("-----BEGIN PUBLIC KEY-----", (string)JsonNode.Parse(result.Stdout)!["publicKeyPem"]!, StringComparison.Ordinal);
+        Assert.StartsWith("-----BEGIN PUBLIC KEY-----", (string)JsonNode.Parse(result.Stdout)!["public_key_pem"]!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,11 +19,11 @@ public sealed class TpmCommandTests(SwtpmInstance swtpm) : IClassFixture<SwtpmIn
         var status = JsonNode.Parse(before.Stdout)!;
         Assert.Equal("IBM", (string)status["manufacturer"]!);
         Assert.False(string.IsNullOrEmpty((string)status["firmware"]!));
-        Assert.False((bool)status["lockout"]!["inLockout"]!);
-        Assert.True((uint)status["lockout"]!["maxFailedAttempts"]! > 0);
-        Assert.False((bool)status["persistentSrk"]!);
+        Assert.False((bool)status["lockout"]!["in_lockout"]!);
+        Assert.True((uint)status["lockout"]!["max_failed_attempts"]! > 0);
+        Assert.False((bool)status["persistent_srk"]!);
         Assert.Equal(0, provisioned.ExitCode);
-        Assert.True((bool)JsonNode.Parse(provisioned.Stdout)!["persistentSrk"]!);
+        Assert.True((bool)JsonNode.Parse(provisioned.Stdout)!["persistent_srk"]!);
         Assert.True((bool)JsonNode.Parse(provisioned.Stdout)!["created"]!);
         Assert.False((bool)JsonNode.Parse(again.Stdout)!["created"]!);
     }

@@ -8,9 +8,19 @@ namespace HsmWallet.Cli.Tests.Support;
 /// </summary>
 public static class TerminalProcess
 {
-    public static CliProcess.Result Run(string typed, params string[] args)
+    public static CliProcess.Result Run(string typed, params string[] args) => Start(typed, null, args);
+
+    /// <summary>As <see cref="Run"/>, with stdout redirected to <paramref name="stdoutFile"/>: the terminal then shows stderr alone.</summary>
+    public static CliProcess.Result RunWithStdoutTo(string stdoutFile, string typed, params string[] args) => Start(typed, stdoutFile, args);
+
+    private static CliProcess.Result Start(string typed, string? stdoutFile, string[] args)
     {
         var command = string.Join(' ', new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "hsmwallet.dll") }.Concat(args).Select(Quote));
+        if (stdoutFile is not null)
+        {
+            command += " > " + Quote(stdoutFile);
+        }
+
         var start = new ProcessStartInfo("script")
         {
             RedirectStandardInput = true,

@@ -68,7 +68,7 @@ internal static class AuditCommands
             var access = VaultAccess.Open(context, parse);
             access.Audit.EnsureOpen(access.Unlock());
             var entries = AuditReader.ReadLast(access.Audit.Folder, count);
-            var json = new JsonObject { ["entries"] = new JsonArray([.. entries.Select(entry => (JsonNode)entry.ToJson())]) };
+            var json = new JsonObject { ["entries"] = new JsonArray([.. entries.Select(entry => (JsonNode)Shown(entry.ToJson()))]) };
             var text = new StringBuilder();
             foreach (var entry in entries)
             {
@@ -80,6 +80,33 @@ internal static class AuditCommands
         return command;
     }
 
+    /// <summary>
+    /// An entry in the CLI's JSON style: the record's own names in snake_case (the file keeps the names its hashes are
+    /// computed over, docs/audit.md), the operation's parameters as recorded (a transaction keeps XRPL's names).
+    /// </summary>
+    private static JsonObject Shown(JsonObject stored)
+    {
+        var shown = new JsonObject();
+        foreach (var (name, value) in stored)
+        {
+            shown[JsonStyle.SnakeCase(name)] = value switch
+            {
+                JsonObject operation when name == "operation" => new JsonObject(operation.Select(pair => KeyValuePair.Create(
+                    JsonStyle.SnakeCase(pair.Key),
+                    pair.Key == "parameters" ? Parameters(pair.Value) : pair.Value is JsonObject inner ? JsonStyle.SnakeCaseNames(inner) : pair.Value?.DeepClone()))),
+                JsonObject inner => JsonStyle.SnakeCaseNames(inner),
+                _ => value?.DeepClone(),
+            };
+        }
+
+        return shown;
+    }
+
+    /// <summary>The parameters' own names in snake_case (older entries recorded options as typed: kdf-memory); their values as recorded.</summary>
+    private static JsonNode? Parameters(JsonNode? parameters) => parameters is JsonObject named
+        ? new JsonObject(named.Select(pair => KeyValuePair.Create(JsonStyle.SnakeCase(pair.Key.Replace('-', '_')), pair.Value?.DeepClone())))
+        : parameters?.DeepClone();
+
     /// <summary>One entry as a line: sequence, time, event, result (and code), tool, actor, correlation id, parameters.</summary>
     private static string Line(AuditEntry entry)
     {
@@ -89,6 +116,6 @@ internal static class AuditCommands
         var actor = entry.Actor.Id is { } id ? $"{entry.Actor.Type.ToWire()}:{id}" : entry.Actor.Type.ToWire();
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"#{entry.Sequence} {entry.Timestamp} {entry.EventType.ToWire()} {result} \"{entry.ToolName}\" actor={actor} correlation={entry.CorrelationId} {entry.Operation.Parameters.ToJsonString()}");
+            $"#{entry.Sequence} {entry.Timestamp} {entry.EventType.ToWire()} {result} \"{entry.ToolName}\" actor={actor} correlation={entry.CorrelationId} {entry.Operation.Parameters.ToJsonString(JsonStyle.Compact)}");
     }
 }

@@ -54,8 +54,8 @@ internal static class OfflineCommands
             return new JsonObject
             {
                 ["address"] = key.AccountId.ToClassicAddress(),
-                ["publicKey"] = Convert.ToHexString(key.PublicKey),
-                ["keyType"] = KeyMaterial.Name(key.KeyType),
+                ["public_key"] = Convert.ToHexString(key.PublicKey),
+                ["key_type"] = KeyMaterial.Name(key.KeyType),
             };
         }));
         return command;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
 using HsmWallet.Core.Vault;
@@ -43,7 +42,7 @@ internal static class StatusCommand
             {
                 ["id"] = slot.Id,
                 ["kind"] = slot.Kind,
-                ["hardwareBacked"] = slot.IsHardwareBacked,
+                ["hardware_backed"] = slot.IsHardwareBacked,
             };
             var hardware = Hardware(slot);
             if (hardware is not null)
@@ -59,7 +58,7 @@ internal static class StatusCommand
         result["lockout"] = new JsonObject
         {
             ["locked"] = lockedUntil is not null,
-            ["lockedUntil"] = lockedUntil?.ToString("O", CultureInfo.InvariantCulture),
+            ["locked_until"] = lockedUntil is { } until ? JsonStyle.Time(until) : null,
             ["tries_left"] = vault.Lockout.TriesLeft(),
         };
         return result;
@@ -74,13 +73,13 @@ internal static class StatusCommand
                 return new JsonObject
                 {
                     ["healthy"] = token.Healthy,
-                    ["moduleLoaded"] = token.ModuleLoaded,
-                    ["tokenPresent"] = token.TokenPresent,
-                    ["keyFound"] = token.KeyFound,
+                    ["module_loaded"] = token.ModuleLoaded,
+                    ["token_present"] = token.TokenPresent,
+                    ["key_found"] = token.KeyFound,
                     ["pin"] = new JsonObject
                     {
-                        ["countLow"] = token.PinStatus.CountLow,
-                        ["finalTry"] = token.PinStatus.FinalTry,
+                        ["count_low"] = token.PinStatus.CountLow,
+                        ["final_try"] = token.PinStatus.FinalTry,
                         ["locked"] = token.PinStatus.Locked,
                     },
                     ["problem"] = token.Problem,

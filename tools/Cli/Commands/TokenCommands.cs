@@ -46,9 +46,9 @@ internal static class TokenCommands
                     ["manufacturer"] = description.Manufacturer,
                     ["model"] = description.Model,
                     ["initialized"] = description.Initialized,
-                    ["userPinInitialized"] = description.UserPinInitialized,
-                    ["loginRequired"] = description.LoginRequired,
-                    ["protectedAuthenticationPath"] = description.ProtectedAuthenticationPath,
+                    ["user_pin_initialized"] = description.UserPinInitialized,
+                    ["login_required"] = description.LoginRequired,
+                    ["protected_authentication_path"] = description.ProtectedAuthenticationPath,
                     ["pin"] = PinFlags(description.PinStatus),
                 });
             }
@@ -104,12 +104,12 @@ internal static class TokenCommands
             return new JsonObject
             {
                 ["provisioned"] = true,
-                ["tokenLabel"] = label,
-                ["tokenSerial"] = serial,
-                ["keyLabel"] = key,
+                ["token_label"] = label,
+                ["token_serial"] = serial,
+                ["key_label"] = key,
                 ["mode"] = wrapMode.ToName(),
-                ["slot"] = result.Configuration.ToJson(),
-                ["publicKeyPem"] = result.PublicKeyPem,
+                ["slot"] = JsonStyle.SnakeCaseNames(result.Configuration.ToJson()),
+                ["public_key_pem"] = result.PublicKeyPem,
             };
         })));
         return command;
@@ -130,8 +130,8 @@ internal static class TokenCommands
 
     private static JsonObject PinFlags(Pkcs11PinStatus status) => new()
     {
-        ["countLow"] = status.CountLow,
-        ["finalTry"] = status.FinalTry,
+        ["count_low"] = status.CountLow,
+        ["final_try"] = status.FinalTry,
         ["locked"] = status.Locked,
     };
 

@@ -60,13 +60,13 @@ internal static class TpmCommands
             ["firmware"] = status.FirmwareVersion,
             ["lockout"] = new JsonObject
             {
-                ["inLockout"] = status.Lockout.InLockout,
-                ["failedAttempts"] = status.Lockout.FailedAttempts,
-                ["maxFailedAttempts"] = status.Lockout.MaxFailedAttempts,
-                ["intervalSeconds"] = status.Lockout.LockoutIntervalSeconds,
-                ["recoverySeconds"] = status.Lockout.LockoutRecoverySeconds,
+                ["in_lockout"] = status.Lockout.InLockout,
+                ["failed_attempts"] = status.Lockout.FailedAttempts,
+                ["max_failed_attempts"] = status.Lockout.MaxFailedAttempts,
+                ["interval_seconds"] = status.Lockout.LockoutIntervalSeconds,
+                ["recovery_seconds"] = status.Lockout.LockoutRecoverySeconds,
             },
-            ["persistentSrk"] = status.PersistentSrkPresent,
+            ["persistent_srk"] = status.PersistentSrkPresent,
         };
     }
 

@@ -54,9 +54,16 @@ internal static class TxSignCommand
                 : null;
             var operation = new OperationContext(Guid.NewGuid().ToString("N"), new AuditActor(AuditActorType.User, Environment.UserName), "hsmwallet tx sign");
             var result = signing.Sign(prepared, unlock, grant, operation);
-            return result.Signer is { } signer
+            foreach (var warning in prepared.Warnings)
+            {
+                context.Error.WriteLine($"hsmwallet: warning: {warning}");
+            }
+
+            var output = result.Signer is { } signer
                 ? new JsonObject { ["signer"] = signer.DeepClone(), ["tx_blob"] = result.TxBlob }
                 : new JsonObject { ["tx_blob"] = result.TxBlob, ["hash"] = result.Hash };
+            output["warnings"] = new JsonArray([.. prepared.Warnings.Select(warning => (JsonNode)warning)]);
+            return output;
         }));
         return command;
     }

@@ -23,16 +23,38 @@ internal static class TxSubmitCommand
         {
             var hex = Convert.ToHexString(InputDocuments.ReadHex(context, parse.GetValue(blob), "BLOB"));
             using var client = LedgerAccess.OpenClient(parse);
-            var result = new TransactionSubmitter(client).SubmitAsync(hex, !parse.GetValue(noWait), CancellationToken.None).GetAwaiter().GetResult();
+            var wait = !parse.GetValue(noWait);
+            var result = new TransactionSubmitter(client).SubmitAsync(hex, wait, CancellationToken.None).GetAwaiter().GetResult();
             var json = Describe(result);
             if (result.Validated && !result.Succeeded)
             {
-                throw new CommandFailedException("ledger_error", $"validated with {result.TransactionResult} in ledger {result.LedgerIndex}: the transaction did not succeed");
+                throw new CommandFailedException(
+                    "ledger_error",
+                    $"validated with {result.TransactionResult} in ledger {result.LedgerIndex}: the transaction did not succeed",
+                    Extra(json, result.TransactionResult));
+            }
+
+            if (!wait && !result.AcceptedForNow)
+            {
+                // Without waiting, only tesSUCCESS and terQUEUED are on their way; any other code did not apply as sent.
+                var words = result.EngineResultMessage.Length > 0 ? result.EngineResultMessage : "the transaction did not apply";
+                throw new CommandFailedException(
+                    "ledger_error",
+                    $"{result.EngineResult}: {words}{TransactionSubmitter.PreliminaryHint(result.EngineResult)}",
+                    Extra(json, result.EngineResult));
             }
 
             return json;
         }));
         return command;
+    }
+
+    /// <summary>The submission's fields beside the error, so a script keeps the hash to follow the transaction up.</summary>
+    private static JsonObject Extra(JsonObject submission, string? code)
+    {
+        var extra = (JsonObject)submission.DeepClone();
+        extra["ledger_code"] = code;
+        return extra;
     }
 
     /// <summary>The INTERFACES.md fields of a submission, plus the final result and delivered amount when validated.</summary>

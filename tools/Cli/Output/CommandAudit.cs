@@ -137,8 +137,8 @@ internal sealed class CommandAudit : IDisposable
             {
                 var (name, tokens) = child switch
                 {
-                    OptionResult option when !option.Implicit => (option.Option.Name.TrimStart('-'), option.Tokens),
-                    ArgumentResult argument => (argument.Argument.Name, argument.Tokens),
+                    OptionResult option when !option.Implicit => (JsonStyle.SnakeCase(option.Option.Name.TrimStart('-').Replace('-', '_')), option.Tokens),
+                    ArgumentResult argument => (JsonStyle.SnakeCase(argument.Argument.Name), argument.Tokens),
                     _ => (null, null),
                 };
                 if (name is null || tokens is null || recorded.ContainsKey(name))

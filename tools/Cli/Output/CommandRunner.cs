@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
 using HsmWallet.Core.Approvals;
@@ -22,7 +21,6 @@ namespace HsmWallet.Cli.Output;
 /// </summary>
 internal static class CommandRunner
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly AsyncLocal<CommandAudit?> Current = new();
 
     /// <summary>Runs <paramref name="body"/> and prints its JSON result (not audited).</summary>
@@ -74,7 +72,11 @@ internal static class CommandRunner
             CommandOutput output;
             try
             {
-                output = body();
+                using (context.Progress?.Run())
+                {
+                    output = body();
+                }
+
                 audit.RecordSuccess(output.Json);
             }
 #pragma warning disable CA1031 // Every failure must deny with a correlation id, whatever its type.
@@ -97,7 +99,7 @@ internal static class CommandRunner
             }
             else
             {
-                context.Output.WriteLine(json ? output.Json.ToJsonString() : output.Json.ToJsonString(Indented));
+                context.Output.WriteLine(output.Json.ToJsonString(json ? JsonStyle.Compact : JsonStyle.Indented));
             }
 
             CommandLog.Finished(audit, output.ExitCode, null, null);
@@ -134,7 +136,7 @@ internal static class CommandRunner
             case InvalidInputException:
                 return new Failure(ExitCodes.BadInput, "invalid_input", error.Message);
             case CommandFailedException failed:
-                return new Failure(ExitCodes.Failed, failed.Code, error.Message);
+                return new Failure(ExitCodes.Failed, failed.Code, error.Message, failed.Extra);
             case PolicyDeniedException denied:
                 var reasons = new JsonArray([.. denied.Reasons.Select(reason => (JsonNode)new JsonObject { ["rule"] = reason.Rule, ["message"] = reason.Message })]);
                 return new Failure(ExitCodes.Failed, "policy_denied", error.Message, new JsonObject { ["reasons"] = reasons });
@@ -143,8 +145,9 @@ internal static class CommandRunner
             case ApprovalException approval:
                 return new Failure(approval.Code == "invalid_input" ? ExitCodes.BadInput : ExitCodes.Failed, approval.Code, error.Message);
             case LedgerException ledger:
-                // The ledger's words; Report makes control and format characters (a hostile node's escapes) visible.
-                return new Failure(ExitCodes.Failed, "ledger_error", $"{ledger.Code}: {error.Message}");
+                // The ledger's words, which already begin with its code (once); Report makes control and format
+                // characters (a hostile node's escapes) visible.
+                return new Failure(ExitCodes.Failed, "ledger_error", error.Message, new JsonObject { ["ledger_code"] = SafeCode(ledger.Code) });
             case LockedOutException lockedOut:
                 var extra = new JsonObject
                 {
@@ -197,12 +200,16 @@ internal static class CommandRunner
             }
 
             var body = new JsonObject { ["error"] = error };
-            context.Output.WriteLine(body.ToJsonString());
+            context.Output.WriteLine(body.ToJsonString(JsonStyle.Compact));
         }
 
         context.Error.WriteLine($"hsmwallet: {failure.Message}");
         return failure.ExitCode;
     }
+
+    /// <summary>A ledger code as data only when it has a code's shape (a hostile node chooses it), else null.</summary>
+    private static string? SafeCode(string code) =>
+        code.Length is > 0 and <= 64 && code.All(character => char.IsAsciiLetterOrDigit(character) || character == '_') ? code : null;
 
     /// <summary>A failure as the user sees it: exit code, stable code, safe message and extra JSON fields.</summary>
     private sealed record Failure(int ExitCode, string Code, string Message, JsonObject? Extra = null);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Vault;
 
@@ -21,7 +20,7 @@ internal static class SlotJson
         {
             if (!CryptographicFields.Contains(name) && value is JsonValue)
             {
-                parameters[name] = value.DeepClone();
+                parameters[Output.JsonStyle.SnakeCase(name)] = value.DeepClone();
             }
         }
 
@@ -51,5 +50,5 @@ internal static class SlotJson
     }
 
     /// <summary>ISO 8601 UTC, the form every time in the CLI's JSON takes.</summary>
-    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset time) => Output.JsonStyle.Time(time);
 }
