@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using HsmWallet.Core.Tests.Fixtures;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.McpServer.Tests.Support;
+using HsmWallet.Tests.Fixtures;
 using ModelContextProtocol.Protocol;
 
 namespace HsmWallet.McpServer.Tests;

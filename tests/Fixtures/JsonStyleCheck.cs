@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace HsmWallet.McpServer.Tests.Support;
+namespace HsmWallet.Tests.Fixtures;
 
 /// <summary>
 /// The JSON style every result and error follows: snake_case names, times in ISO 8601 UTC ending in Z. XRPL's own
