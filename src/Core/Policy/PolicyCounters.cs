@@ -100,6 +100,11 @@ public sealed class PolicyCounters
             ThrowIfBroken();
             var hourStart = now - TimeSpan.FromHours(1);
             var dayStart = now - Day;
+            // Sums per asset in plain arrays while walking the window; the dictionaries are filled once at the end.
+            var day = new decimal[assets.Count];
+            var hour = new decimal[assets.Count];
+            var inDay = new bool[assets.Count];
+            var inLastHour = new bool[assets.Count];
             foreach (var entry in _entries)
             {
                 if (entry.At <= dayStart || entry.Network != network || entry.Wallet != wallet)
@@ -124,11 +129,26 @@ public sealed class PolicyCounters
                         continue;
                     }
 
-                    totals.DayVolume[asset] = totals.DayVolume.GetValueOrDefault(asset) + amount;
+                    day[i] += amount;
+                    inDay[i] = true;
                     if (inHour)
                     {
-                        totals.HourVolume[asset] = totals.HourVolume.GetValueOrDefault(asset) + amount;
+                        hour[i] += amount;
+                        inLastHour[i] = true;
                     }
+                }
+            }
+
+            for (var i = 0; i < assets.Count; i++)
+            {
+                if (inDay[i])
+                {
+                    totals.DayVolume[assets[i]] = totals.DayVolume.GetValueOrDefault(assets[i]) + day[i];
+                }
+
+                if (inLastHour[i])
+                {
+                    totals.HourVolume[assets[i]] = totals.HourVolume.GetValueOrDefault(assets[i]) + hour[i];
                 }
             }
         }
