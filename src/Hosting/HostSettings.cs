@@ -23,7 +23,7 @@ public sealed record HostSettings(string HomePath, LedgerNetwork Network)
     /// <summary>
     /// Resolves --home, --network and --rpc-url, each falling back to its environment variable; testnet by
     /// default, mainnet only when named; --network with --rpc-url is a node of that network (its rules apply, and its
-    /// server must report its id). Bad values throw <see cref="InvalidInputException"/> naming the option.
+    /// server must report its id). Bad values throw <see cref="InvalidInputException"/> naming the field (home, network, rpc_url); each front end names its own flag.
     /// </summary>
     public static HostSettings Resolve(string? homeOption, string? networkOption, string? rpcUrlOption, Func<string, string?>? getEnvironment = null)
     {
@@ -33,14 +33,14 @@ public sealed record HostSettings(string HomePath, LedgerNetwork Network)
         var networkName = !string.IsNullOrEmpty(networkOption) ? networkOption : getEnvironment(NetworkVariable);
         if (!string.IsNullOrEmpty(networkName) && networkName is not ("mainnet" or "testnet" or "devnet"))
         {
-            throw new InvalidInputException("--network", "must be mainnet, testnet or devnet");
+            throw new InvalidInputException("network", "must be mainnet, testnet or devnet");
         }
 
         if (!string.IsNullOrEmpty(rpcUrl))
         {
             if (!Uri.TryCreate(rpcUrl, UriKind.Absolute, out var uri))
             {
-                throw new InvalidInputException("--rpc-url", "must be an absolute http, https, ws or wss URL");
+                throw new InvalidInputException("rpc_url", "must be an absolute http, https, ws or wss URL");
             }
 
             // A node of a named network keeps that network's policy; its server must then report that network's id.

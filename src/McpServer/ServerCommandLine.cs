@@ -79,7 +79,7 @@ public static class ServerCommandLine
             }
             catch (InvalidInputException error)
             {
-                await Console.Error.WriteLineAsync($"hsmwallet-mcp: {error.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"hsmwallet-mcp: {OptionMessage(error)}").ConfigureAwait(false);
                 return 2;
             }
 
@@ -90,7 +90,7 @@ public static class ServerCommandLine
             }
             catch (InvalidInputException error)
             {
-                await Console.Error.WriteLineAsync($"hsmwallet-mcp: {error.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"hsmwallet-mcp: {OptionMessage(error)}").ConfigureAwait(false);
                 return 2;
             }
             catch (UnsafeFilePermissionsException error)
@@ -129,4 +129,13 @@ public static class ServerCommandLine
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Core and Hosting name fields (network, rpc_url, home); the operator typed options, so the message names the option.</summary>
+    private static string OptionMessage(InvalidInputException error) => error.Field switch
+    {
+        "network" => $"--network: {error.Rule}",
+        "rpc_url" => $"--rpc-url: {error.Rule}",
+        "home" => $"--home: {error.Rule}",
+        _ => error.Message,
+    };
 }

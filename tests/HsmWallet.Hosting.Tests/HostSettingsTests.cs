@@ -15,7 +15,8 @@ public sealed class HostSettingsTests
     {
         var error = Assert.Throws<InvalidInputException>(() => HostSettings.Resolve("/tmp/home", network, url, NoEnvironment));
 
-        Assert.Equal("--network", error.Field);
+        // Hosting names the field; each front end names its flag (--network on both command lines).
+        Assert.Equal("network", error.Field);
     }
 
     [Fact]

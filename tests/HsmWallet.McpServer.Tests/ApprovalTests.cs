@@ -87,9 +87,9 @@ public sealed class ApprovalTests
         Assert.Contains($"hsmwallet approve {id}", pending["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
         await server.ErrorAsync("tx_sign", SignArguments(id), "approval_pending");
-        var waiting = Assert.Single(server.Services.Approvals.ListPending());
+        var waiting = Assert.Single(server.Services.App.Approvals.ListPending());
         Assert.Contains(Destination, waiting.Summary.ToText(), StringComparison.Ordinal);
-        server.Services.Approvals.Approve(id);
+        server.Services.App.Approvals.Approve(id);
 
         var signed = await server.OkAsync("tx_sign", SignArguments(id));
         Assert.False(string.IsNullOrEmpty(signed["tx_blob"]!.GetValue<string>()));
@@ -105,7 +105,7 @@ public sealed class ApprovalTests
         await using var server = await TestServer.StartAsync(Setup());
         await server.OkAsync("wallet_create", new { name = "payer" });
         var id = (await server.ErrorAsync("tx_sign", SignArguments(), "approval_pending"))["approval_id"]!.GetValue<string>();
-        server.Services.Approvals.Approve(id);
+        server.Services.App.Approvals.Approve(id);
         var error = await server.ErrorAsync("tx_sign", SignArguments(id, amount: "900000000"), "invalid_input");
         Assert.StartsWith("approval_id:", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, Signed(server));
@@ -118,7 +118,7 @@ public sealed class ApprovalTests
         await using var server = await TestServer.StartAsync(Setup(time: time));
         await server.OkAsync("wallet_create", new { name = "payer" });
         var id = (await server.ErrorAsync("tx_sign", SignArguments(), "approval_pending"))["approval_id"]!.GetValue<string>();
-        server.Services.Approvals.Approve(id);
+        server.Services.App.Approvals.Approve(id);
         time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
         var error = await server.ErrorAsync("tx_sign", SignArguments(id), "invalid_input");
         Assert.Contains("expired", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -142,10 +142,10 @@ public sealed class ApprovalTests
         Assert.True(refused["retry_after_ms"]!.GetValue<long>() > 0);
         Assert.Equal(20, Directory.GetFiles(Path.Combine(server.Home, "approvals"), "apv_*.json").Length);
 
-        server.Services.Approvals.Approve(ids[0]);
+        server.Services.App.Approvals.Approve(ids[0]);
         await server.OkAsync("tx_sign", SignArguments(ids[0], amount: "1000001"));
         Assert.Equal(1, Signed(server));
-        Assert.Equal(19, server.Services.Approvals.ListPending().Count);
+        Assert.Equal(19, server.Services.App.Approvals.ListPending().Count);
         Assert.Equal(19, Directory.GetFiles(Path.Combine(server.Home, "approvals"), "apv_*.json").Length);
     }
 
@@ -155,7 +155,7 @@ public sealed class ApprovalTests
         await using var server = await TestServer.StartAsync(Setup());
         await server.OkAsync("wallet_create", new { name = "payer" });
         var id = (await server.ErrorAsync("tx_sign", SignArguments(), "approval_pending"))["approval_id"]!.GetValue<string>();
-        server.Services.Approvals.Deny(id);
+        server.Services.App.Approvals.Deny(id);
         await server.ErrorAsync("tx_sign", SignArguments(id), "approval_declined");
         Assert.Equal(0, Signed(server));
     }

@@ -34,8 +34,8 @@ public sealed class ExportConfinementTests
 
         var pending = await server.ErrorAsync("wallet_export", new { wallet = "saver" }, "approval_pending");
         var id = pending["approval_id"]!.GetValue<string>();
-        var shown = server.Services.Approvals.Get(id).Summary;
-        server.Services.Approvals.Approve(id);
+        var shown = server.Services.App.Approvals.Get(id).Summary;
+        server.Services.App.Approvals.Approve(id);
         var exported = await server.OkAsync("wallet_export", new { wallet = "saver", approval_id = id });
 
         var path = exported["path"]!.GetValue<string>();

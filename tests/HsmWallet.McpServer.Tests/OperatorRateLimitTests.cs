@@ -110,7 +110,7 @@ public sealed class OperatorRateLimitTests
 
         // 1st plain call (one token): pending. The operator approves; the retry with its id is free and signs.
         var id = (await server.ErrorAsync("tx_sign", Sign(), "approval_pending"))["approval_id"]!.GetValue<string>();
-        server.Services.Approvals.Approve(id);
+        server.Services.App.Approvals.Approve(id);
         var signed = await server.OkAsync("tx_sign", Sign(id));
         Assert.Equal(64, signed["hash"]!.GetValue<string>().Length);
 
@@ -130,7 +130,7 @@ public sealed class OperatorRateLimitTests
 
         // An id the operator has not approved yet pays: that is the burst's last token.
         await server.ErrorAsync("tx_sign", Sign(id), "approval_pending");
-        server.Services.Approvals.Approve(id);
+        server.Services.App.Approvals.Approve(id);
 
         // The approved id's first use is free, even with changed data (refused: bound to other data)...
         await server.ErrorAsync("tx_sign", Sign(id, amount: "900000000"), "invalid_input");

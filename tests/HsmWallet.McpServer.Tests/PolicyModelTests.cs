@@ -92,7 +92,7 @@ public sealed class PolicyModelTests : IAsyncLifetime
             Assert.True(code is "approval_pending" or "policy_denied" or "invalid_input", $"{name}: {code}");
             if (body["error"]!["approval_id"] is JsonNode id)
             {
-                server.Services.Approvals.Deny(id.GetValue<string>());
+                server.Services.App.Approvals.Deny(id.GetValue<string>());
             }
         }
 
@@ -117,8 +117,8 @@ public sealed class PolicyModelTests : IAsyncLifetime
 
         var pending = await server.ErrorAsync("tx_sign", new { wallet = "payer", tx = accept, autofill = false }, "approval_pending");
         var id = pending["approval_id"]!.GetValue<string>();
-        Assert.Contains("pays 4999 XRP", Assert.Single(server.Services.Approvals.ListPending()).Summary.ToText(), StringComparison.Ordinal);
-        server.Services.Approvals.Approve(id);
+        Assert.Contains("pays 4999 XRP", Assert.Single(server.Services.App.Approvals.ListPending()).Summary.ToText(), StringComparison.Ordinal);
+        server.Services.App.Approvals.Approve(id);
         await server.OkAsync("tx_sign", new { wallet = "payer", tx = accept, autofill = false, approval_id = id });
         Assert.Equal(1, Signatures(server));
 
@@ -145,14 +145,14 @@ public sealed class PolicyModelTests : IAsyncLifetime
         Assert.Contains(keyChanges, message => message.Contains("AccountDelete", StringComparison.Ordinal));
 
         var pending = await server.ErrorAsync("tx_sign", new { wallet = "payer", tx = batch, autofill = false }, "approval_pending");
-        var shown = Assert.Single(server.Services.Approvals.ListPending()).Summary.ToText();
+        var shown = Assert.Single(server.Services.App.Approvals.ListPending()).Summary.ToText();
         Assert.Contains("Inner transaction 1 of 3: Payment", shown, StringComparison.Ordinal);
         Assert.Contains("Inner transaction 2 of 3: SetRegularKey", shown, StringComparison.Ordinal);
         Assert.Contains("Inner transaction 3 of 3: AccountDelete", shown, StringComparison.Ordinal);
         Assert.Equal(0, Signatures(server));
 
         var id = pending["approval_id"]!.GetValue<string>();
-        server.Services.Approvals.Approve(id);
+        server.Services.App.Approvals.Approve(id);
         await server.OkAsync("tx_sign", new { wallet = "payer", tx = batch, autofill = false, approval_id = id });
         var signed = server.AuditEntries("transaction.sign").Single(entry => entry["operation"]!["result"]!.GetValue<string>() == "success");
         Assert.Equal(3, signed["operation"]!["parameters"]!["effects"]!["inner_transactions"]!.AsArray().Count);
@@ -170,7 +170,7 @@ public sealed class PolicyModelTests : IAsyncLifetime
 
         var first = Payment(corpus, Friend, "1000000", 1);
         var pending = await server.ErrorAsync("tx_sign", new { wallet = "payer", tx = first, autofill = false }, "approval_pending");
-        server.Services.Approvals.Approve(pending["approval_id"]!.GetValue<string>());
+        server.Services.App.Approvals.Approve(pending["approval_id"]!.GetValue<string>());
         await server.OkAsync("tx_sign", new { wallet = "payer", tx = first, autofill = false, approval_id = pending["approval_id"]!.GetValue<string>() });
 
         var second = await server.OkAsync("tx_sign", new { wallet = "payer", tx = Payment(corpus, Friend, "1000000", 2), autofill = false });
@@ -216,7 +216,7 @@ public sealed class PolicyModelTests : IAsyncLifetime
         var check = await server.OkAsync("policy_check", new { wallet = "payer", tx });
         Assert.Equal(Friend, check["effects"]!["counterparties"]![0]!["address"]!.GetValue<string>());
         var pending = await server.ErrorAsync("tx_sign", new { wallet = "payer", tx, autofill = false }, "approval_pending");
-        server.Services.Approvals.Approve(pending["approval_id"]!.GetValue<string>());
+        server.Services.App.Approvals.Approve(pending["approval_id"]!.GetValue<string>());
         var signed = await server.OkAsync("tx_sign", new { wallet = "payer", tx, autofill = false, approval_id = pending["approval_id"]!.GetValue<string>() });
 
         var decoded = await server.OkAsync("tx_decode", new { tx_blob = signed["tx_blob"]!.GetValue<string>() });

@@ -69,7 +69,7 @@ public sealed class RefusalAuditTests
         Assert.True(server.AuditEntries().Count - before <= 2 * refused.Count);
         Assert.Equal(refused.OrderBy(pair => pair.Key).ToList(), Counted(server).OrderBy(pair => pair.Key).ToList());
         Assert.Equal(600, Counted(server).Values.Sum());
-        var verification = server.Services.Audit.Verify();
+        var verification = server.Services.App.Audit.Verify();
         Assert.True(verification.Ok, verification.ToJson().ToJsonString());
     }
 
@@ -92,6 +92,6 @@ public sealed class RefusalAuditTests
             && entry["operation"]!["parameters"]!["count"]!.GetValue<long>() == first[("wallet_balance", "rate_limited")] - 1);
         await server.StopAsync();
         Assert.Equal(180, Counted(server).Values.Sum());
-        Assert.True(server.Services.Audit.Verify().Ok);
+        Assert.True(server.Services.App.Audit.Verify().Ok);
     }
 }

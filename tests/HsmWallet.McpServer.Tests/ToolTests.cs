@@ -228,7 +228,7 @@ public sealed class ToolTests
         var pending = await server.ErrorAsync("wallet_export", new { wallet = "saver", file_name = "saver-backup.json" }, "approval_pending");
         Assert.False(File.Exists(outPath));
         var id = pending["approval_id"]!.GetValue<string>();
-        server.Services.Approvals.Approve(id);
+        server.Services.App.Approvals.Approve(id);
         var exported = await server.OkAsync("wallet_export", new { wallet = "saver", file_name = "saver-backup.json", approval_id = id });
         Assert.Equal(outPath, exported["path"]!.GetValue<string>());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(outPath))), exported["sha256"]!.GetValue<string>());

@@ -63,7 +63,7 @@ public sealed class TransactionSigningService
         var wallet = _wallets.Resolve(request.Wallet, unlock);
         if (_network.Name != "custom" && wallet.Network != _network.Name)
         {
-            throw new InvalidInputException("wallet", $"belongs to {wallet.Network}, not to {_network.Name}: choose the network with --network");
+            throw new InvalidInputException("wallet", $"belongs to {wallet.Network}, not to {_network.Name}: choose its network (network)");
         }
 
         var account = request.SigningFor ?? WalletDirectory.AccountOf(wallet);
@@ -79,7 +79,7 @@ public sealed class TransactionSigningService
         {
             if (_ledger is null)
             {
-                throw new InvalidInputException("autofill", "needs a ledger connection (--network or --rpc-url)");
+                throw new InvalidInputException("autofill", "needs a ledger connection (network or rpc_url)");
             }
 
             if (request.Multisign)
@@ -145,17 +145,7 @@ public sealed class TransactionSigningService
             var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile), _audit.OpenStateSeal(unlock));
             var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time);
             var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
-            if (decision.Kind == PolicyDecisionKind.Deny)
-            {
-                Refuse(prepared, context, "policy_denied");
-                throw new PolicyDeniedException(decision.Reasons);
-            }
-
-            if (decision.Kind == PolicyDecisionKind.Approve && (approval is null || approval.Binding != prepared.ApprovalBinding))
-            {
-                Refuse(prepared, context, "approval_required");
-                throw new ApprovalRequiredException(decision);
-            }
+            Authorize(decision, prepared, approval, context);
 
             if (!prepared.Multisign)
             {
@@ -165,18 +155,7 @@ public sealed class TransactionSigningService
             var result = _vault.Read(unlock, vault =>
             {
                 // The unlock just re-read the recorded policy hash: a policy changed behind our back denies here.
-                var recheck = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
-                if (recheck.Kind == PolicyDecisionKind.Deny)
-                {
-                    Refuse(prepared, context, "policy_denied");
-                    throw new PolicyDeniedException(recheck.Reasons);
-                }
-
-                if (recheck.Kind == PolicyDecisionKind.Approve && (approval is null || approval.Binding != prepared.ApprovalBinding))
-                {
-                    Refuse(prepared, context, "approval_required");
-                    throw new ApprovalRequiredException(recheck);
-                }
+                Authorize(new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings), prepared, approval, context);
 
                 return vault.WithWalletSecret(prepared.Wallet.Address, (secret, info) =>
                 {
@@ -244,8 +223,30 @@ public sealed class TransactionSigningService
         }
     }
 
-    private void Refuse(PreparedSigning prepared, OperationContext context, string code)
+    /// <summary>
+    /// The one place a decision becomes permission: Deny refuses with every reason; Approve refuses unless
+    /// <paramref name="approval"/> is a grant for exactly this signing data; Allow passes. Each refusal is audited.
+    /// </summary>
+    private void Authorize(PolicyDecision decision, PreparedSigning prepared, ApprovalGrant? approval, OperationContext context)
     {
+        if (decision.Kind == PolicyDecisionKind.Deny)
+        {
+            RecordRefusal(prepared, context, "policy_denied");
+            throw new PolicyDeniedException(decision.Reasons);
+        }
+
+        if (decision.Kind == PolicyDecisionKind.Approve && !ApprovalGate.Matches(approval, prepared.ApprovalBinding))
+        {
+            RecordRefusal(prepared, context, "approval_required");
+            throw new ApprovalRequiredException(decision);
+        }
+    }
+
+    /// <summary>Audits a signature refused before any key was touched (the policy, or an approval that was not given), with its code.</summary>
+    public void RecordRefusal(PreparedSigning prepared, OperationContext context, string code)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(context);
         var parameters = AuditSanitizer.SummarizeTransaction(prepared.Transaction);
         parameters["network"] = prepared.Network;
         if (prepared.Decision.Effects is { } effects)

@@ -42,6 +42,9 @@ public static class WalletKeys
         return key;
     }
 
+    /// <summary>The key type's name as wallet records and outputs write it (ed25519, secp256k1).</summary>
+    public static string NameOf(KeyType keyType) => keyType == KeyType.Ed25519 ? "ed25519" : "secp256k1";
+
     /// <summary>Parses a record's key type name.</summary>
     public static KeyType KeyTypeOf(string name) => name switch
     {

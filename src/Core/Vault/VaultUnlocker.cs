@@ -124,7 +124,7 @@ internal sealed class VaultUnlocker
 
         throw Standing(
             UnlockFailureReason.NoSecret,
-            "no secret was given for any slot: use --password-file, --key-file, --pin-file, a systemd credential, or a terminal prompt",
+            "no secret was given for any slot: give a password file (password_file), a key file (key_file), a PIN file (pin_file), a systemd credential, or type it at a terminal prompt",
             null,
             _lockout.TriesLeft());
     }
@@ -155,7 +155,7 @@ internal sealed class VaultUnlocker
 
         var wayOut = open.Count == 0
             ? "password and PIN slots are refused until then, and this vault has no recovery-key, key-file or TPM slot"
-            : $"password and PIN slots are refused until then; {string.Join(", ", open)} still opens the vault (e.g. --recovery-key-file, --key-file, or the prompt)";
+            : $"password and PIN slots are refused until then; {string.Join(", ", open)} still opens the vault: the recovery key file (recovery_key_file), a key file (key_file) or the terminal prompt";
         return new LockedOutException(locked.LockedUntil, $"{locked.Reason}; {wayOut}");
     }
 

@@ -63,7 +63,7 @@ public sealed class WalletHome
 
         if (string.IsNullOrEmpty(userHome))
         {
-            throw new InvalidInputException("home", "cannot be found: pass --home or set $HSMWALLET_HOME");
+            throw new InvalidInputException("home", "cannot be found: name the home or set $HSMWALLET_HOME");
         }
 
         return Path.Combine(userHome, ".local", "share", "hsmwallet");

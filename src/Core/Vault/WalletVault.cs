@@ -34,6 +34,9 @@ public sealed class WalletVault
     /// <summary>The home folder.</summary>
     public WalletHome Home { get; }
 
+    /// <summary>The unlockers this vault's slots open with (a backup vault made beside it opens with the same kinds).</summary>
+    public KeyProviderRegistry Providers => _providers;
+
     /// <summary>The failed-unlock counter (for `status` and `server_status`).</summary>
     public LockoutGuard Lockout { get; }
 

@@ -86,7 +86,7 @@ public sealed class AuditSession : IAuditLog, IDisposable
     /// How to unlock for the one vault update that stores a key in a vault older than the audit log, when an
     /// append finds the key missing (the host's own unlock options); null means such an append fails.
     /// </summary>
-    public Func<UnlockOptions>? KeyCreationUnlock { get; set; }
+    public Func<UnlockOptions>? KeyCreationUnlock { get; init; }
 
     /// <summary>Appends one event durably; throws <see cref="AuditWriteException"/> before the first unlock or when the append fails.</summary>
     public AuditEntry Append(AuditEvent auditEvent)

@@ -55,7 +55,7 @@ public static class ServerHost
         {
             // The home first (created 0700 and checked private), then the log folder inside it.
             services = new WalletServices(parts.Options, parts.Providers ?? KeyProviders.StandardKeyProviders.CreateRegistry(), parts.Time);
-            serilog = OperationalLog.Create(services.Home.Root, "hsmwallet-mcp", parts.Error);
+            serilog = OperationalLog.Create(services.App.Home.Root, "hsmwallet-mcp", parts.Error);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -89,20 +89,15 @@ public static class ServerHost
                 }
             }
         });
-        if (started is not null)
-        {
-            started.Ready = startup.Ready;
-        }
-
         using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: false);
         var pipelineOptions = (parts.Pipeline ?? new ToolPipelineOptions()) with { RateLimits = parts.Options.RateLimits };
         var pipeline = new ToolPipeline(
             pipelineOptions,
-            () => started is { Audit.IsOpen: true } ? started.Audit : null,
+            () => started is { App.Audit.IsOpen: true } ? started.App.Audit : null,
             () => startup.Ready,
             new Microsoft.Extensions.Logging.Logger<ToolPipeline>(loggerFactory),
             parts.Time,
-            () => started?.Approvals)
+            () => started?.App.Approvals)
         {
             StartupFailure = () => startup.Failure,
         };

@@ -1,5 +1,3 @@
-using HsmWallet.Core.Secrets.Sources;
-using HsmWallet.KeyProviders.KeyFile;
 
 namespace HsmWallet.McpServer.Composition;
 
@@ -15,27 +13,26 @@ public static class ZeroConfiguration
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(stderr);
-        var vault = services.Vault;
-        if (!vault.Exists)
+        if (!services.App.VaultExists)
         {
             // A configuration that names a secret or a slot means the operator expects a vault they made: a new
             // key-file vault here would ignore it. The server says where the vault is missing instead.
             var options = services.Options;
             if (options.PasswordFile is not null || options.PinFile is not null || options.RecoveryKeyFile is not null || options.Slot is not null)
             {
-                throw new HsmWallet.Core.Vault.VaultNotFoundException(services.Home.VaultPath);
+                throw new HsmWallet.Core.Vault.VaultNotFoundException(services.App.Home.VaultPath);
             }
 
-            var keyFile = services.Options.KeyFile ?? services.Home.DefaultKeyFilePath;
-            vault.Create(new SecretSourceChain(), new KeyFileKeyProvider(keyFile));
-            stderr.WriteLine($"hsmwallet-mcp: created a new vault at {services.Home.VaultPath}");
+            var keyFile = services.Options.KeyFile ?? services.App.Home.DefaultKeyFilePath;
+            services.App.CreateKeyFileVault(keyFile);
+            stderr.WriteLine($"hsmwallet-mcp: created a new vault at {services.App.Home.VaultPath}");
             stderr.WriteLine($"hsmwallet-mcp: it is protected by the key file {keyFile} (0600); anyone who can read that file can sign with its testnet wallets.");
             stderr.WriteLine("hsmwallet-mcp: to protect it with hardware or a password (needed for mainnet), run for example:");
-            stderr.WriteLine($"hsmwallet-mcp:   hsmwallet slot add --home {services.Home.Root} --unlocker password    (or --unlocker pkcs11 ... / --unlocker tpm ...)");
+            stderr.WriteLine($"hsmwallet-mcp:   hsmwallet slot add --home {services.App.Home.Root} --unlocker password    (or --unlocker pkcs11 ... / --unlocker tpm ...)");
         }
 
         // The start-up unlock: keys the audit session (creating the audit key on a vault that has none yet) and
         // fills the wallet list and the recorded policy hash from the same unlock.
-        services.Audit.EnsureOpen(services.Unlock());
+        services.App.OpenAudit();
     }
 }

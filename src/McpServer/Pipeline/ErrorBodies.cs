@@ -59,7 +59,7 @@ public static class ErrorBodies
         }
         else if (error is ApprovalException { Code: "approval_pending", Approval: { } pending })
         {
-            extra = Approval.ApprovalCoordinator.Pending(pending).Extra;
+            extra = Approval.McpApprover.Pending(pending).Extra;
         }
         else if (error is UnsafeFilePermissionsException { Fix: { } fix })
         {

@@ -277,7 +277,7 @@ public static partial class InputValidator
     // The rule itself is Core's, so the store enforces it whatever the caller; no file system is looked at here.
     private static JsonValue BackupFileName(string raw)
     {
-        Core.Signing.WalletOperations.CheckBackupFileName(raw);
+        Core.UseCases.WalletUseCases.CheckBackupFileName(raw);
         return JsonValue.Create(raw);
     }
 

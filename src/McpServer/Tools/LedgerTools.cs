@@ -31,8 +31,8 @@ public sealed class LedgerTools(WalletServices services)
         [Description("The marker a previous call returned, to continue.")] string? marker = null,
         CancellationToken cancellationToken = default)
     {
-        var info = services.Wallets.Resolve(wallet, services.Unlock());
-        var page = await services.Ledger.AccountLinesAsync(WalletDirectory.AccountOf(info), limit, marker, cancellationToken).ConfigureAwait(false);
+        var info = services.App.Wallets.Resolve(wallet);
+        var page = await services.App.Ledger.AccountLinesAsync(WalletDirectory.AccountOf(info), limit, marker, cancellationToken).ConfigureAwait(false);
         var lines = new JsonArray();
         foreach (var line in page.Lines)
         {
@@ -68,11 +68,11 @@ public sealed class LedgerTools(WalletServices services)
         [Description("The marker a previous call with the same type returned, to continue.")] string? marker = null,
         CancellationToken cancellationToken = default)
     {
-        var info = services.Wallets.Resolve(wallet, services.Unlock());
+        var info = services.App.Wallets.Resolve(wallet);
         var account = WalletDirectory.AccountOf(info);
         if (type == "nft")
         {
-            var tokens = await services.Ledger.AccountNftsAsync(account, limit, marker, cancellationToken).ConfigureAwait(false);
+            var tokens = await services.App.Ledger.AccountNftsAsync(account, limit, marker, cancellationToken).ConfigureAwait(false);
             var nfts = new JsonArray();
             foreach (var token in tokens.Tokens)
             {
@@ -92,7 +92,7 @@ public sealed class LedgerTools(WalletServices services)
             return new JsonObject { ["address"] = info.Address, ["type"] = "nft", ["nfts"] = nfts, ["marker"] = tokens.Marker };
         }
 
-        var page = await services.Ledger.AccountObjectsAsync(account, type, limit, marker, cancellationToken).ConfigureAwait(false);
+        var page = await services.App.Ledger.AccountObjectsAsync(account, type, limit, marker, cancellationToken).ConfigureAwait(false);
         var objects = new JsonArray();
         foreach (var entry in page.Objects)
         {
@@ -107,7 +107,7 @@ public sealed class LedgerTools(WalletServices services)
     [Description("Reports the network this server uses (name, the network id its server reports and whether it is the one expected), the server's state, the latest validated and the open ledger index, the base fee and the fee that gets into the open ledger now, and the base and per-object owner reserves; amounts in drops (1 XRP = 1,000,000 drops). Read-only.")]
     public async Task<JsonObject> StatusAsync(CancellationToken cancellationToken)
     {
-        var status = await LedgerStatus.ReadAsync(services.Ledger, cancellationToken).ConfigureAwait(false);
+        var status = await LedgerStatus.ReadAsync(services.App.Ledger, cancellationToken).ConfigureAwait(false);
         return status.ToJson();
     }
 
@@ -120,7 +120,7 @@ public sealed class LedgerTools(WalletServices services)
     {
         // The network first: on mainnet nothing else happens (no unlock, no request).
         _ = FaucetClient.FaucetOf(services.Options.Network);
-        var info = services.Wallets.Resolve(wallet, services.Unlock());
+        var info = services.App.Wallets.Resolve(wallet);
         if (info.Network == "mainnet")
         {
             throw new InvalidInputException("wallet", "is a mainnet wallet: the faucet funds test wallets only; nothing was requested");

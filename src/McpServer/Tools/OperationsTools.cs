@@ -15,21 +15,21 @@ public sealed class OperationsTools(WalletServices services)
     /// <summary>audit_verify: checks the tamper-evident chain.</summary>
     [McpServerTool(Name = "audit_verify", Title = "Verify the audit log", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("Verifies the hash-chained audit log of this wallet home (every entry's HMAC and link) and reports ok, the number of entries, the head sequence and the first bad sequence if any. Read-only; it cannot show or change entries.")]
-    public JsonObject Verify() => services.Audit.Verify().ToJson();
+    public JsonObject Verify() => services.App.Audit.Verify().ToJson();
 
     /// <summary>server_status: what an agent may need to know before it asks for a signature.</summary>
     [McpServerTool(Name = "server_status", Title = "Server status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, and the rate and resource limits. Read-only; it reveals no key, secret or file content.")]
     public JsonObject Status()
     {
-        var lockedUntil = services.LockedUntil();
+        var lockedUntil = services.App.Status.LockedUntil();
         var unlockers = new JsonArray();
-        foreach (var slot in services.Slots())
+        foreach (var slot in services.App.Status.Slots())
         {
             unlockers.Add(new JsonObject { ["slot"] = slot.Id, ["kind"] = slot.Kind, ["hardware"] = slot.IsHardwareBacked });
         }
 
-        var health = services.Health();
+        var health = services.App.Status.Health();
         foreach (var unlocker in unlockers.OfType<JsonObject>())
         {
             var kind = unlocker["kind"]!.GetValue<string>();

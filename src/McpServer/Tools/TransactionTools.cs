@@ -3,7 +3,6 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Policy;
 using HsmWallet.Core.Signing;
@@ -47,7 +46,7 @@ public sealed class TransactionTools(WalletServices services)
         JsonObject result;
         try
         {
-            result = await services.Ledger.TransactionAsync(hash, cancellationToken).ConfigureAwait(false);
+            result = await services.App.Ledger.TransactionAsync(hash, cancellationToken).ConfigureAwait(false);
         }
         catch (LedgerException error) when (error.Code == "txnNotFound")
         {
@@ -72,7 +71,7 @@ public sealed class TransactionTools(WalletServices services)
         [Description("Wait for validation (default true).")] bool wait = true,
         CancellationToken cancellationToken = default)
     {
-        var submitted = await new TransactionSubmitter(services.Ledger).SubmitAsync(tx_blob, wait, cancellationToken).ConfigureAwait(false);
+        var submitted = await services.App.Transactions.SubmitAsync(tx_blob, wait, cancellationToken).ConfigureAwait(false);
         return Submission(submitted);
     }
 
@@ -84,7 +83,7 @@ public sealed class TransactionTools(WalletServices services)
         [Description("The transaction in XRPL's JSON form, as an object.")] JsonObject tx,
         CancellationToken cancellationToken = default)
     {
-        var decision = await services.Signing.CheckAsync(wallet, tx, services.Unlock(), cancellationToken).ConfigureAwait(false);
+        var decision = await services.App.Transactions.CheckAsync(wallet, tx, WalletServices.Context() with { Cancellation = cancellationToken }).ConfigureAwait(false);
         // The model's reading (what moves, to whom, from which ledger objects, key changes), so an operator sees why.
         return new JsonObject
         {
@@ -107,50 +106,29 @@ public sealed class TransactionTools(WalletServices services)
         [Description("The approval_id of an approval_pending answer, once the operator approved it.")] string? approval_id = null,
         CancellationToken cancellationToken = default)
     {
-        var unlock = services.Unlock();
-        var prepared = await services.Signing.PrepareAsync(new SigningRequest(wallet, tx, autofill), unlock, cancellationToken).ConfigureAwait(false);
-        ApprovalGrant? grant = null;
-        if (approval_id is not null || prepared.Decision.Kind == PolicyDecisionKind.Approve)
-        {
-            grant = await services.Approval.ObtainAsync(server, prepared.ApprovalBinding, prepared.Summary, approval_id, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Nothing is signed once the call's time is up.
-        cancellationToken.ThrowIfCancellationRequested();
-        SigningResult signed;
-        try
-        {
-            signed = services.Signing.Sign(prepared, unlock, grant, WalletServices.Context());
-        }
-        catch (ApprovalRequiredException) when (grant is null)
-        {
-            // The policy changed between preparing and signing: ask now, then sign once more.
-            grant = await services.Approval.ObtainAsync(server, prepared.ApprovalBinding, prepared.Summary, null, cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            signed = services.Signing.Sign(prepared, unlock, grant, WalletServices.Context());
-        }
-
+        var context = WalletServices.Context() with { Cancellation = cancellationToken };
+        var (signed, warnings) = await services.App.Transactions.SignAsync(new SigningRequest(wallet, tx, autofill), approval_id, services.Approver(server), context).ConfigureAwait(false);
         var result = new JsonObject
         {
             ["tx_blob"] = signed.TxBlob,
             ["hash"] = signed.Hash,
             ["decision"] = DecisionWord(signed.Decision),
             // The server's own sentences (a Sequence waiting on earlier signatures the ledger has not seen); [] when none.
-            ["warnings"] = new JsonArray([.. prepared.Warnings.Select(warning => (JsonNode)warning)]),
+            ["warnings"] = new JsonArray([.. warnings.Select(warning => (JsonNode)warning)]),
         };
         if (submit == true)
         {
             // Once signed, the blob and hash are always returned, even when submitting fails or outlasts the call's
             // time: an agent told only "timeout" could sign and pay again. It follows up with tx_status.
             using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (Pipeline.ToolCall.Current.Deadline is { } deadline)
+            if (context.Deadline is { } deadline)
             {
                 window.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, (deadline - DateTimeOffset.UtcNow - SubmitMargin).TotalMilliseconds)));
             }
 
             try
             {
-                var submitted = await new TransactionSubmitter(services.Ledger).SubmitAsync(signed.TxBlob, wait, window.Token).ConfigureAwait(false);
+                var submitted = await services.App.Transactions.SubmitAsync(signed.TxBlob, wait, window.Token).ConfigureAwait(false);
                 foreach (var (name, value) in Submission(submitted))
                 {
                     result[name] = value?.DeepClone();

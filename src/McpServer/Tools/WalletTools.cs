@@ -2,10 +2,10 @@
 #pragma warning disable CA1707
 using System.ComponentModel;
 using System.Text.Json.Nodes;
-using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Core.Signing;
+using HsmWallet.Core.UseCases;
 using HsmWallet.Core.Vault;
 using HsmWallet.McpServer.Composition;
 using HsmWallet.McpServer.Output;
@@ -27,7 +27,7 @@ public sealed class WalletTools(WalletServices services)
     public JsonObject List([Description("Only wallets of this network (mainnet, testnet or devnet).")] string? network = null)
     {
         var wallets = new JsonArray();
-        foreach (var wallet in services.Wallets.List(services.Unlock()).Where(wallet => network is null || wallet.Network == network))
+        foreach (var wallet in services.App.Wallets.List(network))
         {
             wallets.Add(Describe(wallet));
         }
@@ -40,8 +40,8 @@ public sealed class WalletTools(WalletServices services)
     [Description("Reads a wallet's XRP balance from the validated ledger: balance, reserve and available amounts in drops (1 XRP = 1,000,000 drops), its next sequence and the ledger index. Read-only; it cannot move funds.")]
     public async Task<JsonObject> BalanceAsync([Description("The wallet's name or classic address.")] string wallet, CancellationToken cancellationToken)
     {
-        var info = services.Wallets.Resolve(wallet, services.Unlock());
-        var balance = await AccountBalance.ReadAsync(services.Ledger, WalletDirectory.AccountOf(info), cancellationToken).ConfigureAwait(false);
+        var info = services.App.Wallets.Resolve(wallet);
+        var balance = await AccountBalance.ReadAsync(services.App.Ledger, WalletDirectory.AccountOf(info), cancellationToken).ConfigureAwait(false);
         return balance.ToJson();
     }
 
@@ -54,8 +54,8 @@ public sealed class WalletTools(WalletServices services)
         [Description("The marker a previous call returned, to continue.")] JsonNode? marker = null,
         CancellationToken cancellationToken = default)
     {
-        var info = services.Wallets.Resolve(wallet, services.Unlock());
-        var page = await services.Ledger.AccountTransactionsAsync(WalletDirectory.AccountOf(info), limit, marker, cancellationToken).ConfigureAwait(false);
+        var info = services.App.Wallets.Resolve(wallet);
+        var page = await services.App.Ledger.AccountTransactionsAsync(WalletDirectory.AccountOf(info), limit, marker, cancellationToken).ConfigureAwait(false);
         return new JsonObject
         {
             ["address"] = info.Address,
@@ -73,7 +73,7 @@ public sealed class WalletTools(WalletServices services)
         [Description("mainnet, testnet or devnet (default: the server's network).")] string? network = null)
     {
         var chosenNetwork = network ?? (services.NetworkName is "mainnet" or "testnet" or "devnet" ? services.NetworkName : "testnet");
-        var info = services.Operations.Create(name, key_type ?? "ed25519", chosenNetwork, services.Unlock(), WalletServices.Context());
+        var info = services.App.Wallets.Create(name, key_type ?? "ed25519", chosenNetwork, WalletServices.Context());
         var result = Describe(info);
         result["public_key"] = info.PublicKey;
         return result;
@@ -89,20 +89,9 @@ public sealed class WalletTools(WalletServices services)
         [Description("The approval_id of an approval_pending answer, once the operator approved it.")] string? approval_id = null,
         CancellationToken cancellationToken = default)
     {
-        var unlock = services.Unlock();
-        var info = services.Wallets.Resolve(wallet, unlock);
-        var path = BackupTarget(info, file_name, approval_id);
-
-        // The approval is bound to the real resolved path, and the summary shows it.
-        var binding = ApprovalBinding.For("wallet_export", new JsonObject { ["wallet"] = info.Address, ["path"] = path });
-        var summary = new ApprovalSummary(
-            $"Export an encrypted backup of wallet {info.Address}",
-            [$"Wallet: {info.Address} ({info.KeyType}, {info.Network})", $"Backup file: {path}"],
-            ["Whoever has this file and a way to open this vault can sign for this wallet."],
-            [$"wallet name: {OutputDefence.Neutralize(info.Name)}"]);
-        _ = await services.Approval.ObtainAsync(server, binding, summary, approval_id, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        var exported = services.Operations.Export(info.Address, Path.GetFileName(path), unlock, WalletServices.Context());
+        var context = WalletServices.Context() with { Cancellation = cancellationToken };
+        var exported = await Guarded(() => services.App.Wallets.ExportAsync(
+            new ExportRequest(wallet, new BackupDestination.InBackupsFolder(file_name), BackupProtection.ThisVaultsSlots, approval_id), services.Approver(server), context)).ConfigureAwait(false);
         return new JsonObject { ["path"] = exported.Path, ["sha256"] = exported.Sha256 };
     }
 
@@ -115,17 +104,8 @@ public sealed class WalletTools(WalletServices services)
         [Description("The approval_id of an approval_pending answer, once the operator approved it.")] string? approval_id = null,
         CancellationToken cancellationToken = default)
     {
-        var unlock = services.Unlock();
-        var info = services.Wallets.Resolve(wallet, unlock);
-        var binding = ApprovalBinding.For("wallet_delete", new JsonObject { ["wallet"] = info.Address });
-        var summary = new ApprovalSummary(
-            $"Delete wallet {info.Address} from the vault",
-            [$"Wallet: {info.Address} ({info.KeyType}, {info.Network})"],
-            ["Its funds stay on the ledger but nothing can sign for them without a backup."],
-            [$"wallet name: {OutputDefence.Neutralize(info.Name)}"]);
-        _ = await services.Approval.ObtainAsync(server, binding, summary, approval_id, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        var deleted = services.Operations.Delete(info.Address, unlock, WalletServices.Context());
+        var context = WalletServices.Context() with { Cancellation = cancellationToken };
+        var deleted = await services.App.Wallets.DeleteAsync(wallet, nameOnly: false, approval_id, services.Approver(server), context).ConfigureAwait(false);
         return new JsonObject { ["deleted"] = true, ["address"] = deleted.Address, ["name"] = deleted.Name };
     }
 
@@ -137,33 +117,18 @@ public sealed class WalletTools(WalletServices services)
         ["network"] = wallet.Network,
     };
 
-    /// <summary>
-    /// Where this export goes: the named file, or the wallet's default name for the day (the day the pending
-    /// approval was made, on a retry with its id, so the path approved is the path written).
-    /// </summary>
-    private string BackupTarget(WalletInfo wallet, string? fileName, string? approvalId)
-    {
-        if (fileName is not null)
-        {
-            return Guarded(() => services.Operations.BackupPath(fileName));
-        }
-
-        var day = approvalId is null ? services.Time.GetUtcNow() : services.Approvals.Get(approvalId).CreatedAt;
-        return Guarded(() => services.Operations.DefaultBackupPath(wallet, day));
-    }
-
     /// <summary>An unsafe backups folder (a link, not ours, open to others) refused in words the operator can act on.</summary>
-    private static T Guarded<T>(Func<T> action)
+    private static async Task<T> Guarded<T>(Func<Task<T>> action)
     {
         try
         {
-            return action();
+            return await action().ConfigureAwait(false);
         }
         catch (UnsafeFilePermissionsException)
         {
             throw new ToolRefusedException(
                 "internal",
-                $"the home's {WalletOperations.BackupFolderName}/ folder is unsafe (a symbolic link, not owned by the server's user, or open to others); nothing was written; the operator must replace it with a 0700 folder");
+                $"the home's {WalletUseCases.BackupFolderName}/ folder is unsafe (a symbolic link, not owned by the server's user, or open to others); nothing was written; the operator must replace it with a 0700 folder");
         }
     }
 }

@@ -3,6 +3,7 @@ using HsmWallet.Core.Audit;
 using HsmWallet.Core.Signing;
 using HsmWallet.Core.Tests.Unlocking;
 using HsmWallet.Core.Unlocking;
+using HsmWallet.Core.UseCases;
 using HsmWallet.Core.Vault;
 
 namespace HsmWallet.Core.Tests.Signing;
@@ -28,7 +29,9 @@ internal sealed class SigningHarness : IDisposable
         Audit = audit ?? Writer;
         Wallets = new WalletDirectory(Vault);
         Signing = new TransactionSigningService(Vault, Wallets, Core.Ledger.LedgerNetwork.Testnet, Audit, ledger, Clock);
-        Operations = new WalletOperations(Vault, Wallets, Audit);
+        Approvals = new Core.Approvals.ApprovalStore(Vault.Home, Clock);
+        WalletUseCases = new WalletUseCases(Vault, Wallets, Audit, Approvals, () => Unlock, Clock);
+        Transactions = new TransactionUseCases(Signing, ledger, () => Unlock);
     }
 
     public FakeKeyProvider Provider { get; }
@@ -47,14 +50,18 @@ internal sealed class SigningHarness : IDisposable
 
     public TransactionSigningService Signing { get; }
 
-    public WalletOperations Operations { get; }
+    public Core.Approvals.ApprovalStore Approvals { get; }
+
+    public WalletUseCases WalletUseCases { get; }
+
+    public TransactionUseCases Transactions { get; }
 
     public static UnlockOptions Unlock => new(new FixedSecretSource(Secret));
 
     public static OperationContext Context => new("corr-1", new AuditActor(AuditActorType.User, "test"), "tx_sign");
 
     public WalletInfo CreateWallet(string name = "alice", string network = "testnet") =>
-        Operations.Create(name, "ed25519", network, Unlock, Context);
+        WalletUseCases.Create(name, "ed25519", network, Context);
 
     public static JsonObject Payment(string account, string drops, string fee = "12", uint sequence = 5) => new()
     {

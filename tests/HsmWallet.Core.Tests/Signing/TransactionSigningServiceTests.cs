@@ -106,7 +106,7 @@ public sealed class TransactionSigningServiceTests : IDisposable
     public async Task No_wallet_can_be_named_after_an_address_and_an_address_always_means_that_account()
     {
         var victim = _harness.CreateWallet("treasury");
-        var decoy = Assert.Throws<InvalidInputException>(() => _harness.Operations.Create(victim.Address, "ed25519", "testnet", SigningHarness.Unlock, SigningHarness.Context));
+        var decoy = Assert.Throws<InvalidInputException>(() => _harness.WalletUseCases.Create(victim.Address, "ed25519", "testnet", SigningHarness.Context));
 
         var prepared = await Prepare(new JsonObject { ["TransactionType"] = "Payment", ["Destination"] = "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe", ["Amount"] = "1000", ["Fee"] = "12", ["Sequence"] = 1 }, wallet: victim.Address);
         var signed = _harness.Signing.Sign(prepared, SigningHarness.Unlock, null, SigningHarness.Context);
@@ -237,7 +237,7 @@ public sealed class TransactionSigningServiceTests : IDisposable
     {
         using var soft = new SigningHarness(slotKind: "keyfile");
 
-        var refused = Assert.Throws<InvalidInputException>(() => soft.Operations.Create("main", "ed25519", "mainnet", SigningHarness.Unlock, SigningHarness.Context));
+        var refused = Assert.Throws<InvalidInputException>(() => soft.WalletUseCases.Create("main", "ed25519", "mainnet", SigningHarness.Context));
 
         Assert.Equal("network", refused.Field);
         Assert.Empty(soft.Vault.ListWallets(SigningHarness.Unlock));

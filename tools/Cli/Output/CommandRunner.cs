@@ -133,8 +133,8 @@ internal static class CommandRunner
     {
         switch (error)
         {
-            case InvalidInputException:
-                return new Failure(ExitCodes.BadInput, "invalid_input", error.Message);
+            case InvalidInputException invalid:
+                return new Failure(ExitCodes.BadInput, "invalid_input", CliFlags.Message(invalid));
             case CommandFailedException failed:
                 return new Failure(ExitCodes.Failed, failed.Code, error.Message, failed.Extra);
             case PolicyDeniedException denied:
@@ -190,7 +190,7 @@ internal static class CommandRunner
     {
         // Every error line shows invisible characters (line separators, bidi controls, escapes) as code points,
         // whatever text a ledger node, a file or an approval record put in the message.
-        var failure = original with { Message = VisibleText.Of(original.Message) };
+        var failure = original with { Message = VisibleText.Of(CliFlags.References(original.Message)) };
         if (json)
         {
             var error = new JsonObject { ["code"] = failure.Code, ["message"] = failure.Message };

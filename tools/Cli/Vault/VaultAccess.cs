@@ -26,7 +26,7 @@ internal sealed class VaultAccess
         _context = context;
         _parse = parse;
         Vault = vault;
-        Audit = new AuditSession(vault, AuditAnchorChoice.ForSlots);
+        Audit = new AuditSession(vault, AuditAnchorChoice.ForSlots) { KeyCreationUnlock = Unlock };
     }
 
     /// <summary>The vault of the chosen home.</summary>
@@ -44,7 +44,6 @@ internal sealed class VaultAccess
         ArgumentNullException.ThrowIfNull(parse);
         var home = WalletHome.Open(parse.GetValue(GlobalOptions.Home));
         var access = new VaultAccess(context, parse, new WalletVault(home, StandardKeyProviders.CreateRegistry()));
-        access.Audit.KeyCreationUnlock = access.Unlock;
         CommandRunner.AttachAudit(access.Audit, access.Unlock);
         return access;
     }

@@ -153,7 +153,7 @@ public static class TransactionSigner
         {
             throw new InvalidInputException(
                 "Account",
-                $"is {account}, but the key signs for {signer}; name the account with --signer-account when the key is its regular key");
+                $"is {account}, but the key signs for {signer}; when the key is that account's regular key, name the account it signs for (signing_for)");
         }
     }
 

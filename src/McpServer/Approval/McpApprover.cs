@@ -2,38 +2,39 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Signing;
 using HsmWallet.McpServer.Pipeline;
 using ModelContextProtocol.Protocol;
 
 namespace HsmWallet.McpServer.Approval;
 
 /// <summary>
-/// Gets a human's approval the agent cannot forge. With an approval id: redeem it from the operator's store
-/// (bound to the exact data). Else, when the client declared elicitation: ask the person with a form showing
-/// the summary in words; accept grants, decline or cancel refuses. Else: record a pending approval the operator
-/// answers with `hsmwallet approve ID` and refuse with approval_pending, the id and its expiry.
+/// The server's side of Core's approver port: a human's approval the agent cannot forge. With an approval id: redeem
+/// it from the operator's store (bound to the exact data). Else, when the client declared elicitation: ask the person
+/// with a form showing the summary in words; accept grants, decline or cancel refuses. Else: record a pending approval
+/// the operator answers with `hsmwallet approve ID` and refuse with approval_pending, the id and its expiry.
 /// </summary>
-public sealed class ApprovalCoordinator(ApprovalStore store)
+public sealed class McpApprover(ApprovalStore store, ModelContextProtocol.Server.McpServer? server) : IApprover
 {
     /// <summary>The form field the person ticks to approve.</summary>
     public const string ApproveField = "approve";
 
-    /// <summary>A grant for <paramref name="binding"/>, or an exception coded approval_pending / approval_declined / invalid_input.</summary>
-    public async Task<ApprovalGrant> ObtainAsync(ModelContextProtocol.Server.McpServer? server, string binding, ApprovalSummary summary, string? approvalId, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<ApprovalGrant> ApproveAsync(ApprovalRequest request, OperationContext context)
     {
-        ArgumentNullException.ThrowIfNull(summary);
-        if (approvalId is not null)
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        if (request.ApprovalId is { } approvalId)
         {
-            return store.Redeem(approvalId, binding);
+            return store.Redeem(approvalId, request.Binding);
         }
 
         if (server?.ClientCapabilities?.Elicitation is not null)
         {
-            return await ElicitAsync(server, binding, summary, cancellationToken).ConfigureAwait(false);
+            return await ElicitAsync(server, request, context.Cancellation).ConfigureAwait(false);
         }
 
-        var pending = store.Create(binding, summary);
-        throw Pending(pending);
+        throw Pending(store.Create(request.Binding, request.Summary));
     }
 
     /// <summary>The approval_pending refusal for <paramref name="pending"/>.</summary>
@@ -50,11 +51,11 @@ public sealed class ApprovalCoordinator(ApprovalStore store)
             });
     }
 
-    private static async Task<ApprovalGrant> ElicitAsync(ModelContextProtocol.Server.McpServer server, string binding, ApprovalSummary summary, CancellationToken cancellationToken)
+    private static async Task<ApprovalGrant> ElicitAsync(ModelContextProtocol.Server.McpServer server, ApprovalRequest approval, CancellationToken cancellationToken)
     {
         var request = new ElicitRequestParams
         {
-            Message = summary.ToText() + "\nApprove only if this is exactly what you want. Lines marked untrusted data come from the agent or the ledger.",
+            Message = approval.Summary.ToText() + "\nApprove only if this is exactly what you want. Lines marked untrusted data come from the agent or the ledger.",
             RequestedSchema = new ElicitRequestParams.RequestSchema
             {
                 Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>(StringComparer.Ordinal)
@@ -75,7 +76,7 @@ public sealed class ApprovalCoordinator(ApprovalStore store)
             && content.TryGetValue(ApproveField, out var value)
             && value.ValueKind == JsonValueKind.True;
         return approved
-            ? new ApprovalGrant(binding, "elicitation")
+            ? new ApprovalGrant(approval.Binding, "elicitation")
             : throw new ToolRefusedException("approval_declined", "the person did not approve; nothing was signed or changed");
     }
 }

@@ -1,4 +1,4 @@
-namespace HsmWallet.Core.Signing;
+namespace HsmWallet.Core.UseCases;
 
 /// <summary>Where a wallet backup was written and its fingerprint, so the operator can check the copy they keep.</summary>
 /// <param name="Path">The backup file (0600).</param>

@@ -1,0 +1,109 @@
+using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Ledger;
+using HsmWallet.Core.Secrets;
+using HsmWallet.Core.Secrets.Sources;
+using HsmWallet.Core.Signing;
+using HsmWallet.Core.Unlocking;
+using HsmWallet.Core.UseCases;
+using HsmWallet.Core.Vault;
+using HsmWallet.Hosting.Audit;
+using HsmWallet.KeyProviders;
+using HsmWallet.KeyProviders.KeyFile;
+
+namespace HsmWallet.Hosting.Application;
+
+/// <summary>
+/// One opened home, composed the same way for the CLI and the MCP server: the vault bound to the unlockers, the
+/// audit session, the policy, the ledger client, the pending approvals, and the use cases over them. A front end
+/// builds this and calls only it: it never names the vault, an unlocker or the signing service.
+/// </summary>
+public sealed class WalletApplication : IDisposable
+{
+    private readonly WalletVault _vault;
+    private readonly RememberingSecretSource? _remembered;
+    private readonly ISecretSource _secrets;
+    private readonly ApplicationOptions _options;
+
+    private WalletApplication(ApplicationOptions options)
+    {
+        _options = options;
+        Home = WalletHome.At(options.Settings.HomePath);
+        _vault = new WalletVault(Home, options.Providers ?? StandardKeyProviders.CreateRegistry(), options.Time);
+        var chain = SecretSourceChain.ForHost(options.Secrets);
+        _remembered = options.RemembersSecrets ? new RememberingSecretSource(chain) : null;
+        _secrets = (ISecretSource?)_remembered ?? chain;
+        Audit = new AuditSession(_vault, AuditAnchorChoice.ForSlots) { KeyCreationUnlock = Unlock };
+        Ledger = new LedgerClient(options.Settings.Network, time: options.Time, handler: options.LedgerHandler);
+        var directory = new WalletDirectory(_vault);
+        Approvals = new ApprovalStore(Home, options.Time);
+        Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time);
+        Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock);
+        Status = new StatusUseCase(_vault);
+    }
+
+    /// <summary>Opens <paramref name="options"/>'s home: reads nothing yet (the first use case that needs the vault unlocks it).</summary>
+    public static WalletApplication Open(ApplicationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new WalletApplication(options);
+    }
+
+    /// <summary>The home and the network this application runs against.</summary>
+    public HostSettings Settings => _options.Settings;
+
+    /// <summary>The network's name (mainnet, testnet, devnet, custom).</summary>
+    public string NetworkName => _options.Settings.NetworkName;
+
+    /// <summary>Who the audit log says asked through this front end.</summary>
+    public Core.Audit.AuditActor Actor => _options.Actor;
+
+    /// <summary>The home folder.</summary>
+    public WalletHome Home { get; }
+
+    /// <summary>The audit session, keyed by the first unlock.</summary>
+    public AuditSession Audit { get; }
+
+    /// <summary>The ledger client for the chosen network (read tools and submission).</summary>
+    public LedgerClient Ledger { get; }
+
+    /// <summary>The pending approvals the operator answers with `hsmwallet approve`.</summary>
+    public ApprovalStore Approvals { get; }
+
+    /// <summary>List, resolve, create, import, export and delete.</summary>
+    public WalletUseCases Wallets { get; }
+
+    /// <summary>Policy check, sign and submit.</summary>
+    public TransactionUseCases Transactions { get; }
+
+    /// <summary>Slots, unlocker health and lockout, read without a secret.</summary>
+    public StatusUseCase Status { get; }
+
+    /// <summary>
+    /// How each operation unlocks: this front end's secret sources (remembered for one command, or read afresh for a
+    /// server), the chosen slot, and whether success lifts a lockout.
+    /// </summary>
+    public UnlockOptions Unlock() => new(_secrets, _options.Slot) { ResetsLockout = _options.UnlockResetsLockout };
+
+    /// <summary>True when the home holds a vault.</summary>
+    public bool VaultExists => _vault.Exists;
+
+    /// <summary>
+    /// Creates the vault with one slot per unlocker in <paramref name="providers"/>, its audit key stored in the same
+    /// write (each new secret typed once, from <paramref name="secrets"/>); refuses when a vault exists.
+    /// </summary>
+    public IReadOnlyList<SlotAdded> CreateVault(ISecretSource secrets, IReadOnlyList<IKeyProvider> providers) => Audit.CreateVault(secrets, providers);
+
+    /// <summary>The zero-configuration vault: one key-file slot whose 0600 key file is created at <paramref name="keyFile"/>.</summary>
+    public IReadOnlyList<SlotAdded> CreateKeyFileVault(string keyFile) => _vault.Create(new SecretSourceChain(), new KeyFileKeyProvider(keyFile));
+
+    /// <summary>The start-up unlock: keys the audit session (creating its key on a vault that has none) and caches the public wallet list.</summary>
+    public void OpenAudit() => Audit.EnsureOpen(Unlock());
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Audit.Dispose();
+        Ledger.Dispose();
+        _remembered?.Dispose();
+    }
+}
