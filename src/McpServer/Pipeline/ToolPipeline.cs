@@ -312,25 +312,19 @@ public sealed partial class ToolPipeline : IDisposable
     //    outcomes). The ones an agent can repeat at will go through RefusalAudit: one entry per kind, tool and window, with a count.
     private void AuditRefusal(string toolName, string code, string correlationId)
     {
-        var tool = ToolCatalog.Tools.ContainsKey(toolName) ? toolName : "unknown";
+        var tool = ToolDeclarations.ByName.ContainsKey(toolName) ? toolName : "unknown";
         try
         {
-            switch (code, toolName)
+            switch (code)
             {
-                case ("rate_limited", _):
+                case "rate_limited":
                     _refusals.Record(AuditEventType.SecurityRateLimit, tool, code, correlationId);
                     break;
-                case ("invalid_input", _):
+                case "invalid_input":
                     _refusals.Record(AuditEventType.SecurityInvalidInput, tool, code, correlationId);
                     break;
-                case ("approval_declined" or "approval_pending", "tx_sign"):
-                    Append(AuditEventType.TransactionSign, tool, code, correlationId);
-                    break;
-                case ("approval_declined" or "approval_pending", "wallet_export"):
-                    Append(AuditEventType.WalletExport, tool, code, correlationId);
-                    break;
-                case ("approval_declined" or "approval_pending", "wallet_delete"):
-                    Append(AuditEventType.WalletDelete, tool, code, correlationId);
+                case "approval_declined" or "approval_pending" when ToolDeclarations.TryGet(toolName, out var declaration) && declaration.ApprovalAudit is { } eventType:
+                    Append(eventType, tool, code, correlationId);
                     break;
                 default:
                     break;
