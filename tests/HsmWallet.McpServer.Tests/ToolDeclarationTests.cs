@@ -73,6 +73,36 @@ public sealed class ToolDeclarationTests
         Assert.Contains("wallet_balance: the method's parameters (address:String) are not the declared arguments (wallet:String)", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_tool_gets_the_pipelines_call_so_its_audit_entry_carries_the_correlation_id_of_the_answer()
+    {
+        await using var server = await TestServer.StartAsync(new TestServerSetup
+        {
+            Prepare = home =>
+            {
+                TestServer.CreateKeyFileVault(home);
+                TestServer.SetPolicy(home, """{"version":1,"networks":{"testnet":{"default":{"blocked_transaction_types":["AccountSet"]}}}}""");
+            },
+        });
+        await server.OkAsync("wallet_create", new { name = "payer" });
+        var accountSet = new { TransactionType = "AccountSet", Fee = "12", Sequence = 1 };
+        var first = await server.ErrorAsync("tx_sign", new { wallet = "payer", tx = accountSet, autofill = false }, "policy_denied");
+        var second = await server.ErrorAsync("tx_sign", new { wallet = "payer", tx = accountSet, autofill = false }, "policy_denied");
+
+        var entries = server.AuditEntries("transaction.sign");
+        foreach (var answer in new[] { first, second })
+        {
+            var correlationId = answer["correlation_id"]!.GetValue<string>();
+            var entry = Assert.Single(entries, entry => entry["correlationId"]!.GetValue<string>() == correlationId);
+            Assert.Equal("tx_sign", entry["toolName"]!.GetValue<string>());
+        }
+
+        Assert.NotEqual(first["correlation_id"]!.GetValue<string>(), second["correlation_id"]!.GetValue<string>());
+        var created = Assert.Single(server.AuditEntries("wallet.create"));
+        Assert.Equal("wallet_create", created["toolName"]!.GetValue<string>());
+        Assert.DoesNotContain(entries, entry => entry["correlationId"]!.GetValue<string>() == created["correlationId"]!.GetValue<string>());
+    }
+
     /// <summary>A tool someone added without declaring it.</summary>
     public sealed class UndeclaredTools
     {

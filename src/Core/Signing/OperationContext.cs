@@ -6,7 +6,8 @@ namespace HsmWallet.Core.Signing;
 /// <param name="CorrelationId">The id the caller's error bodies and logs carry for this request.</param>
 /// <param name="Actor">Who asked (the agent through MCP, or the operator at the CLI).</param>
 /// <param name="ToolName">The MCP tool or CLI verb, e.g. "tx_sign" or "tx sign".</param>
-public sealed record OperationContext(string CorrelationId, AuditActor Actor, string ToolName)
+/// <param name="Deadline">When the caller stops waiting for the operation (null: no deadline).</param>
+public sealed record OperationContext(string CorrelationId, AuditActor Actor, string ToolName, DateTimeOffset? Deadline = null)
 {
     /// <summary>A context with a fresh correlation id, for callers that have none of their own.</summary>
     public static OperationContext New(AuditActor actor, string toolName) => new(Guid.NewGuid().ToString("N"), actor, toolName);

@@ -124,6 +124,10 @@ public static class ServerHost
         }
 
         builder.Services.AddSingleton(startup);
+
+        // Registered so the SDK binds a tool's ToolCall parameter from the request's services (and keeps it out of the
+        // inputSchema); only the pipeline supplies one (ToolCallServices), so a call that bypassed it fails here.
+        builder.Services.AddScoped<ToolCall>(static _ => throw new InvalidOperationException("a tool ran outside the pipeline"));
         builder.Services.AddSingleton(pipeline);
         builder.Services.AddHostedService(_ => new RefusalAuditFlush(pipeline));
         var mcp = builder.Services

@@ -76,11 +76,11 @@ public sealed class WalletServices : IDisposable
     /// <summary>Who the audit log says asked: the agent's client over MCP.</summary>
     public static AuditActor Actor { get; } = new(AuditActorType.User, "mcp-client");
 
-    /// <summary>The audit and signing context of the tool call in progress.</summary>
-    public static OperationContext Context()
+    /// <summary>The audit and signing context of <paramref name="call"/>, asked by the agent's client.</summary>
+    public static OperationContext Context(ToolCall call)
     {
-        var call = ToolCall.Current;
-        return new OperationContext(call.CorrelationId, Actor, call.ToolName);
+        ArgumentNullException.ThrowIfNull(call);
+        return call.Operation(Actor);
     }
 
     /// <summary>The network's name (mainnet, testnet, devnet, custom).</summary>

@@ -151,7 +151,8 @@ public sealed partial class ToolPipeline : IDisposable
             // 6. Timeout with cancellation; 7. the tool. The slot is held until the tool has really ended.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.Timeout);
-            ToolCall.Enter(new ToolCall(correlationId, toolName, toolClass) { Deadline = DateTimeOffset.UtcNow + _options.Timeout });
+            // The call's context goes to the tool as a parameter (bound from the request's services), never ambient.
+            context.Services = new ToolCallServices(context.Services, new ToolCall(correlationId, toolName, toolClass, DateTimeOffset.UtcNow + _options.Timeout, timeout.Token));
             var running = next(context, timeout.Token).AsTask();
             _ = running.ContinueWith(static (_, lease) => ((RateLimitLease)lease!).Dispose(), slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             try

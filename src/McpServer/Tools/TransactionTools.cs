@@ -99,6 +99,7 @@ public sealed class TransactionTools(WalletServices services)
     [Description("Signs a transaction (XRPL JSON object, not a string) with a vault wallet and returns tx_blob, hash and the policy decision; with submit=true it also submits it and (wait=true) waits for validation. autofill=true (default) fills Sequence, Fee and LastLedgerSequence from the ledger. The operator's policy may allow it, deny it (policy_denied with reasons) or require a human: in a client with elicitation the person is asked; otherwise the answer is approval_pending with an approval_id the operator approves with `hsmwallet approve ID`, then call again with the same arguments plus approval_id. Any change to the transaction needs a new approval. It never returns or accepts a seed, key, password or PIN.")]
     public async Task<JsonObject> SignAsync(
         ModelContextProtocol.Server.McpServer server,
+        Pipeline.ToolCall call,
         [Description("The wallet's name or classic address.")] string wallet,
         [Description("The transaction in XRPL's JSON form, as an object.")] JsonObject tx,
         [Description("Fill Sequence, Fee and LastLedgerSequence from the ledger (default true).")] bool autofill = true,
@@ -120,14 +121,14 @@ public sealed class TransactionTools(WalletServices services)
         SigningResult signed;
         try
         {
-            signed = services.Signing.Sign(prepared, unlock, grant, WalletServices.Context());
+            signed = services.Signing.Sign(prepared, unlock, grant, WalletServices.Context(call));
         }
         catch (ApprovalRequiredException) when (grant is null)
         {
             // The policy changed between preparing and signing: ask now, then sign once more.
             grant = await services.Approval.ObtainAsync(server, prepared.ApprovalBinding, prepared.Summary, null, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            signed = services.Signing.Sign(prepared, unlock, grant, WalletServices.Context());
+            signed = services.Signing.Sign(prepared, unlock, grant, WalletServices.Context(call));
         }
 
         var result = new JsonObject
@@ -143,10 +144,7 @@ public sealed class TransactionTools(WalletServices services)
             // Once signed, the blob and hash are always returned, even when submitting fails or outlasts the call's
             // time: an agent told only "timeout" could sign and pay again. It follows up with tx_status.
             using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (Pipeline.ToolCall.Current.Deadline is { } deadline)
-            {
-                window.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, (deadline - DateTimeOffset.UtcNow - SubmitMargin).TotalMilliseconds)));
-            }
+            window.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, (call.Deadline - DateTimeOffset.UtcNow - SubmitMargin).TotalMilliseconds)));
 
             try
             {
