@@ -43,10 +43,16 @@ public static class ServerHost
         public TextWriter? Error { get; init; }
     }
 
+    /// <summary>The classes whose <c>[McpServerTool]</c> methods are the tools; each must match a declaration in <see cref="ToolDeclarations"/>.</summary>
+    public static IReadOnlyList<Type> ToolTypes { get; } = [typeof(WalletTools), typeof(TransactionTools), typeof(OperationsTools), typeof(LedgerTools)];
+
     /// <summary>Builds the host and performs the zero-configuration start and the start-up unlock.</summary>
     public static IHost Build(Parts parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
+
+        // A tool method without a declaration (or a declaration without a method) stops the server here, not at a call.
+        ToolDeclarations.Check(ToolTypes);
         var stderr = parts.Error ?? Console.Error;
         var startup = new ServerStartup();
         WalletServices? services = null;
@@ -113,6 +119,10 @@ public static class ServerHost
         }
 
         builder.Services.AddSingleton(startup);
+
+        // Registered so the SDK binds a tool's ToolCall parameter from the request's services (and keeps it out of the
+        // inputSchema); only the pipeline supplies one (ToolCallServices), so a call that bypassed it fails here.
+        builder.Services.AddScoped<ToolCall>(static _ => throw new InvalidOperationException("a tool ran outside the pipeline"));
         builder.Services.AddSingleton(pipeline);
         builder.Services.AddHostedService(_ => new RefusalAuditFlush(pipeline));
         var mcp = builder.Services
@@ -124,10 +134,8 @@ public static class ServerHost
             })
             // Results are serialized as the error bodies are (Output.OutputDefence.SerializerOptions): text for people
             // without \u0022 or \u0060 escapes.
-            .WithTools<WalletTools>(Output.OutputDefence.SerializerOptions)
-            .WithTools<TransactionTools>(Output.OutputDefence.SerializerOptions)
-            .WithTools<OperationsTools>(Output.OutputDefence.SerializerOptions)
-            .WithTools<LedgerTools>(Output.OutputDefence.SerializerOptions)
+            // (As IEnumerable<Type>: a list would bind to the overload that takes one tool object.)
+            .WithTools((IEnumerable<Type>)ToolTypes, Output.OutputDefence.SerializerOptions)
             .WithRequestFilters(filters => filters.AddCallToolFilter(pipeline.Wrap).AddListToolsFilter(ToolPipeline.PublishOutputSchemas));
         // The SDK's stream transport over bounded streams: a line longer than the limit is dropped while it is read
         // (never buffered whole) and answered with a JSON-RPC error between the SDK's own messages.

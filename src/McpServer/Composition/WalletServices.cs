@@ -62,11 +62,11 @@ public sealed class WalletServices : IDisposable
     /// <summary>The human's approval for this call: the operator's store, elicitation through <paramref name="server"/> when the client offers it.</summary>
     public McpApprover Approver(ModelContextProtocol.Server.McpServer? server) => new(App.Approvals, server);
 
-    /// <summary>The audit and signing context of the tool call in progress.</summary>
-    public static OperationContext Context()
+    /// <summary>The audit and signing context of <paramref name="call"/>, asked by the agent's client.</summary>
+    public static OperationContext Context(ToolCall call)
     {
-        var call = ToolCall.Current;
-        return new OperationContext(call.CorrelationId, Actor, call.ToolName, call.Deadline);
+        ArgumentNullException.ThrowIfNull(call);
+        return call.Operation(Actor);
     }
 
     /// <inheritdoc />

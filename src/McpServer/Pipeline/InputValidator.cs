@@ -42,59 +42,10 @@ public static partial class InputValidator
         "Amount", "SendMax", "DeliverMin", "DeliverMax", "LimitAmount", "TakerGets", "TakerPays", "Fee", "Amount2", "BidMin", "BidMax",
     };
 
-    private enum Kind
-    {
-        Wallet,
-        Name,
-        KeyType,
-        Network,
-        Transaction,
-        Blob,
-        Hash,
-        Limit,
-        Marker,
-        Boolean,
-        ApprovalId,
-        FileName,
-        RetiredOutPath,
-        PageLimit,
-        PageMarker,
-        ObjectType,
-    }
-
-    private static readonly Dictionary<string, Dictionary<string, (Kind Kind, bool Required)>> Schemas = new(StringComparer.Ordinal)
-    {
-        ["wallet_list"] = new(StringComparer.Ordinal) { ["network"] = (Kind.Network, false) },
-        ["wallet_balance"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true) },
-        ["wallet_history"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["limit"] = (Kind.Limit, false), ["marker"] = (Kind.Marker, false) },
-        ["tx_decode"] = new(StringComparer.Ordinal) { ["tx_blob"] = (Kind.Blob, true) },
-        ["policy_check"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["tx"] = (Kind.Transaction, true) },
-        ["tx_status"] = new(StringComparer.Ordinal) { ["hash"] = (Kind.Hash, true) },
-        ["audit_verify"] = new(StringComparer.Ordinal),
-        ["server_status"] = new(StringComparer.Ordinal),
-        ["wallet_lines"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["limit"] = (Kind.PageLimit, false), ["marker"] = (Kind.PageMarker, false) },
-        ["wallet_objects"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["type"] = (Kind.ObjectType, false), ["limit"] = (Kind.PageLimit, false), ["marker"] = (Kind.PageMarker, false) },
-        ["ledger_status"] = new(StringComparer.Ordinal),
-        ["wallet_fund"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true) },
-        ["wallet_create"] = new(StringComparer.Ordinal) { ["name"] = (Kind.Name, true), ["key_type"] = (Kind.KeyType, false), ["network"] = (Kind.Network, false) },
-        ["tx_sign"] = new(StringComparer.Ordinal)
-        {
-            ["wallet"] = (Kind.Wallet, true),
-            ["tx"] = (Kind.Transaction, true),
-            ["autofill"] = (Kind.Boolean, false),
-            ["submit"] = (Kind.Boolean, false),
-            ["wait"] = (Kind.Boolean, false),
-            ["approval_id"] = (Kind.ApprovalId, false),
-        },
-        ["tx_submit"] = new(StringComparer.Ordinal) { ["tx_blob"] = (Kind.Blob, true), ["wait"] = (Kind.Boolean, false) },
-        ["wallet_export"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["file_name"] = (Kind.FileName, false), ["out_path"] = (Kind.RetiredOutPath, false), ["approval_id"] = (Kind.ApprovalId, false) },
-        ["wallet_delete"] = new(StringComparer.Ordinal) { ["wallet"] = (Kind.Wallet, true), ["approval_id"] = (Kind.ApprovalId, false) },
-    };
-
-    /// <summary>Validates and cleans the arguments of <paramref name="toolName"/> (a tool of <see cref="ToolCatalog"/>).</summary>
+    /// <summary>Validates and cleans the arguments of <paramref name="toolName"/> (a tool of <see cref="ToolDeclarations"/>).</summary>
     public static Dictionary<string, JsonElement> Validate(string toolName, IDictionary<string, JsonElement>? arguments)
     {
-        if (!Schemas.TryGetValue(toolName, out var schema))
+        if (!ToolDeclarations.TryGet(toolName, out var declaration))
         {
             throw new InvalidInputException("name", "is not a tool this server offers");
         }
@@ -102,7 +53,7 @@ public static partial class InputValidator
         var cleaned = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
         {
-            if (!schema.TryGetValue(name, out var rule))
+            if (declaration.Argument(name) is not { } rule)
             {
                 throw new InvalidInputException(Clean(name, MaxNameLength), "is not an argument of this tool");
             }
@@ -112,14 +63,14 @@ public static partial class InputValidator
                 continue;
             }
 
-            cleaned[name] = ToElement(ValidateValue(name, rule.Kind, value));
+            cleaned[name] = ToElement(ValidateValue(name, rule, value));
         }
 
-        foreach (var (name, rule) in schema)
+        foreach (var rule in declaration.Arguments)
         {
-            if (rule.Required && !cleaned.ContainsKey(name))
+            if (rule.Required && !cleaned.ContainsKey(rule.Name))
             {
-                throw new InvalidInputException(name, "is required");
+                throw new InvalidInputException(rule.Name, "is required");
             }
         }
 
@@ -149,28 +100,27 @@ public static partial class InputValidator
         return document.RootElement.Clone();
     }
 
-    private static JsonNode? ValidateValue(string field, Kind kind, JsonElement value) => kind switch
+    private static JsonNode? ValidateValue(string field, ToolArgument rule, JsonElement value) => rule.Kind switch
     {
-        Kind.Wallet => WalletReference(field, Text(field, value)),
-        Kind.Name => Name(field, Text(field, value)),
-        Kind.KeyType => OneOf(field, Text(field, value), "ed25519", "secp256k1"),
-        Kind.Network => OneOf(field, Text(field, value), "mainnet", "testnet", "devnet"),
-        Kind.Transaction => Transaction(field, value),
-        Kind.Blob => Blob(field, Text(field, value)),
-        Kind.Hash => HashText(field, Text(field, value)),
-        Kind.Limit => Limit(field, value),
-        Kind.Marker => Marker(field, value),
-        Kind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False
+        ArgumentKind.Wallet => WalletReference(field, Text(field, value)),
+        ArgumentKind.Name => Name(field, Text(field, value)),
+        ArgumentKind.KeyType => OneOf(field, Text(field, value), "ed25519", "secp256k1"),
+        ArgumentKind.Network => OneOf(field, Text(field, value), "mainnet", "testnet", "devnet"),
+        ArgumentKind.Transaction => Transaction(field, value),
+        ArgumentKind.Blob => Blob(field, Text(field, value)),
+        ArgumentKind.Hash => HashText(field, Text(field, value)),
+        ArgumentKind.Count => Count(field, value, rule.Min, rule.Max),
+        ArgumentKind.Marker => Marker(field, value),
+        ArgumentKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False
             ? JsonValue.Create(value.GetBoolean())
             : throw new InvalidInputException(field, "must be true or false"),
-        Kind.ApprovalId => ApprovalId(field, Text(field, value)),
-        Kind.FileName => BackupFileName(Text(field, value)),
-        Kind.PageLimit => PageLimit(field, value),
-        Kind.PageMarker => LedgerClient.IsPageMarker(Text(field, value))
+        ArgumentKind.ApprovalId => ApprovalId(field, Text(field, value)),
+        ArgumentKind.FileName => BackupFileName(Text(field, value)),
+        ArgumentKind.PageMarker => LedgerClient.IsPageMarker(Text(field, value))
             ? JsonValue.Create(Text(field, value))
             : throw new InvalidInputException(field, "must be the marker a previous call of this tool returned"),
-        Kind.ObjectType => OneOf(field, Text(field, value), [.. LedgerClient.ObjectTypes, "nft"]),
-        Kind.RetiredOutPath => throw new InvalidInputException(field, "is no longer accepted: name the backup with file_name (a plain file name; exports always go to the home's backups/ folder)"),
+        ArgumentKind.ObjectType => OneOf(field, Text(field, value), [.. LedgerClient.ObjectTypes, "nft"]),
+        ArgumentKind.Retired => throw new InvalidInputException(field, "is no longer accepted: name the backup with file_name (a plain file name; exports always go to the home's backups/ folder)"),
         _ => throw new InvalidInputException(field, "has no validation rule"),
     };
 
@@ -241,15 +191,10 @@ public static partial class InputValidator
             : throw new InvalidInputException(field, "must be 64 hex digits");
     }
 
-    private static JsonValue Limit(string field, JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit is >= 1 and <= 200
-            ? JsonValue.Create(limit)
-            : throw new InvalidInputException(field, "must be a whole number from 1 to 200");
-
-    private static JsonValue PageLimit(string field, JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit is >= LedgerClient.MinPageLimit and <= MaxPageLimit
-            ? JsonValue.Create(limit)
-            : throw new InvalidInputException(field, $"must be a whole number from {LedgerClient.MinPageLimit} to {MaxPageLimit}");
+    private static JsonValue Count(string field, JsonElement value, int min, int max) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count >= min && count <= max
+            ? JsonValue.Create(count)
+            : throw new InvalidInputException(field, $"must be a whole number from {min} to {max}");
 
     private static JsonNode Marker(string field, JsonElement value)
     {

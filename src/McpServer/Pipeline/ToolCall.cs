@@ -1,22 +1,30 @@
+using HsmWallet.Core.Audit;
+using HsmWallet.Core.Signing;
+
 namespace HsmWallet.McpServer.Pipeline;
 
 /// <summary>
-/// The call the pipeline is running, visible to the tool it calls: its correlation id (which links the
-/// audit entries and the error body) and its class, without threading them through every tool signature.
+/// The call the pipeline is running, built by the pipeline for each tools/call and handed to the tool method as a
+/// parameter (the SDK binds it from the request's services, see <see cref="ToolCallServices"/>): its correlation id
+/// (which links the audit entries and the error body), its name and class, its deadline and cancellation.
 /// </summary>
 /// <param name="CorrelationId">The id returned in error bodies and written in audit entries.</param>
 /// <param name="ToolName">The tool's name.</param>
 /// <param name="Class">The tool's class.</param>
-public sealed record ToolCall(string CorrelationId, string ToolName, ToolClass Class)
+/// <param name="Deadline">When the pipeline cancels this call; a tool that has already signed returns its result before then.</param>
+/// <param name="Cancellation">Cancelled at the deadline or when the client cancels the request.</param>
+public sealed record ToolCall(string CorrelationId, string ToolName, ToolClass Class, DateTimeOffset Deadline, CancellationToken Cancellation)
 {
-    private static readonly AsyncLocal<ToolCall?> Ambient = new();
+    /// <summary>The audit and signing context Core's use cases take for this call, asked by <paramref name="actor"/>.</summary>
+    public OperationContext Operation(AuditActor actor) => new(CorrelationId, actor, ToolName, Deadline, Cancellation);
+}
 
-    /// <summary>When the pipeline cancels this call; a tool that has already signed returns its result before then.</summary>
-    public DateTimeOffset? Deadline { get; init; }
-
-    /// <summary>The call in progress on this flow; only the pipeline sets it.</summary>
-    public static ToolCall Current => Ambient.Value ?? throw new InvalidOperationException("a tool ran outside the pipeline");
-
-    /// <summary>Makes <paramref name="call"/> current for the rest of this asynchronous flow.</summary>
-    internal static void Enter(ToolCall call) => Ambient.Value = call;
+/// <summary>
+/// The request's services with the pipeline's <see cref="ToolCall"/> added: the pipeline puts it on the request it
+/// passes on, and the SDK's parameter binding finds the call there. Nothing else is changed or stored.
+/// </summary>
+internal sealed class ToolCallServices(IServiceProvider? inner, ToolCall call) : IServiceProvider
+{
+    /// <inheritdoc />
+    public object? GetService(Type serviceType) => serviceType == typeof(ToolCall) ? call : inner?.GetService(serviceType);
 }

@@ -151,7 +151,8 @@ public sealed partial class ToolPipeline : IDisposable
             // 6. Timeout with cancellation; 7. the tool. The slot is held until the tool has really ended.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.Timeout);
-            ToolCall.Enter(new ToolCall(correlationId, toolName, toolClass) { Deadline = DateTimeOffset.UtcNow + _options.Timeout });
+            // The call's context goes to the tool as a parameter (bound from the request's services), never ambient.
+            context.Services = new ToolCallServices(context.Services, new ToolCall(correlationId, toolName, toolClass, DateTimeOffset.UtcNow + _options.Timeout, timeout.Token));
             var running = next(context, timeout.Token).AsTask();
             _ = running.ContinueWith(static (_, lease) => ((RateLimitLease)lease!).Dispose(), slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             try
@@ -312,25 +313,19 @@ public sealed partial class ToolPipeline : IDisposable
     //    outcomes). The ones an agent can repeat at will go through RefusalAudit: one entry per kind, tool and window, with a count.
     private void AuditRefusal(string toolName, string code, string correlationId)
     {
-        var tool = ToolCatalog.Tools.ContainsKey(toolName) ? toolName : "unknown";
+        var tool = ToolDeclarations.ByName.ContainsKey(toolName) ? toolName : "unknown";
         try
         {
-            switch (code, toolName)
+            switch (code)
             {
-                case ("rate_limited", _):
+                case "rate_limited":
                     _refusals.Record(AuditEventType.SecurityRateLimit, tool, code, correlationId);
                     break;
-                case ("invalid_input", _):
+                case "invalid_input":
                     _refusals.Record(AuditEventType.SecurityInvalidInput, tool, code, correlationId);
                     break;
-                case ("approval_declined" or "approval_pending", "tx_sign"):
-                    Append(AuditEventType.TransactionSign, tool, code, correlationId);
-                    break;
-                case ("approval_declined" or "approval_pending", "wallet_export"):
-                    Append(AuditEventType.WalletExport, tool, code, correlationId);
-                    break;
-                case ("approval_declined" or "approval_pending", "wallet_delete"):
-                    Append(AuditEventType.WalletDelete, tool, code, correlationId);
+                case "approval_declined" or "approval_pending" when ToolDeclarations.TryGet(toolName, out var declaration) && declaration.ApprovalAudit is { } eventType:
+                    Append(eventType, tool, code, correlationId);
                     break;
                 default:
                     break;

@@ -79,11 +79,12 @@ public sealed class TransactionTools(WalletServices services)
     [McpServerTool(Name = "policy_check", Title = "Check a transaction against the policy", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("Evaluates a transaction (XRPL JSON object, not a string) against the operator's signing policy for a wallet and returns the decision (allow, approve = a human must approve, deny), every reason, and the effect model's reading (effects: what moves, to whom, from which ledger objects, key changes). It signs nothing and cannot change the policy (policy is an operator action on the CLI).")]
     public async Task<JsonObject> PolicyCheckAsync(
+        Pipeline.ToolCall call,
         [Description("The wallet's name or classic address.")] string wallet,
         [Description("The transaction in XRPL's JSON form, as an object.")] JsonObject tx,
         CancellationToken cancellationToken = default)
     {
-        var decision = await services.App.Transactions.CheckAsync(wallet, tx, WalletServices.Context() with { Cancellation = cancellationToken }).ConfigureAwait(false);
+        var decision = await services.App.Transactions.CheckAsync(wallet, tx, WalletServices.Context(call)).ConfigureAwait(false);
         // The model's reading (what moves, to whom, from which ledger objects, key changes), so an operator sees why.
         return new JsonObject
         {
@@ -98,6 +99,7 @@ public sealed class TransactionTools(WalletServices services)
     [Description("Signs a transaction (XRPL JSON object, not a string) with a vault wallet and returns tx_blob, hash and the policy decision; with submit=true it also submits it and (wait=true) waits for validation. autofill=true (default) fills Sequence, Fee and LastLedgerSequence from the ledger. The operator's policy may allow it, deny it (policy_denied with reasons) or require a human: in a client with elicitation the person is asked; otherwise the answer is approval_pending with an approval_id the operator approves with `hsmwallet approve ID`, then call again with the same arguments plus approval_id. Any change to the transaction needs a new approval. It never returns or accepts a seed, key, password or PIN.")]
     public async Task<JsonObject> SignAsync(
         ModelContextProtocol.Server.McpServer server,
+        Pipeline.ToolCall call,
         [Description("The wallet's name or classic address.")] string wallet,
         [Description("The transaction in XRPL's JSON form, as an object.")] JsonObject tx,
         [Description("Fill Sequence, Fee and LastLedgerSequence from the ledger (default true).")] bool autofill = true,
@@ -106,7 +108,7 @@ public sealed class TransactionTools(WalletServices services)
         [Description("The approval_id of an approval_pending answer, once the operator approved it.")] string? approval_id = null,
         CancellationToken cancellationToken = default)
     {
-        var context = WalletServices.Context() with { Cancellation = cancellationToken };
+        var context = WalletServices.Context(call);
         var (signed, warnings) = await services.App.Transactions.SignAsync(new SigningRequest(wallet, tx, autofill), approval_id, services.Approver(server), context).ConfigureAwait(false);
         var result = new JsonObject
         {

@@ -68,12 +68,13 @@ public sealed class WalletTools(WalletServices services)
     [McpServerTool(Name = "wallet_create", Title = "Create a wallet", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [Description("Creates a new wallet in the vault: the seed is generated inside the server, encrypted, and never returned. Returns its name, classic address and public key; fund the address before using it. Mainnet wallets need a hardware or password slot on the vault (the operator enrols one with `hsmwallet slot add`). It cannot import an existing seed: importing is an operator action on the CLI.")]
     public JsonObject Create(
+        ToolCall call,
         [Description("A new wallet name: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, never shaped like an address (r... or X...).")] string name,
         [Description("ed25519 (default) or secp256k1.")] string? key_type = null,
         [Description("mainnet, testnet or devnet (default: the server's network).")] string? network = null)
     {
         var chosenNetwork = network ?? (services.NetworkName is "mainnet" or "testnet" or "devnet" ? services.NetworkName : "testnet");
-        var info = services.App.Wallets.Create(name, key_type ?? "ed25519", chosenNetwork, WalletServices.Context());
+        var info = services.App.Wallets.Create(name, key_type ?? "ed25519", chosenNetwork, WalletServices.Context(call));
         var result = Describe(info);
         result["public_key"] = info.PublicKey;
         return result;
@@ -84,12 +85,13 @@ public sealed class WalletTools(WalletServices services)
     [Description("Writes an encrypted backup of one wallet to a new file in the backups/ folder of the wallet home and returns its path and SHA-256. You choose at most a file name (file_name), never a folder or path. The backup opens only with what opens this vault; no seed or key is ever returned over MCP. Always needs a human's approval, which shows the exact file path: in a client with elicitation the person is asked; otherwise the answer is approval_pending with an approval_id the operator approves with `hsmwallet approve ID`, then call again with the same arguments plus approval_id. It never replaces an existing file.")]
     public async Task<JsonObject> ExportAsync(
         ModelContextProtocol.Server.McpServer server,
+        ToolCall call,
         [Description("The wallet's name or classic address.")] string wallet,
         [Description("A plain file name for the backup (letters, digits, '.', '_' or '-', up to 128, no folder); default NAME-YYYYMMDD.hsmwallet-backup.json.")] string? file_name = null,
         [Description("The approval_id of an approval_pending answer, once the operator approved it.")] string? approval_id = null,
         CancellationToken cancellationToken = default)
     {
-        var context = WalletServices.Context() with { Cancellation = cancellationToken };
+        var context = WalletServices.Context(call);
         var exported = await Guarded(() => services.App.Wallets.ExportAsync(
             new ExportRequest(wallet, new BackupDestination.InBackupsFolder(file_name), BackupProtection.ThisVaultsSlots, approval_id), services.Approver(server), context)).ConfigureAwait(false);
         return new JsonObject { ["path"] = exported.Path, ["sha256"] = exported.Sha256 };
@@ -100,11 +102,12 @@ public sealed class WalletTools(WalletServices services)
     [Description("Deletes a wallet's record from the vault. Its funds stay on the ledger but can no longer be signed for unless a backup exists. Always needs a human's approval: in a client with elicitation the person is asked; otherwise the answer is approval_pending with an approval_id the operator approves with `hsmwallet approve ID`, then call again with approval_id.")]
     public async Task<JsonObject> DeleteAsync(
         ModelContextProtocol.Server.McpServer server,
+        ToolCall call,
         [Description("The wallet's name or classic address.")] string wallet,
         [Description("The approval_id of an approval_pending answer, once the operator approved it.")] string? approval_id = null,
         CancellationToken cancellationToken = default)
     {
-        var context = WalletServices.Context() with { Cancellation = cancellationToken };
+        var context = WalletServices.Context(call);
         var deleted = await services.App.Wallets.DeleteAsync(wallet, nameOnly: false, approval_id, services.Approver(server), context).ConfigureAwait(false);
         return new JsonObject { ["deleted"] = true, ["address"] = deleted.Address, ["name"] = deleted.Name };
     }
