@@ -131,8 +131,7 @@ internal static class WalletCommands
                     throw new InvalidInputException("--yes", "is needed to delete a wallet when stdin is not a terminal");
                 }
 
-                context.Error.Write($"Delete wallet {VisibleText.Of(wallet)} and its secret for good? Type yes: ");
-                if (!string.Equals(Console.ReadLine()?.Trim(), "yes", StringComparison.Ordinal))
+                if (!Confirmation.AskYes(context, $"Delete wallet {VisibleText.Of(wallet)} and its secret for good? Type yes: "))
                 {
                     throw new CommandFailedException("declined", "not deleted: the deletion was not confirmed");
                 }
