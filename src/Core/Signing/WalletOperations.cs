@@ -33,7 +33,7 @@ public sealed class WalletOperations
     public WalletInfo Create(string name, string keyType, string network, UnlockOptions unlock, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var type = WalletKeys.KeyTypeOf(keyType);
+        var type = KeyTypes.Parse(keyType, "key_type");
         if (network is not "mainnet" and not "testnet" and not "devnet")
         {
             throw new InvalidInputException("network", "must be mainnet, testnet or devnet");

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Unlocking;
+using HsmWallet.Core.Xrpl.Keys;
 
 namespace HsmWallet.Core.Vault;
 
@@ -30,7 +31,6 @@ public sealed class UnlockedVault : IDisposable
     /// </summary>
     public const int MaximumWalletLimit = 10_000;
 
-    private static readonly HashSet<string> KeyTypes = new(StringComparer.Ordinal) { "secp256k1", "ed25519" };
     private static readonly HashSet<string> Networks = new(StringComparer.Ordinal) { "mainnet", "testnet", "devnet" };
     private static readonly System.Buffers.SearchValues<char> Base58Characters =
         System.Buffers.SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
@@ -441,10 +441,7 @@ public sealed class UnlockedVault : IDisposable
             throw new InvalidInputException("name", "must not look like an XRPL address (r... or X-address): a wallet name is never an address, so no name can stand for another wallet's account");
         }
 
-        if (!KeyTypes.Contains(wallet.KeyType))
-        {
-            throw new InvalidInputException("key_type", "must be secp256k1 or ed25519");
-        }
+        _ = KeyTypes.Parse(wallet.KeyType, "key_type");
 
         if (!Networks.Contains(wallet.Network))
         {
