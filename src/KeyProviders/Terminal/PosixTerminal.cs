@@ -7,8 +7,9 @@ namespace HsmWallet.KeyProviders.Terminal;
 /// Standard input as a Linux terminal, through termios: <see cref="HideInput"/> clears ECHO, ICANON, ISIG and
 /// IEXTEN (so the kernel neither shows nor edits what is typed, and Ctrl-C reaches the reader as a byte instead of
 /// killing the process between the change and its undo) and restores the saved settings on dispose, or at once
-/// if SIGTERM or SIGHUP arrives meanwhile. It lives here, not in Core, because Core holds no native calls and this
-/// project already owns the process's libc calls (memory locking, dumpability); both hosts reference it.
+/// if another process sends SIGTERM, SIGHUP, SIGINT or SIGQUIT meanwhile. It lives here, not in Core, because
+/// Core holds no native calls and this project already owns the process's libc calls (memory locking,
+/// dumpability); both hosts reference it.
 /// </summary>
 public sealed partial class PosixTerminal : ITerminal
 {
@@ -104,7 +105,7 @@ public sealed partial class PosixTerminal : ITerminal
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint Read(int descriptor, ref byte buffer, nuint count);
 
-    /// <summary>Puts the saved settings back once: on dispose, or from a SIGTERM/SIGHUP handler before the process ends.</summary>
+    /// <summary>Puts the saved settings back once: on dispose, or from a signal handler before the process ends.</summary>
     private sealed class Restore : IDisposable
     {
         private readonly byte[] _saved;
@@ -118,6 +119,8 @@ public sealed partial class PosixTerminal : ITerminal
             [
                 PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Apply()),
                 PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => Apply()),
+                PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Apply()),
+                PosixSignalRegistration.Create(PosixSignal.SIGQUIT, _ => Apply()),
             ];
         }
 
