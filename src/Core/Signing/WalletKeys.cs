@@ -17,7 +17,7 @@ public static class WalletKeys
     public static XrplSigningKey Open(ReadOnlySpan<byte> secret, WalletInfo wallet)
     {
         ArgumentNullException.ThrowIfNull(wallet);
-        var keyType = KeyTypeOf(wallet.KeyType);
+        var keyType = KeyTypes.Parse(wallet.KeyType, "key_type");
         XrplSigningKey key;
         if (secret.Length == DecodedSeed.EntropyLength)
         {
@@ -41,15 +41,4 @@ public static class WalletKeys
 
         return key;
     }
-
-    /// <summary>The key type's name as wallet records and outputs write it (ed25519, secp256k1).</summary>
-    public static string NameOf(KeyType keyType) => keyType == KeyType.Ed25519 ? "ed25519" : "secp256k1";
-
-    /// <summary>Parses a record's key type name.</summary>
-    public static KeyType KeyTypeOf(string name) => name switch
-    {
-        "ed25519" => KeyType.Ed25519,
-        "secp256k1" => KeyType.Secp256k1,
-        _ => throw new InvalidInputException("key_type", "must be ed25519 or secp256k1"),
-    };
 }

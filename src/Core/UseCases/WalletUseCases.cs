@@ -63,7 +63,7 @@ public sealed class WalletUseCases
     public WalletInfo Create(string name, string keyType, string network, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var type = WalletKeys.KeyTypeOf(keyType);
+        var type = KeyTypes.Parse(keyType, "key_type");
         CheckNetwork(network);
         MainnetSlotRule.Check(_vault, network, "network");
         using var seed = DecodedSeed.Generate(type);
@@ -263,7 +263,7 @@ public sealed class WalletUseCases
     }
 
     private static WalletDescription Describe(string name, XrplSigningKey key, string network) =>
-        new(name, WalletKeys.NameOf(key.KeyType), network, key.AccountId.ToClassicAddress(), Convert.ToHexString(key.PublicKey));
+        new(name, KeyTypes.Name(key.KeyType), network, key.AccountId.ToClassicAddress(), Convert.ToHexString(key.PublicKey));
 
     private WalletInfo Add(WalletDescription description, ReadOnlySpan<byte> secret)
     {

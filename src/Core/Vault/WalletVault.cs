@@ -111,7 +111,7 @@ public sealed class WalletVault
     }
 
     /// <summary>The slot table, without unlocking (checked against damage, not yet against tampering).</summary>
-    public IReadOnlyList<SlotInfo> ListSlots() => [.. Load().Slots.Select(UnlockedVault.ToInfo)];
+    public IReadOnlyList<SlotInfo> ListSlots() => [.. Load().Slots.Select(SlotTable.ToInfo)];
 
     /// <summary>
     /// Runs after every successful unlock, before the operation: lets a host take what it needs from the same

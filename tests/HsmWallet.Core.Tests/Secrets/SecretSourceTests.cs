@@ -1,6 +1,7 @@
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Core.Secrets.Sources;
+using HsmWallet.Core.Tests.Fixtures;
 using HsmWallet.Core.Tests.Unlocking;
 
 namespace HsmWallet.Core.Tests.Secrets;
@@ -103,39 +104,86 @@ public class SecretSourceTests
     }
 
     [Fact]
-    public void The_terminal_prompt_reads_keys_without_echo_and_honours_backspace()
+    public void The_terminal_prompt_reads_utf8_without_echo_and_backspace_removes_a_whole_character()
     {
-        var keys = new Queue<ConsoleKeyInfo>("pasx\bs ü".Select(Key).Append(Enter()));
+        var terminal = new ScriptedTerminal("pasx\x7fs \u00fc\u65e5\u672c\u672c\x7f\r");
         var shown = new StringWriter();
-        var source = new TerminalSecretSource(keys.Dequeue, shown);
+        var source = new TerminalSecretSource(terminal, shown);
 
         using var secret = source.TryRead(Password)!;
 
-        Assert.Equal("pass ü"u8.ToArray(), secret.ReadOnlySpan.ToArray());
+        Assert.Equal("pass \u00fc\u65e5\u672c"u8.ToArray(), secret.ReadOnlySpan.ToArray());
         Assert.Equal("Password for slot 1: " + Environment.NewLine, shown.ToString());
+        Assert.Equal(0, terminal.ReadWhileShown);
+        Assert.True(terminal.Restored);
+    }
+
+    [Fact]
+    public void Ctrl_c_at_the_prompt_cancels_and_shows_the_terminal_again()
+    {
+        var terminal = new ScriptedTerminal("secr\u0003et\r");
+        var source = new TerminalSecretSource(terminal, new StringWriter());
+
+        Assert.Throws<OperationCanceledException>(() => source.TryRead(Password));
+
+        Assert.True(terminal.Restored);
+        Assert.Equal(3, terminal.Left);
+    }
+
+    [Fact]
+    public void Arrow_keys_and_ctrl_u_type_nothing_into_the_secret()
+    {
+        var terminal = new ScriptedTerminal("wrong\u0015ri\u001b[Dght\u001bOA\r");
+        var source = new TerminalSecretSource(terminal, new StringWriter());
+
+        using var secret = source.TryRead(Password)!;
+
+        Assert.Equal("right"u8.ToArray(), secret.ReadOnlySpan.ToArray());
+    }
+
+    [Fact]
+    public void A_line_that_is_not_utf8_is_refused_naming_the_secret()
+    {
+        var terminal = new BytesTerminal([(byte)'a', 0xE9, (byte)'\r']);
+        var source = new TerminalSecretSource(terminal, new StringWriter());
+
+        var error = Assert.Throws<InvalidInputException>(() => source.TryRead(Pin));
+
+        Assert.StartsWith("pin: is not UTF-8 text", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_secret_longer_than_the_limit_is_refused_not_cut()
+    {
+        var terminal = new ScriptedTerminal(new string('a', TerminalSecretSource.MaximumLength + 1) + "\r");
+        var source = new TerminalSecretSource(terminal, new StringWriter());
+
+        var error = Assert.Throws<InvalidInputException>(() => source.TryRead(Password));
+
+        Assert.Equal($"password: is longer than {TerminalSecretSource.MaximumLength} bytes", error.Message);
+        Assert.True(terminal.Restored);
     }
 
     [Fact]
     public void A_confirmed_prompt_asks_again_after_two_different_entries_and_gives_up_after_three_tries()
     {
-        var pair = "first".Select(Key).Append(Enter()).Concat("other".Select(Key)).Append(Enter()).ToList();
-        var keys = new Queue<ConsoleKeyInfo>([.. pair, .. pair, .. pair]);
+        var terminal = new ScriptedTerminal(string.Concat(Enumerable.Repeat("first\rother\r", 3)));
         var shown = new StringWriter();
-        var source = new TerminalSecretSource(keys.Dequeue, shown);
+        var source = new TerminalSecretSource(terminal, shown);
 
         var error = Assert.Throws<InvalidInputException>(() => source.TryRead(Password with { Confirm = true }));
 
         Assert.Equal("password: the two entries differ (3 tries)", error.Message);
         Assert.Contains("the two entries differ; try again (2 of 3 tries left)", shown.ToString(), StringComparison.Ordinal);
-        Assert.Empty(keys);
+        Assert.Equal(0, terminal.Left);
     }
 
     [Fact]
     public void A_new_secret_shorter_than_the_rule_is_refused_before_its_repeat_is_asked()
     {
-        var keys = new Queue<ConsoleKeyInfo>("short".Select(Key).Append(Enter()).Concat("long enough".Select(Key)).Append(Enter()).Concat("long enough".Select(Key)).Append(Enter()));
+        var terminal = new ScriptedTerminal("short\rlong enough\rlong enough\r");
         var shown = new StringWriter();
-        var source = new TerminalSecretSource(keys.Dequeue, shown);
+        var source = new TerminalSecretSource(terminal, shown);
 
         using var secret = source.TryRead(Password with { Confirm = true, MinimumLength = 8 })!;
 
@@ -147,24 +195,18 @@ public class SecretSourceTests
     [Fact]
     public void An_empty_prompt_entry_means_skip()
     {
-        var keys = new Queue<ConsoleKeyInfo>([Enter()]);
-        Assert.Null(new TerminalSecretSource(keys.Dequeue, new StringWriter()).TryRead(Password));
+        Assert.Null(new TerminalSecretSource(new ScriptedTerminal("\r"), new StringWriter()).TryRead(Password));
     }
 
     [Fact]
     public void A_chain_without_prompts_never_asks_the_terminal()
     {
-        var asked = false;
-        var terminal = new TerminalSecretSource(() =>
-        {
-            asked = true;
-            return Enter();
-        }, new StringWriter());
-        var chain = SecretSourceChain.ForHost(new SecretOptions { Terminal = terminal, GetEnvironment = _ => null });
+        var terminal = new ScriptedTerminal("\r");
+        var chain = SecretSourceChain.ForHost(new SecretOptions { Terminal = new TerminalSecretSource(terminal, new StringWriter()), GetEnvironment = _ => null });
 
         Assert.True(chain.IsInteractive);
         Assert.Null(chain.WithoutPrompts().TryRead(Password));
-        Assert.False(asked);
+        Assert.Equal(0, terminal.Reads);
         Assert.False(chain.WithoutPrompts().IsInteractive);
     }
 
@@ -185,8 +227,15 @@ public class SecretSourceTests
         Assert.Equal("from file"u8.ToArray(), secret.ReadOnlySpan.ToArray());
     }
 
-    private static ConsoleKeyInfo Key(char c) =>
-        c == '\b' ? new ConsoleKeyInfo('\b', ConsoleKey.Backspace, false, false, false) : new ConsoleKeyInfo(c, ConsoleKey.A, false, false, false);
+    /// <summary>Raw bytes, for what a terminal in another encoding sends.</summary>
+    private sealed class BytesTerminal(byte[] bytes) : HsmWallet.Core.Secrets.Terminal.ITerminal
+    {
+        private int _next;
 
-    private static ConsoleKeyInfo Enter() => new('\r', ConsoleKey.Enter, false, false, false);
+        public bool IsInteractive => true;
+
+        public IDisposable HideInput() => new MemoryStream();
+
+        public int ReadByte() => _next < bytes.Length ? bytes[_next++] : -1;
+    }
 }

@@ -1,5 +1,6 @@
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Secrets.Sources;
+using HsmWallet.Core.Tests.Fixtures;
 using HsmWallet.Core.Vault;
 using HsmWallet.KeyProviders.KeyFile;
 using HsmWallet.KeyProviders.Password;
@@ -39,17 +40,13 @@ public sealed class MultiSlotTests : IDisposable
         var home = WalletHome.At(_directory.Combine("home"));
         var vault = new WalletVault(home, StandardKeyProviders.CreateRegistry());
         vault.Create(ScriptedSecrets.Password("a long password"), new PasswordKeyProvider(TestCosts.Small), new KeyFileKeyProvider(home.DefaultKeyFilePath));
-        var prompts = 0;
-        var terminal = new TerminalSecretSource(() =>
-        {
-            prompts++;
-            return new ConsoleKeyInfo('\r', ConsoleKey.Enter, false, false, false);
-        }, TextWriter.Null);
+        var keys = new ScriptedTerminal("\r");
+        var terminal = new TerminalSecretSource(keys, TextWriter.Null);
 
         var opened = vault.TestSlot(new UnlockOptions(SecretSourceChain.ForHost(new SecretOptions { Terminal = terminal, GetEnvironment = _ => null })));
 
         Assert.Equal(2, opened.Id);
-        Assert.Equal(0, prompts);
+        Assert.Equal(0, keys.Reads);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
 using HsmWallet.Core.Approvals;
@@ -103,10 +104,7 @@ internal static class ApproveCommands
     {
         context.Error.WriteLine($"{request.Id} (expires {request.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}):");
         context.Error.Write(request.Summary.ToText());
-        context.Error.Write("Type yes to approve exactly this request (anything else leaves it pending): ");
-        context.Error.Flush();
-        using var reader = new StreamReader(context.OpenInput(), System.Text.Encoding.UTF8, leaveOpen: true);
-        if (!string.Equals(reader.ReadLine()?.Trim(), "yes", StringComparison.Ordinal))
+        if (!Confirmation.AskYes(context, "Type yes to approve exactly this request (anything else leaves it pending): "))
         {
             throw new CommandFailedException("approval_declined", $"not approved: {request.Id} stays pending (hsmwallet approve deny {request.Id} refuses it)");
         }

@@ -4,6 +4,7 @@ using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
 using HsmWallet.Core;
 using HsmWallet.Core.Xrpl.Addresses;
+using HsmWallet.Core.Xrpl.Keys;
 using HsmWallet.Core.Xrpl.Transactions;
 
 namespace HsmWallet.Cli.Commands;
@@ -50,12 +51,12 @@ internal static class OfflineCommands
         command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
         {
             using var secret = SecretInput.Read(context, SecretPrompt);
-            using var key = KeyMaterial.FromSecret(secret, KeyMaterial.ParseKeyType(parse.GetValue(keyType)), parse.GetValue(path), parse.GetValue(passphrase));
+            using var key = KeyMaterial.FromSecret(secret, KeyMaterial.KeyTypeOption(parse.GetValue(keyType)), parse.GetValue(path), parse.GetValue(passphrase));
             return new JsonObject
             {
                 ["address"] = key.AccountId.ToClassicAddress(),
                 ["public_key"] = Convert.ToHexString(key.PublicKey),
-                ["key_type"] = KeyMaterial.Name(key.KeyType),
+                ["key_type"] = KeyTypes.Name(key.KeyType),
             };
         }));
         return command;
@@ -78,7 +79,7 @@ internal static class OfflineCommands
             var transaction = InputDocuments.ReadJsonObject(context, parse.GetValue(tx)!, "--tx");
             AccountId? account = parse.GetValue(signerAccount) is { } text ? AccountId.ParseClassic(text, "--signer-account") : null;
             using var secret = SecretInput.Read(context, SecretPrompt);
-            using var key = KeyMaterial.FromSecret(secret, KeyMaterial.ParseKeyType(parse.GetValue(keyType)), parse.GetValue(path), parse.GetValue(passphrase));
+            using var key = KeyMaterial.FromSecret(secret, KeyMaterial.KeyTypeOption(parse.GetValue(keyType)), parse.GetValue(path), parse.GetValue(passphrase));
             if (parse.GetValue(multisign))
             {
                 var share = TransactionSigner.SignAsMultisigner(transaction, key, account);

@@ -46,7 +46,7 @@ internal static class WalletCommands
         var command = new Command("create", "Generate a new wallet in the vault; prints its address, never its seed.") { name, keyType };
         command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletCreate, () =>
         {
-            var type = KeyMaterial.ParseKeyType(parse.GetValue(keyType)) ?? KeyType.Ed25519;
+            var type = KeyMaterial.KeyTypeOption(parse.GetValue(keyType)) ?? KeyType.Ed25519;
             var network = VaultAccess.Network(parse);
             var access = VaultAccess.Open(context, parse);
             using var seed = DecodedSeed.Generate(type);
@@ -70,7 +70,7 @@ internal static class WalletCommands
         };
         command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletImport, () =>
         {
-            var type = KeyMaterial.ParseKeyType(parse.GetValue(keyType));
+            var type = KeyMaterial.KeyTypeOption(parse.GetValue(keyType));
             var network = VaultAccess.Network(parse);
             var access = VaultAccess.Open(context, parse);
             using var secret = SecretInput.Read(context, SecretPrompt);
@@ -131,8 +131,7 @@ internal static class WalletCommands
                     throw new InvalidInputException("--yes", "is needed to delete a wallet when stdin is not a terminal");
                 }
 
-                context.Error.Write($"Delete wallet {VisibleText.Of(wallet)} and its secret for good? Type yes: ");
-                if (!string.Equals(Console.ReadLine()?.Trim(), "yes", StringComparison.Ordinal))
+                if (!Confirmation.AskYes(context, $"Delete wallet {VisibleText.Of(wallet)} and its secret for good? Type yes: "))
                 {
                     throw new CommandFailedException("declined", "not deleted: the deletion was not confirmed");
                 }
@@ -244,5 +243,5 @@ internal static class WalletCommands
     }
 
     private static WalletDescription Description(string name, XrplSigningKey key, string network) =>
-        new(name, KeyMaterial.Name(key.KeyType), network, key.AccountId.ToClassicAddress(), Convert.ToHexString(key.PublicKey));
+        new(name, KeyTypes.Name(key.KeyType), network, key.AccountId.ToClassicAddress(), Convert.ToHexString(key.PublicKey));
 }

@@ -57,17 +57,8 @@ internal static class KeyMaterial
         }
     }
 
-    /// <summary>Parses the --key-type value, naming the option when it is wrong.</summary>
-    public static KeyType? ParseKeyType(string? text) => text switch
-    {
-        null => null,
-        "secp256k1" => KeyType.Secp256k1,
-        "ed25519" => KeyType.Ed25519,
-        _ => throw new InvalidInputException("--key-type", "must be ed25519 or secp256k1"),
-    };
-
-    /// <summary>The name scripts see for a key type.</summary>
-    public static string Name(KeyType keyType) => keyType == KeyType.Ed25519 ? "ed25519" : "secp256k1";
+    /// <summary>The --key-type value when given (<see cref="KeyTypes.Parse"/>, naming the option when it is wrong), else null.</summary>
+    public static KeyType? KeyTypeOption(string? text) => text is null ? null : KeyTypes.Parse(text, "--key-type");
 
     private static bool LooksLikeFamilySeed(ReadOnlySpan<byte> text) =>
         text.Length > 0 && text[0] == (byte)'s' && text.IndexOfAny(" \t\r\n"u8) < 0;

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using HsmWallet.Core;
+using HsmWallet.Core.Secrets.Terminal;
+using HsmWallet.KeyProviders.Terminal;
 
 namespace HsmWallet.Cli.Input;
 
@@ -83,42 +85,11 @@ internal sealed class SecretInput : IDisposable
         return total;
     }
 
+    /// <summary>The one no-echo reader (UTF-8, backspace per character), copied into this pinned buffer.</summary>
     private static int ReadFromTerminal(CliContext context, string prompt, byte[] buffer)
     {
-        context.Error.Write(prompt);
-        var total = 0;
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter)
-            {
-                break;
-            }
-
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                if (total > 0)
-                {
-                    buffer[--total] = 0;
-                }
-
-                continue;
-            }
-
-            if (key.KeyChar is < ' ' or > '~')
-            {
-                continue;
-            }
-
-            if (total == MaximumLength)
-            {
-                throw new InvalidInputException("secret", $"is longer than {MaximumLength} characters: not a seed or mnemonic");
-            }
-
-            buffer[total++] = (byte)key.KeyChar;
-        }
-
-        context.Error.WriteLine();
-        return total;
+        using var line = HiddenLineReader.Read(PosixTerminal.StandardInputTerminal, context.Error, prompt, MaximumLength, "secret");
+        line.ReadOnlySpan.CopyTo(buffer);
+        return line.Length;
     }
 }

@@ -178,6 +178,9 @@ internal static class CommandRunner
                 return new Failure(ExitCodes.Failed, "unsafe_permissions", error.Message);
             case FileLockTimeoutException:
                 return new Failure(ExitCodes.Failed, "timeout", error.Message);
+            case OperationCanceledException:
+                // Ctrl-C at a prompt: the reader put the terminal back before this was thrown.
+                return new Failure(ExitCodes.Failed, "cancelled", "cancelled at the prompt (Ctrl-C)");
             case AuditWriteException:
                 // Fixed text naming the step, never a value; nothing was printed and nothing unrecorded left.
                 return new Failure(ExitCodes.Failed, "internal", $"{error.Message}; correlation id {correlationId}");

@@ -6,6 +6,7 @@ using HsmWallet.Core.Secrets.Sources;
 using HsmWallet.Core.Vault;
 using HsmWallet.Hosting.Audit;
 using HsmWallet.KeyProviders;
+using HsmWallet.KeyProviders.Terminal;
 
 namespace HsmWallet.Cli.Vault;
 
@@ -81,6 +82,7 @@ internal sealed class VaultAccess
             KeyFile = useKeyFileOption ? _parse.GetValue(GlobalOptions.KeyFile) : null,
             RecoveryKeyFile = CheckSecretFile(_parse.GetValue(GlobalOptions.RecoveryKeyFile), "--recovery-key-file"),
             AllowPrompt = _context.InputIsTerminal,
+            Terminal = Prompt(),
             Warn = message => _context.Error.WriteLine($"hsmwallet: warning: {message}"),
         });
 
@@ -103,11 +105,14 @@ internal sealed class VaultAccess
 
         if (_context.InputIsTerminal)
         {
-            sources.Add(TerminalSecretSource.FromConsole());
+            sources.Add(Prompt());
         }
 
         return new SecretSourceChain([.. sources]);
     }
+
+    /// <summary>The no-echo prompt on the terminal the operator types on, shown on stderr.</summary>
+    private TerminalSecretSource Prompt() => new(PosixTerminal.StandardInputTerminal, _context.Error);
 
     /// <summary>
     /// Refuses a secret file others can read before it is opened, naming the option and the fix (exit 2):

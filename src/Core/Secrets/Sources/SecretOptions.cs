@@ -21,7 +21,7 @@ public sealed record SecretOptions
     /// <summary>Whether a terminal prompt may be used (the MCP server says no: its stdin is the protocol).</summary>
     public bool AllowPrompt { get; init; } = true;
 
-    /// <summary>The terminal to prompt on; null means the process console.</summary>
+    /// <summary>The prompt on the operator's terminal; null means no prompt (Core has no terminal of its own: the CLI passes one).</summary>
     public ISecretSource? Terminal { get; init; }
 
     /// <summary>Receives warnings such as "password taken from the environment" (stderr in the CLI).</summary>

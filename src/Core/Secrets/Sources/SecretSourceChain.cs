@@ -44,9 +44,9 @@ public sealed class SecretSourceChain : ISecretSource
         sources.Add(new KeyFileSecretSource(options.KeyFile));
         sources.Add(SystemdCredentialSource.FromEnvironment(options.GetEnvironment));
         sources.Add(new EnvironmentSecretSource(options.Warn, options.GetEnvironment));
-        if (options.AllowPrompt)
+        if (options.AllowPrompt && options.Terminal is not null)
         {
-            sources.Add(options.Terminal ?? TerminalSecretSource.FromConsole());
+            sources.Add(options.Terminal);
         }
 
         return new SecretSourceChain([.. sources]);

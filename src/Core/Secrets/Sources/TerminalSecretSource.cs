@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
+using HsmWallet.Core.Secrets.Terminal;
 
 namespace HsmWallet.Core.Secrets.Sources;
 
 /// <summary>
-/// Prompts on the terminal without echo, reading key by key straight into a zeroing buffer (never a
-/// string): the way a person types a password, PIN or recovery key.
+/// Prompts on the terminal without echo (<see cref="HiddenLineReader"/>: UTF-8 straight into a zeroing buffer, never
+/// a string): the way a person types a password, PIN or recovery key; a new secret is asked twice.
 /// </summary>
 public sealed class TerminalSecretSource : ISecretSource
 {
@@ -16,39 +16,33 @@ public sealed class TerminalSecretSource : ISecretSource
     /// <summary>Longest secret accepted from a prompt, in UTF-8 bytes.</summary>
     public const int MaximumLength = 1024;
 
-    private readonly Func<ConsoleKeyInfo> _readKey;
+    private readonly ITerminal _terminal;
     private readonly TextWriter _prompt;
-    private readonly bool _isInteractive;
 
-    /// <summary>Uses the given key reader and prompt writer (tests pass scripted keys).</summary>
-    public TerminalSecretSource(Func<ConsoleKeyInfo> readKey, TextWriter prompt, bool isInteractive = true)
+    /// <summary>Prompts on <paramref name="prompt"/> and reads from <paramref name="terminal"/> (tests pass scripted bytes).</summary>
+    public TerminalSecretSource(ITerminal terminal, TextWriter prompt)
     {
-        ArgumentNullException.ThrowIfNull(readKey);
+        ArgumentNullException.ThrowIfNull(terminal);
         ArgumentNullException.ThrowIfNull(prompt);
-        _readKey = readKey;
+        _terminal = terminal;
         _prompt = prompt;
-        _isInteractive = isInteractive;
     }
 
     /// <inheritdoc />
-    public bool IsInteractive => _isInteractive;
-
-    /// <summary>The process console: keys without echo, prompts on stderr; silent when stdin is not a terminal.</summary>
-    public static TerminalSecretSource FromConsole() =>
-        new(() => Console.ReadKey(intercept: true), Console.Error, !Console.IsInputRedirected);
+    public bool IsInteractive => _terminal.IsInteractive;
 
     /// <inheritdoc />
     public SecureBuffer? TryRead(SecretRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!_isInteractive || request.Kind == SecretKind.KeyFile)
+        if (!IsInteractive || request.Kind == SecretKind.KeyFile)
         {
             return null;
         }
 
         if (!request.Confirm)
         {
-            var entry = ReadLine(request.Prompt + ": ");
+            var entry = ReadLine(request.Prompt + ": ", request.Kind);
             if (entry.Length == 0)
             {
                 // An empty entry means "skip this slot": unlocking moves on to the next one.
@@ -77,7 +71,7 @@ public sealed class TerminalSecretSource : ISecretSource
                 _prompt.WriteLine($"hsmwallet: {field}: {problem}; try again ({NewSecretTries - tryNumber + 1} of {NewSecretTries} tries left)");
             }
 
-            var first = ReadLine(request.Prompt + ": ");
+            var first = ReadLine(request.Prompt + ": ", request.Kind);
             if (first.Length == 0 && request.MinimumLength == 0)
             {
                 first.Dispose();
@@ -91,7 +85,7 @@ public sealed class TerminalSecretSource : ISecretSource
                 continue;
             }
 
-            using var second = ReadLine("Repeat " + LowerFirst(request.Prompt) + ": ");
+            using var second = ReadLine("Repeat " + LowerFirst(request.Prompt) + ": ", request.Kind);
             if (!CryptographicOperations.FixedTimeEquals(first.ReadOnlySpan, second.ReadOnlySpan))
             {
                 first.Dispose();
@@ -115,90 +109,6 @@ public sealed class TerminalSecretSource : ISecretSource
         _ => "password",
     };
 
-    private SecureBuffer ReadLine(string prompt)
-    {
-        _prompt.Write(prompt);
-        _prompt.Flush();
-        var buffer = new SecureBuffer(MaximumLength);
-        // Byte length of each typed character, so backspace removes a whole UTF-8 sequence.
-        var widths = new byte[MaximumLength];
-        var count = 0;
-        var length = 0;
-        char? highSurrogate = null;
-        Span<char> pair = stackalloc char[2];
-        Span<byte> encoded = stackalloc byte[4];
-        try
-        {
-            while (true)
-            {
-                var key = _readKey();
-                if (key.Key == ConsoleKey.Enter || key.KeyChar == '\r' || key.KeyChar == '\n')
-                {
-                    break;
-                }
-
-                if (key.Key == ConsoleKey.Backspace || key.KeyChar == '\b')
-                {
-                    if (count > 0)
-                    {
-                        var width = widths[--count];
-                        length -= width;
-                        CryptographicOperations.ZeroMemory(buffer.Span.Slice(length, width));
-                    }
-
-                    continue;
-                }
-
-                var c = key.KeyChar;
-                if (c == '\0' || char.IsControl(c))
-                {
-                    continue;
-                }
-
-                if (char.IsHighSurrogate(c))
-                {
-                    highSurrogate = c;
-                    continue;
-                }
-
-                int written;
-                if (char.IsLowSurrogate(c) && highSurrogate is { } high)
-                {
-                    pair[0] = high;
-                    pair[1] = c;
-                    written = Encoding.UTF8.GetBytes(pair, encoded);
-                }
-                else
-                {
-                    pair[0] = c;
-                    written = Encoding.UTF8.GetBytes(pair[..1], encoded);
-                }
-
-                highSurrogate = null;
-                if (length + written > MaximumLength)
-                {
-                    throw new InvalidInputException("secret", $"is longer than {MaximumLength} bytes");
-                }
-
-                encoded[..written].CopyTo(buffer.Span[length..]);
-                widths[count++] = (byte)written;
-                length += written;
-            }
-
-            _prompt.WriteLine();
-            buffer.Truncate(length);
-            return buffer;
-        }
-        catch
-        {
-            buffer.Dispose();
-            throw;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(encoded);
-            pair.Clear();
-            CryptographicOperations.ZeroMemory(widths);
-        }
-    }
+    private SecureBuffer ReadLine(string prompt, SecretKind kind) =>
+        HiddenLineReader.Read(_terminal, _prompt, prompt, MaximumLength, FieldName(kind));
 }

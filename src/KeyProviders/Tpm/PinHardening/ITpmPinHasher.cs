@@ -2,7 +2,7 @@ namespace HsmWallet.KeyProviders.Tpm.PinHardening;
 
 /// <summary>
 /// The Argon2id seam for PIN hardening, so the engine does not care which implementation runs
-/// (the reference libargon2 by default; the lead may unify it with the vault's password KDF).
+/// (the reference libargon2 by default, bound once in Argon2/LibArgon2.cs with the vault password's KDF).
 /// </summary>
 public interface ITpmPinHasher
 {
