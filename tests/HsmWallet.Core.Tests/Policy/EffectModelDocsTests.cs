@@ -16,7 +16,7 @@ public sealed class EffectModelDocsTests
     [Fact]
     public void The_table_in_docs_policy_md_is_the_effect_model()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "policy.md");
+        var path = Path.Combine(Repository.Root(), "docs", "policy.md");
         var text = File.ReadAllText(path);
         var start = text.IndexOf(Start, StringComparison.Ordinal);
         var end = text.IndexOf(End, StringComparison.Ordinal);
@@ -51,18 +51,5 @@ public sealed class EffectModelDocsTests
         }
 
         return table.ToString();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HsmWallet.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("HsmWallet.sln not found above the test directory");
     }
 }

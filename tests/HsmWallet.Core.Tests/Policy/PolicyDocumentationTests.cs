@@ -7,13 +7,7 @@ public sealed class PolicyDocumentationTests
     [Fact]
     public void The_example_file_in_docs_policy_md_is_a_valid_policy()
     {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "HsmWallet.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        var text = File.ReadAllText(Path.Combine(folder!.FullName, "docs", "policy.md"));
+        var text = File.ReadAllText(Repository.PathOf("docs", "policy.md"));
         var start = text.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
         var end = text.IndexOf("```", start, StringComparison.Ordinal);
 
