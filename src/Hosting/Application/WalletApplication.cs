@@ -59,6 +59,9 @@ public sealed class WalletApplication : IDisposable
     /// <summary>Who the audit log says asked through this front end.</summary>
     public Core.Audit.AuditActor Actor => _options.Actor;
 
+    /// <summary>The network a new wallet is for when the caller names none: the chosen named network, testnet on a custom node.</summary>
+    public string WalletNetwork => NetworkName is "mainnet" or "testnet" or "devnet" ? NetworkName : "testnet";
+
     /// <summary>The home folder.</summary>
     public WalletHome Home { get; }
 

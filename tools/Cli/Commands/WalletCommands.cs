@@ -45,7 +45,7 @@ internal static class WalletCommands
         command.SetAction(parse => CommandRunner.ExecuteUseCase(context, parse, AuditEventType.WalletCreate, (app, operation) =>
         {
             var type = KeyMaterial.ParseKeyType(parse.GetValue(keyType)) ?? KeyType.Ed25519;
-            return SlotJson.Describe(app.Wallets.Create(parse.GetValue(name)!, KeyMaterial.Name(type), app.NetworkName, operation));
+            return SlotJson.Describe(app.Wallets.Create(parse.GetValue(name)!, KeyMaterial.Name(type), app.WalletNetwork, operation));
         }));
         return command;
     }
@@ -64,7 +64,7 @@ internal static class WalletCommands
         command.SetAction(parse => CommandRunner.ExecuteUseCase(context, parse, AuditEventType.WalletImport, (app, operation) =>
         {
             var type = KeyMaterial.ParseKeyType(parse.GetValue(keyType));
-            var network = app.NetworkName;
+            var network = app.WalletNetwork;
             using var secret = SecretInput.Read(context, SecretPrompt);
             var isSeed = !parse.GetValue(mnemonic);
             if (isSeed && (parse.GetValue(path) is not null || parse.GetValue(passphrase) is not null))
