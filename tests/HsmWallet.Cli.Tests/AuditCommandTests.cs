@@ -32,7 +32,7 @@ public class AuditCommandTests
         home.RunOk(null, "slot", "add", "--unlocker", "keyfile", "--key-file", Path.Combine(home.Scratch, "second.key"), "--password-file", password);
         home.RunOk(null, "slot", "test", "1", "--password-file", password);
         home.RunOk(null, "slot", "remove", "2", "--password-file", password);
-        home.RunOk(null, ["wallet", "export", "--name", "main", "--out", Path.Combine(home.Scratch, "main.backup"), "--backup-password-file", backupPassword, "--password-file", password, .. VaultHome.CheapKdf]);
+        home.RunOk(null, ["wallet", "export", "--name", "main", "--out", Path.Combine(home.Scratch, "main.backup"), "--backup-password-file", backupPassword, "--yes", "--password-file", password, .. VaultHome.CheapKdf]);
         home.RunOk(null, "wallet", "delete", "--name", "fresh", "--yes", "--password-file", password);
 
         var entries = Entries(home, "--password-file", password);
@@ -55,7 +55,9 @@ public class AuditCommandTests
         Assert.Equal("hsmwallet wallet import", (string)entries[5]!["tool_name"]!);
         Assert.Equal((string)entries[4]!["correlation_id"]!, (string)entries[5]!["correlation_id"]!);
         Assert.Equal("main", (string)entries[5]!["operation"]!["parameters"]!["name"]!);
-        Assert.StartsWith("r", (string)entries[5]!["operation"]!["parameters"]!["outcome"]!["address"]!, StringComparison.Ordinal);
+        // The success entry is the wallet use case's own, the same one an MCP wallet_create or import writes: the wallet's
+        // public facts as parameters (the CLI no longer appends a second, command-shaped success entry).
+        Assert.StartsWith("r", (string)entries[5]!["operation"]!["parameters"]!["address"]!, StringComparison.Ordinal);
         Assert.True((bool)verified["ok"]!);
         Assert.Equal(18, (long)verified["entries"]!);
         Assert.Equal(18, (long)verified["head_sequence"]!);

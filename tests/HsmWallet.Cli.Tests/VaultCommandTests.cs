@@ -162,7 +162,7 @@ public class VaultCommandTests
         home.RunOk(XrplFixtures.Secret, "wallet", "import", "--name", "main");
         var backup = Path.Combine(home.Scratch, "main.backup.json");
 
-        var exported = home.RunOk(null, ["wallet", "export", "--name", "main", "--out", backup, "--backup-password-file", backupPassword, .. VaultHome.CheapKdf]);
+        var exported = home.RunOk(null, ["wallet", "export", "--name", "main", "--out", backup, "--backup-password-file", backupPassword, "--yes", .. VaultHome.CheapKdf]);
 
         Assert.Equal(backup, (string)exported["path"]!);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup));

@@ -36,6 +36,7 @@ internal static class CommandExamples
         ["status"] = ["hsmwallet status --json"],
         ["policy show"] = ["hsmwallet policy show"],
         ["policy set"] = ["hsmwallet policy set policy.json"],
+        ["policy check"] = ["hsmwallet policy check --wallet ops --tx payment.json"],
         ["approve"] = ["hsmwallet approve apv_0123456789abcdef          # shows the request, approves on a typed yes"],
         ["approve list"] = ["hsmwallet approve list"],
         ["approve deny"] = ["hsmwallet approve deny apv_0123456789abcdef"],

@@ -5,25 +5,29 @@ namespace HsmWallet.Core.Signing;
 
 /// <summary>
 /// The vault's public wallet list (names, addresses, public keys; never a secret), refreshed from every unlock
-/// the process makes, so resolving a wallet before signing costs no extra unlock and holds no key.
+/// the process makes, so resolving a wallet before signing costs no extra unlock and holds no key. The list is
+/// used only while vault.json keeps the generation it was read at: a wallet another process (the operator's CLI)
+/// added or deleted is seen at the next call, through a fresh unlock.
 /// </summary>
 public sealed class WalletDirectory
 {
     private readonly WalletVault _vault;
-    private IReadOnlyList<WalletInfo>? _wallets;
+    private Snapshot? _snapshot;
 
     /// <summary>Follows <paramref name="vault"/>'s unlocks from now on.</summary>
     public WalletDirectory(WalletVault vault)
     {
         ArgumentNullException.ThrowIfNull(vault);
         _vault = vault;
-        vault.Unlocked += unlocked => Volatile.Write(ref _wallets, unlocked.Wallets);
+        vault.Unlocked += unlocked => Volatile.Write(ref _snapshot, new Snapshot(unlocked.Generation, unlocked.Wallets));
     }
 
-    /// <summary>Every wallet; unlocks once only when this process has not unlocked the vault yet.</summary>
+    /// <summary>Every wallet; unlocks only when this process has not read the vault as it is on disk now.</summary>
     public IReadOnlyList<WalletInfo> List(UnlockOptions unlock)
     {
-        return Volatile.Read(ref _wallets) ?? _vault.ListWallets(unlock);
+        return Volatile.Read(ref _snapshot) is { } known && known.Generation == _vault.StoredGeneration()
+            ? known.Wallets
+            : _vault.ListWallets(unlock);
     }
 
     /// <summary>The wallet with this name or classic address; throws naming the field "wallet" when there is none.</summary>
@@ -42,29 +46,28 @@ public sealed class WalletDirectory
         return match ?? throw new InvalidInputException("wallet", "names no wallet in the vault");
     }
 
-    /// <summary>Adds a wallet this process just stored, so the next signature needs no extra unlock to find it.</summary>
-    internal void Added(WalletInfo wallet)
+    /// <summary>
+    /// This process just stored a wallet in an update whose unlock refreshed the list: the file it wrote is one
+    /// generation on. (Were the list read at another time, the generations would not match and the next call re-reads.)
+    /// </summary>
+    internal void Added(WalletInfo wallet) => Changed(wallets => [.. wallets, wallet]);
+
+    /// <summary>This process just deleted a wallet in an update (see <see cref="Added"/>).</summary>
+    internal void Removed(WalletInfo wallet) => Changed(wallets => [.. wallets.Where(known => known.Id != wallet.Id)]);
+
+    private void Changed(Func<IReadOnlyList<WalletInfo>, IReadOnlyList<WalletInfo>> change)
     {
         lock (_vault)
         {
-            if (Volatile.Read(ref _wallets) is { } wallets)
+            if (Volatile.Read(ref _snapshot) is { } known)
             {
-                Volatile.Write(ref _wallets, [.. wallets, wallet]);
+                Volatile.Write(ref _snapshot, new Snapshot(known.Generation + 1, change(known.Wallets)));
             }
         }
     }
 
-    /// <summary>Drops a wallet this process just deleted.</summary>
-    internal void Removed(WalletInfo wallet)
-    {
-        lock (_vault)
-        {
-            if (Volatile.Read(ref _wallets) is { } wallets)
-            {
-                Volatile.Write(ref _wallets, [.. wallets.Where(known => known.Id != wallet.Id)]);
-            }
-        }
-    }
+    /// <summary>The list as one unlock read it, with the vault file's generation then.</summary>
+    private sealed record Snapshot(long Generation, IReadOnlyList<WalletInfo> Wallets);
 
     /// <summary>The wallet's account id, parsed once from its recorded address.</summary>
     public static AccountId AccountOf(WalletInfo wallet)

@@ -55,7 +55,8 @@ public sealed class WalletUseCases
             return _wallets.Resolve(wallet, _unlock());
         }
 
-        return _wallets.List(_unlock()).FirstOrDefault(info => string.Equals(info.Name, wallet, StringComparison.Ordinal))
+        // Names are unique regardless of case in the vault (UnlockedVault.FindWalletByName), so they are matched the same way here.
+        return _wallets.List(_unlock()).FirstOrDefault(info => string.Equals(info.Name, wallet, StringComparison.OrdinalIgnoreCase))
             ?? throw new InvalidInputException("name", "names no wallet in the vault (a wallet name, never an address)");
     }
 

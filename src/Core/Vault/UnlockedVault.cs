@@ -62,6 +62,9 @@ public sealed class UnlockedVault : IDisposable
     /// <summary>Every wallet's public description (decrypts the info parts only, never a secret).</summary>
     public IReadOnlyList<WalletInfo> Wallets => _wallets.List(Key());
 
+    /// <summary>The generation of the vault file this unlock read: a file another process changed since has another.</summary>
+    public long Generation => _document.Generation;
+
     /// <summary>
     /// How many wallets this vault may hold: the operator's setting (authenticated with the vault's settings, so
     /// no file edit raises it), else <see cref="DefaultWalletLimit"/>. Creating or importing past it is refused.

@@ -77,7 +77,7 @@ internal sealed class WalletRecords
             }
         }
 
-        throw new InvalidInputException("name", "names no wallet in the vault (--name takes a wallet name, never an address)");
+        throw new InvalidInputException("name", "names no wallet in the vault (a wallet name, never an address)");
     }
 
     /// <summary>Decrypts one wallet's secret into a zeroing buffer for the length of <paramref name="use"/>.</summary>

@@ -207,6 +207,12 @@ public sealed class WalletVault
     /// <summary>`slot test [ID]`: unlocks (counting failures like any unlock) and reports which slot opened the vault.</summary>
     public SlotInfo TestSlot(UnlockOptions unlock) => Read(unlock, vault => vault.OpenedBy);
 
+    /// <summary>
+    /// The generation of vault.json as it is on disk now, read without unlocking: unauthenticated, so only a hint that
+    /// another process changed the vault (a cache refreshes through an authenticated unlock), never a fact to act on.
+    /// </summary>
+    public long StoredGeneration() => Load().Generation;
+
     private VaultDocument Load()
     {
         if (!Exists)

@@ -39,6 +39,8 @@ public sealed class WalletApplication : IDisposable
         Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time);
         Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock);
         Status = new StatusUseCase(_vault);
+        Slots = new SlotUseCases(_vault, Audit, Unlock);
+        Policy = new PolicyUseCases(_vault, Unlock);
     }
 
     /// <summary>Opens <paramref name="options"/>'s home: reads nothing yet (the first use case that needs the vault unlocks it).</summary>
@@ -56,6 +58,9 @@ public sealed class WalletApplication : IDisposable
 
     /// <summary>Who the audit log says asked through this front end.</summary>
     public Core.Audit.AuditActor Actor => _options.Actor;
+
+    /// <summary>The network a new wallet is for when the caller names none: the chosen named network, testnet on a custom node.</summary>
+    public string WalletNetwork => NetworkName is "mainnet" or "testnet" or "devnet" ? NetworkName : "testnet";
 
     /// <summary>The home folder.</summary>
     public WalletHome Home { get; }
@@ -77,6 +82,26 @@ public sealed class WalletApplication : IDisposable
 
     /// <summary>Slots, unlocker health and lockout, read without a secret.</summary>
     public StatusUseCase Status { get; }
+
+    /// <summary>Create the vault, add, remove and test slots, the wallet limit (the operator's administration).</summary>
+    public SlotUseCases Slots { get; }
+
+    /// <summary>Show and set the signing policy.</summary>
+    public PolicyUseCases Policy { get; }
+
+    /// <summary>
+    /// After the operator checked the home by hand: accepts the audit log as it is and seals the state files again at
+    /// their current content, recording that in the audit log under <paramref name="context"/>.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject ResealState(OperationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return State.StateReseal.Run(_vault, Audit, Unlock(), context.Actor, context.ToolName, context.CorrelationId);
+    }
+
+    /// <summary>The wallet's balance, reserve, available amount, sequence and ledger index, read from the ledger.</summary>
+    public Task<AccountBalance> BalanceAsync(string wallet, CancellationToken cancellationToken) =>
+        AccountBalance.ReadAsync(Ledger, WalletDirectory.AccountOf(Wallets.Resolve(wallet)), cancellationToken);
 
     /// <summary>
     /// How each operation unlocks: this front end's secret sources (remembered for one command, or read afresh for a

@@ -16,8 +16,8 @@ namespace HsmWallet.McpServer.Composition;
 /// </summary>
 public sealed class WalletServices : IDisposable
 {
-    /// <summary>Opens the application on <paramref name="options"/>' home; reads nothing yet (see <see cref="ZeroConfiguration"/>).</summary>
-    public WalletServices(ServerOptions options, KeyProviderRegistry providers, TimeProvider? time = null, HttpMessageHandler? ledgerHandler = null)
+    /// <summary>Opens the application on <paramref name="options"/>' home with <paramref name="providers"/> (the standard unlockers when null); reads nothing yet (see <see cref="ZeroConfiguration"/>).</summary>
+    public WalletServices(ServerOptions options, KeyProviderRegistry? providers, TimeProvider? time = null, HttpMessageHandler? ledgerHandler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;

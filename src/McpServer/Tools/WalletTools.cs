@@ -73,7 +73,7 @@ public sealed class WalletTools(WalletServices services)
         [Description("ed25519 (default) or secp256k1.")] string? key_type = null,
         [Description("mainnet, testnet or devnet (default: the server's network).")] string? network = null)
     {
-        var chosenNetwork = network ?? (services.NetworkName is "mainnet" or "testnet" or "devnet" ? services.NetworkName : "testnet");
+        var chosenNetwork = network ?? services.App.WalletNetwork;
         var info = services.App.Wallets.Create(name, key_type ?? "ed25519", chosenNetwork, WalletServices.Context(call));
         var result = Describe(info);
         result["public_key"] = info.PublicKey;

@@ -59,7 +59,7 @@ public sealed class JsonStyleTests : IAsyncLifetime
         Run(null, "wallet", "list");
         Run(null, "wallet", "limit");
         Run(null, "wallet", "balance", "--wallet", "main", "--rpc-url", rpc);
-        Run(null, "wallet", "export", "--name", "fresh", "--out", Path.Combine(_home.Scratch, "fresh.backup"), "--backup-password-file", backup);
+        Run(null, "wallet", "export", "--name", "fresh", "--out", Path.Combine(_home.Scratch, "fresh.backup"), "--backup-password-file", backup, "--yes");
         Run(null, "wallet", "delete", "--name", "fresh", "--yes");
         Run(null, "wallet", "delete", "--name", "nobody", "--yes");
         Run(null, "slot", "list");

@@ -2,10 +2,9 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
-using HsmWallet.Cli.Vault;
 using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Audit;
-using HsmWallet.Core.Vault;
+using HsmWallet.Hosting.Application;
 
 namespace HsmWallet.Cli.Commands;
 
@@ -22,7 +21,7 @@ internal static class ApproveCommands
         var id = new Argument<string>("ID") { Description = "The approval id the agent was given (apv_...).", Arity = ArgumentArity.ZeroOrOne };
         var yes = new Option<bool>("--yes") { Description = "Approve without the typed confirmation (scripts); needed when stdin is not a terminal." };
         var approve = new Command("approve", "Approve a pending request: shows what will be signed, then asks you to type yes (or pass --yes); `approve list` and `approve deny ID`.") { id, yes };
-        approve.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ApprovalGrant, () =>
+        approve.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ApprovalGrant, (app, _) =>
         {
             var text = parse.GetValue(id) ?? throw new Core.InvalidInputException("ID", "is required (see hsmwallet approve list)");
             var confirmed = parse.GetValue(yes);
@@ -34,7 +33,7 @@ internal static class ApproveCommands
                 throw new Core.InvalidInputException("--yes", "is needed to approve when stdin is not a terminal (run it on a terminal to read the request and type yes); nothing was approved");
             }
 
-            var store = Store(context, parse);
+            var store = Store(app);
             var request = store.Get(text);
             if (confirmed)
             {
@@ -55,9 +54,9 @@ internal static class ApproveCommands
     private static Command List(CliContext context)
     {
         var command = new Command("list", "List the requests waiting for the operator, with what each would sign.");
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
         {
-            var pending = new ApprovalStore(WalletHome.Open(parse.GetValue(GlobalOptions.Home))).ListPending();
+            var pending = app.Approvals.ListPending();
             if (!parse.GetValue(GlobalOptions.Json))
             {
                 foreach (var request in pending)
@@ -75,9 +74,9 @@ internal static class ApproveCommands
     {
         var id = new Argument<string>("ID") { Description = "The approval id to refuse." };
         var command = new Command("deny", "Refuse a pending request: nothing will be signed with it.") { id };
-        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ApprovalDeny, () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ApprovalDeny, (app, _) =>
         {
-            var store = Store(context, parse);
+            var store = Store(app);
             var request = store.Get(parse.GetValue(id)!);
             Show(context, parse, request);
             return Describe(store.Deny(request.Id));
@@ -89,11 +88,10 @@ internal static class ApproveCommands
     /// The home's approval store, after an unlock of its vault: only someone who can open the vault may answer
     /// a request, and the answer is audited with the key that unlock gives.
     /// </summary>
-    private static ApprovalStore Store(CliContext context, ParseResult parse)
+    private static ApprovalStore Store(WalletApplication app)
     {
-        var access = VaultAccess.Open(context, parse);
-        access.Audit.EnsureOpen(access.Unlock());
-        return new ApprovalStore(access.Vault.Home);
+        app.OpenAudit();
+        return app.Approvals;
     }
 
     /// <summary>

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
-using HsmWallet.Cli.Vault;
 using HsmWallet.Core;
 using HsmWallet.Core.Audit;
 
@@ -29,11 +28,10 @@ internal static class AuditCommands
     private static Command Verify(CliContext context)
     {
         var command = new Command("verify", "Check every entry, link, the head record and the anchor; exit 1 when the log does not verify.");
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
         {
-            var access = VaultAccess.Open(context, parse);
-            access.Audit.EnsureOpen(access.Unlock());
-            var verification = access.Audit.Verify();
+            app.OpenAudit();
+            var verification = app.Audit.Verify();
             if (verification.Ok)
             {
                 return new CommandOutput(verification.ToJson());
@@ -57,7 +55,7 @@ internal static class AuditCommands
             DefaultValueFactory = _ => DefaultLast,
         };
         var command = new Command("show", "Print the newest entries, oldest first (one line each, or JSON with --json).") { last };
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
         {
             var count = parse.GetValue(last);
             if (count is < 1 or > AuditReader.MaxCount)
@@ -65,9 +63,8 @@ internal static class AuditCommands
                 throw new InvalidInputException("--last", "must be between 1 and 100000");
             }
 
-            var access = VaultAccess.Open(context, parse);
-            access.Audit.EnsureOpen(access.Unlock());
-            var entries = AuditReader.ReadLast(access.Audit.Folder, count);
+            app.OpenAudit();
+            var entries = AuditReader.ReadLast(app.Audit.Folder, count);
             var json = new JsonObject { ["entries"] = new JsonArray([.. entries.Select(entry => (JsonNode)Shown(entry.ToJson()))]) };
             var text = new StringBuilder();
             foreach (var entry in entries)

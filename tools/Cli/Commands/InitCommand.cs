@@ -3,12 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
-using HsmWallet.Core;
 using HsmWallet.Core.Audit;
-using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
-using HsmWallet.KeyProviders.Password;
-using HsmWallet.KeyProviders.Recovery;
 
 namespace HsmWallet.Cli.Commands;
 
@@ -22,32 +18,10 @@ internal static class InitCommand
         var recoveryKey = new Option<bool>("--recovery-key") { Description = "Also add a recovery-key slot and print the key once." };
         var command = new Command("init", "Create the vault with its first unlocker; prints the vault path and its slots.") { recoveryKey };
         unlocker.AddTo(command);
-        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.VaultInit, () =>
-        {
-            var access = VaultAccess.Open(context, parse);
-            var providers = new List<IKeyProvider>
-            {
-                unlocker.CreateProvider(parse, context, access.Vault.Home.DefaultKeyFilePath, allowRecovery: false),
-            };
-            if (parse.GetValue(recoveryKey))
-            {
-                providers.Add(new RecoveryKeyProvider());
-            }
-
-            try
-            {
-                // The audit HMAC key goes into the new vault in the same write: each new secret is typed once, and
-                // nothing is unlocked again.
-                var slots = access.Audit.CreateVault(access.Secrets(), providers);
-                return Describe(access.Vault.Home.VaultPath, slots);
-            }
-            catch (UnlockFailedException error) when (error.Reason == UnlockFailureReason.NoSecret)
-            {
-                throw new InvalidInputException(
-                    providers[0].Kind == PasswordKeyProvider.KindName ? "--password-file" : "--pin-file",
-                    $"is needed for a {providers[0].Kind} slot when stdin is not a terminal");
-            }
-        }));
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.VaultInit, (app, _) =>
+            // The audit HMAC key goes into the new vault in the same write: each new secret is typed once, and
+            // nothing is unlocked again.
+            Describe(app.Slots.VaultPath, app.Slots.CreateVault(unlocker.Choice(parse), parse.GetValue(recoveryKey), UnlockerOptions.Calibrating(context)))));
         return command;
     }
 

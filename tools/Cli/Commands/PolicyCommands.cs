@@ -1,18 +1,14 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
-using HsmWallet.Cli.Vault;
 using HsmWallet.Core.Audit;
 using HsmWallet.Core.Policy;
-using HsmWallet.Core.Unlocking;
-using HsmWallet.Core.Vault;
 
 namespace HsmWallet.Cli.Commands;
 
 /// <summary>
-/// `hsmwallet policy show | set FILE`: the signing policy is changed only here, by the operator: the new file is
+/// `hsmwallet policy show | set FILE | check`: the signing policy is changed only here, by the operator: the new file is
 /// validated, the change is shown rule by rule, and its SHA-256 is recorded in the vault (one unlock), so a file
 /// edited any other way is refused and every signature denied until the operator applies it again.
 /// </summary>
@@ -24,107 +20,92 @@ internal static class PolicyCommands
         var policy = new Command("policy", "Show or set the signing policy (limits the agent cannot lift).");
         policy.Subcommands.Add(Show(context));
         policy.Subcommands.Add(Set(context));
+        policy.Subcommands.Add(Check(context));
         return policy;
+    }
+
+    /// <summary>
+    /// `hsmwallet policy check --wallet N --tx FILE`: what the policy would decide for a transaction and how it reads it,
+    /// through the same use case as MCP's policy_check (the same decision, reasons and effects); signs nothing.
+    /// </summary>
+    private static Command Check(CliContext context)
+    {
+        var wallet = new Option<string>("--wallet") { Description = "The wallet's name or address.", Required = true };
+        var tx = new Option<string>("--tx") { Description = "The transaction JSON file, or - for stdin.", Required = true };
+        var command = new Command("check", "Show the policy's decision, reasons and reading (effects) for a transaction; signs nothing.") { wallet, tx };
+        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, operation) =>
+        {
+            var transaction = InputDocuments.ReadJsonObject(context, parse.GetValue(tx)!, "--tx");
+            var decision = app.Transactions.CheckAsync(parse.GetValue(wallet)!, transaction, operation).GetAwaiter().GetResult();
+            return new JsonObject
+            {
+                ["decision"] = decision.Kind.ToString().ToLowerInvariant(),
+                ["reasons"] = new JsonArray([.. decision.Reasons.Select(reason => (JsonNode)new JsonObject
+                {
+                    ["rule"] = reason.Rule,
+                    ["message"] = reason.Message,
+                    ["outcome"] = reason.Outcome.ToString().ToLowerInvariant(),
+                })]),
+                ["effects"] = decision.Effects?.ToJson(),
+            };
+        }));
+        return command;
     }
 
     private static Command Show(CliContext context)
     {
         var command = new Command("show", "Print the policy in force, its SHA-256 and whether it matches the hash the vault recorded.");
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
         {
-            var access = VaultAccess.Open(context, parse);
-            var path = access.Vault.Home.PolicyPath;
+            var view = app.Policy.Show();
             var result = new JsonObject
             {
-                ["path"] = path,
-                ["source"] = File.Exists(path) ? "policy.json" : "built-in defaults",
+                ["path"] = view.Path,
+                ["source"] = view.Exists ? "policy.json" : "built-in defaults",
+                ["trusted"] = view.Trusted,
             };
-
-            // The policy is public: it is shown even when no unlock is possible (locked out, no secret given). Only
-            // whether it is trusted needs the hash recorded inside the vault, so that part says why it is unknown.
-            string? recorded;
-            try
+            if (view.Unverified is { } unverified)
             {
-                recorded = access.Vault.Read(access.Unlock(), RecordedHash);
-            }
-            catch (Exception error) when (error is LockedOutException || error is UnlockFailedException { Reason: UnlockFailureReason.NoSecret })
-            {
-                result["trusted"] = null;
-                result["unverified"] = "not checked against the hash recorded in the vault: " + error.Message;
-                Describe(result, PolicyFile.Load(path, Unverified(path)));
-                return result;
+                result["unverified"] = unverified;
             }
 
-            var loaded = PolicyFile.Load(path, recorded);
-            result["trusted"] = loaded.Problem is null;
-            Describe(result, loaded);
+            if (view.Loaded.Document is { } document)
+            {
+                result["sha256"] = document.Sha256;
+                result["policy"] = JsonNode.Parse(document.CanonicalJson);
+            }
+            else
+            {
+                result["problem"] = view.Loaded.Problem;
+            }
+
             return result;
         }));
         return command;
-    }
-
-    private static void Describe(JsonObject result, PolicyFile loaded)
-    {
-        if (loaded.Document is { } document)
-        {
-            result["sha256"] = document.Sha256;
-            result["policy"] = JsonNode.Parse(document.CanonicalJson);
-        }
-        else
-        {
-            result["problem"] = loaded.Problem;
-        }
-    }
-
-    /// <summary>The file's own hash, so an unverified show parses and prints it (null: no file, the defaults).</summary>
-    private static string? Unverified(string path)
-    {
-        try
-        {
-            return PolicyFileStore.ReadChecked(path, "policy.json") is { } text ? PolicyDocument.Parse(text).Sha256 : null;
-        }
-        catch (Core.InvalidInputException)
-        {
-            return null;
-        }
     }
 
     private static Command Set(CliContext context)
     {
         var file = new Argument<string>("FILE") { Description = "The new policy JSON file (see docs/policy.md), or - for stdin." };
         var command = new Command("set", "Validate FILE, show what changes, and make it the policy in force (records its SHA-256 in the vault).") { file };
-        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.PolicyChange, () =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.PolicyChange, (app, _) =>
         {
-            var document = PolicyDocument.Parse(InputDocuments.ReadText(context, parse.GetValue(file)!, "FILE"));
-            var access = VaultAccess.Open(context, parse);
-            var changes = access.Vault.Update(access.Unlock(), vault =>
-            {
-                var previous = PolicyFile.Load(access.Vault.Home.PolicyPath, RecordedHash(vault)).Document ?? PolicyDocument.Default;
-                var described = document.DescribeChangesFrom(previous);
-                PolicyFile.Save(access.Vault.Home.PolicyPath, document);
-                vault.SetSetting(VaultSettingNames.PolicySha256, Encoding.ASCII.GetBytes(document.Sha256));
-                return described;
-            });
+            var change = app.Policy.Set(PolicyDocument.Parse(InputDocuments.ReadText(context, parse.GetValue(file)!, "FILE")));
             if (!parse.GetValue(GlobalOptions.Json))
             {
-                foreach (var change in changes)
+                foreach (var line in change.Changes)
                 {
-                    context.Error.WriteLine("  " + Core.VisibleText.Of(change));
+                    context.Error.WriteLine("  " + Core.VisibleText.Of(line));
                 }
             }
 
             return new JsonObject
             {
-                ["path"] = access.Vault.Home.PolicyPath,
-                ["sha256"] = document.Sha256,
-                ["changes"] = new JsonArray([.. changes.Select(change => (JsonNode)change)]),
+                ["path"] = change.Path,
+                ["sha256"] = change.Sha256,
+                ["changes"] = new JsonArray([.. change.Changes.Select(line => (JsonNode)line)]),
             };
         }));
         return command;
     }
-
-    private static string? RecordedHash(UnlockedVault vault) =>
-        vault.HasSetting(VaultSettingNames.PolicySha256)
-            ? vault.WithSetting(VaultSettingNames.PolicySha256, value => Encoding.ASCII.GetString(value))
-            : null;
 }

@@ -1,8 +1,5 @@
 using System.CommandLine;
 using HsmWallet.Cli.Output;
-using HsmWallet.Cli.Vault;
-using HsmWallet.Core.Audit;
-using HsmWallet.Hosting.State;
 
 namespace HsmWallet.Cli.Commands;
 
@@ -19,13 +16,11 @@ internal static class StateCommands
         var reseal = new Command(
             "reseal",
             "After checking the home by hand: accept the audit log as it is and seal the state files again at their current content (a missing one starts empty).");
-        reseal.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        reseal.SetAction(parse => CommandRunner.Execute(context, parse, (app, operation) =>
         {
-            // Not an audited command: its "started" entry would be refused by the very log it repairs. It appends its
-            // own entry once the vault has recorded the log as it is.
-            var access = VaultAccess.Open(context, parse);
-            var correlationId = Guid.NewGuid().ToString("N");
-            var result = StateReseal.Run(access.Vault, access.Audit, access.Unlock(), new AuditActor(AuditActorType.User, "cli"), "hsmwallet state reseal", correlationId);
+            // Not audited by the command: its "started" entry would be refused by the very log it repairs. The use case
+            // appends its own entry once the vault has recorded the log as it is.
+            var result = app.ResealState(operation);
             context.Error.WriteLine("hsmwallet: state files sealed again and recorded in the audit log; restart a running hsmwallet-mcp so it reads the new record");
             return new CommandOutput(result);
         }));

@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
-using HsmWallet.Core.Vault;
-using HsmWallet.KeyProviders;
-using HsmWallet.KeyProviders.Pkcs11;
-using HsmWallet.KeyProviders.Tpm;
+using HsmWallet.Hosting.Application;
 
 namespace HsmWallet.Cli.Commands;
 
@@ -19,24 +16,22 @@ internal static class StatusCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("status", "Show the home, the vault's slots and their hardware, and the lockout state.");
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () => Describe(parse.GetValue(GlobalOptions.Home))));
+        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) => Describe(app)));
         return command;
     }
 
-    private static JsonObject Describe(string? homeOption)
+    private static JsonObject Describe(WalletApplication app)
     {
-        var root = WalletHome.ResolvePath(homeOption);
-        var result = new JsonObject { ["home"] = root };
-        if (!File.Exists(Path.Combine(root, "vault.json")))
+        var result = new JsonObject { ["home"] = app.Home.Root };
+        if (!app.Status.VaultExists)
         {
             result["vault"] = false;
             return result;
         }
 
-        var vault = new WalletVault(WalletHome.At(root), StandardKeyProviders.CreateRegistry());
         result["vault"] = true;
         var slots = new JsonArray();
-        foreach (var slot in vault.ListSlots())
+        foreach (var slot in app.Status.Slots())
         {
             var entry = new JsonObject
             {
@@ -44,51 +39,39 @@ internal static class StatusCommand
                 ["kind"] = slot.Kind,
                 ["hardware_backed"] = slot.IsHardwareBacked,
             };
-            var hardware = Hardware(slot);
-            if (hardware is not null)
+            if (StatusUseCase.Hardware(slot) is { } hardware)
             {
-                entry["hardware"] = hardware;
+                entry["hardware"] = Hardware(hardware);
             }
 
             slots.Add(entry);
         }
 
         result["slots"] = slots;
-        var lockedUntil = vault.Lockout.LockedUntil();
+        var lockedUntil = app.Status.LockedUntil();
         result["lockout"] = new JsonObject
         {
             ["locked"] = lockedUntil is not null,
             ["locked_until"] = lockedUntil is { } until ? JsonStyle.Time(until) : null,
-            ["tries_left"] = vault.Lockout.TriesLeft(),
+            ["tries_left"] = app.Status.TriesLeft(),
         };
         return result;
     }
 
-    private static JsonObject? Hardware(SlotInfo slot)
-    {
-        switch (slot.Kind)
+    private static JsonObject Hardware(SlotHealth health) => health.Token is { } token
+        ? new JsonObject
         {
-            case Pkcs11KeyProvider.KindName:
-                var token = Pkcs11KeyProvider.CheckSlot(slot.Parameters);
-                return new JsonObject
-                {
-                    ["healthy"] = token.Healthy,
-                    ["module_loaded"] = token.ModuleLoaded,
-                    ["token_present"] = token.TokenPresent,
-                    ["key_found"] = token.KeyFound,
-                    ["pin"] = new JsonObject
-                    {
-                        ["count_low"] = token.PinStatus.CountLow,
-                        ["final_try"] = token.PinStatus.FinalTry,
-                        ["locked"] = token.PinStatus.Locked,
-                    },
-                    ["problem"] = token.Problem,
-                };
-            case TpmKeyProvider.KindName:
-                var tpm = TpmKeyProvider.CheckSlot(slot.Parameters);
-                return new JsonObject { ["healthy"] = tpm.IsHealthy, ["detail"] = tpm.Detail };
-            default:
-                return null;
+            ["healthy"] = health.Healthy,
+            ["module_loaded"] = token.ModuleLoaded,
+            ["token_present"] = token.TokenPresent,
+            ["key_found"] = token.KeyFound,
+            ["pin"] = new JsonObject
+            {
+                ["count_low"] = token.PinCountLow,
+                ["final_try"] = token.PinFinalTry,
+                ["locked"] = token.PinLocked,
+            },
+            ["problem"] = health.Detail,
         }
-    }
+        : new JsonObject { ["healthy"] = health.Healthy, ["detail"] = health.Detail };
 }

@@ -1,15 +1,13 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
 using HsmWallet.Cli.Vault;
 using HsmWallet.Core;
 using HsmWallet.Core.Audit;
-using HsmWallet.Core.Secrets.Files;
-using HsmWallet.Core.Vault;
+using HsmWallet.Core.UseCases;
 using HsmWallet.Core.Xrpl.Keys;
-using HsmWallet.KeyProviders;
+using HsmWallet.Hosting.Application;
 
 namespace HsmWallet.Cli.Commands;
 
@@ -44,15 +42,10 @@ internal static class WalletCommands
         var name = NameOption("The new wallet's name.");
         var keyType = KeyTypeOption();
         var command = new Command("create", "Generate a new wallet in the vault; prints its address, never its seed.") { name, keyType };
-        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletCreate, () =>
+        command.SetAction(parse => CommandRunner.ExecuteUseCase(context, parse, AuditEventType.WalletCreate, (app, operation) =>
         {
             var type = KeyMaterial.KeyTypeOption(parse.GetValue(keyType)) ?? KeyType.Ed25519;
-            var network = VaultAccess.Network(parse);
-            var access = VaultAccess.Open(context, parse);
-            using var seed = DecodedSeed.Generate(type);
-            using var key = XrplSigningKey.FromSeed(seed);
-            var info = access.Vault.AddWallet(access.Unlock(), Description(parse.GetValue(name)!, key, network), seed.Entropy);
-            return SlotJson.Describe(info);
+            return SlotJson.Describe(app.Wallets.Create(parse.GetValue(name)!, KeyTypes.Name(type), app.WalletNetwork, operation));
         }));
         return command;
     }
@@ -68,11 +61,10 @@ internal static class WalletCommands
         {
             name, mnemonic, keyType, path, passphrase,
         };
-        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletImport, () =>
+        command.SetAction(parse => CommandRunner.ExecuteUseCase(context, parse, AuditEventType.WalletImport, (app, operation) =>
         {
             var type = KeyMaterial.KeyTypeOption(parse.GetValue(keyType));
-            var network = VaultAccess.Network(parse);
-            var access = VaultAccess.Open(context, parse);
+            var network = app.WalletNetwork;
             using var secret = SecretInput.Read(context, SecretPrompt);
             var isSeed = !parse.GetValue(mnemonic);
             if (isSeed && (parse.GetValue(path) is not null || parse.GetValue(passphrase) is not null))
@@ -85,7 +77,7 @@ internal static class WalletCommands
                 using var decoded = FamilySeed.Decode(secret.Bytes);
                 using var seed = DecodedSeed.FromEntropy(decoded.Entropy, type ?? decoded.KeyType);
                 using var key = XrplSigningKey.FromSeed(seed);
-                return SlotJson.Describe(access.Vault.AddWallet(access.Unlock(), Description(parse.GetValue(name)!, key, network), seed.Entropy));
+                return SlotJson.Describe(app.Wallets.Import(parse.GetValue(name)!, key, seed.Entropy, network, operation));
             }
 
             if (secret.Bytes.IndexOfAny(" \t\r\n"u8) < 0)
@@ -94,7 +86,7 @@ internal static class WalletCommands
             }
 
             using var derived = KeyMaterial.FromSecret(secret, type, parse.GetValue(path), parse.GetValue(passphrase));
-            return SlotJson.Describe(access.Vault.AddWallet(access.Unlock(), Description(parse.GetValue(name)!, derived, network), derived.PrivateKeyBytes));
+            return SlotJson.Describe(app.Wallets.Import(parse.GetValue(name)!, derived, derived.PrivateKeyBytes, network, operation));
         }));
         return command;
     }
@@ -102,17 +94,8 @@ internal static class WalletCommands
     private static Command List(CliContext context)
     {
         var command = new Command("list", "List the vault's wallets (unlocks: names and addresses are encrypted in the vault; a recovery key or key file works during a lockout; prints no secret).");
-        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
-        {
-            var access = VaultAccess.Open(context, parse);
-            var wallets = new JsonArray();
-            foreach (var wallet in access.Vault.ListWallets(access.Unlock()))
-            {
-                wallets.Add(SlotJson.Describe(wallet));
-            }
-
-            return new JsonObject { ["wallets"] = wallets };
-        }));
+        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
+            new JsonObject { ["wallets"] = new JsonArray([.. app.Wallets.List().Select(wallet => (JsonNode)SlotJson.Describe(wallet))]) }));
         return command;
     }
 
@@ -121,25 +104,11 @@ internal static class WalletCommands
         var name = NameOption("The wallet's name (a name only, never an address).");
         var yes = new Option<bool>("--yes") { Description = "Delete without asking (scripts)." };
         var command = new Command("delete", "Delete a wallet and its secret from the vault (asks first on a terminal).") { name, yes };
-        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletDelete, () =>
+        command.SetAction(parse => CommandRunner.ExecuteUseCase(context, parse, AuditEventType.WalletDelete, (app, operation) =>
         {
-            var wallet = parse.GetValue(name)!;
-            if (!parse.GetValue(yes))
-            {
-                if (!context.InputIsTerminal)
-                {
-                    throw new InvalidInputException("--yes", "is needed to delete a wallet when stdin is not a terminal");
-                }
-
-                if (!Confirmation.AskYes(context, $"Delete wallet {VisibleText.Of(wallet)} and its secret for good? Type yes: "))
-                {
-                    throw new CommandFailedException("declined", "not deleted: the deletion was not confirmed");
-                }
-            }
-
-            var access = VaultAccess.Open(context, parse);
-            // --name is a name: the wallet is found by name only, then removed by its own address, in one unlock.
-            var deleted = access.Vault.Update(access.Unlock(), vault => vault.DeleteWallet(vault.FindWalletByName(wallet).Address));
+            // --name is a name: the wallet is found by name only, then removed by its own address.
+            var approver = TerminalApprover.ForDelete(context, parse.GetValue(yes));
+            var deleted = app.Wallets.DeleteAsync(parse.GetValue(name)!, nameOnly: true, null, approver, operation).GetAwaiter().GetResult();
             var result = SlotJson.Describe(deleted);
             result["deleted"] = true;
             return result;
@@ -151,40 +120,21 @@ internal static class WalletCommands
     {
         var set = new Option<int?>("--set")
         {
-            Description = $"The new limit, 1 to {UnlockedVault.MaximumWalletLimit} (default {UnlockedVault.DefaultWalletLimit}); kept in the vault's authenticated settings.",
+            Description = $"The new limit, 1 to {WalletLimit.Maximum} (default {WalletLimit.Default}); kept in the vault's authenticated settings.",
         };
         var command = new Command("limit", "Show how many wallets the vault holds and may hold; --set N changes the limit (operator only).") { set };
-        command.SetAction(parse =>
-        {
-            var newLimit = parse.GetValue(set);
-            JsonNode Describe(UnlockedVault vault) => new JsonObject
-            {
-                ["wallets"] = vault.Wallets.Count,
-                ["limit"] = vault.WalletLimit,
-                ["default"] = UnlockedVault.DefaultWalletLimit,
-                ["maximum"] = UnlockedVault.MaximumWalletLimit,
-            };
-
-            if (newLimit is not { } limit)
-            {
-                return CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
-                {
-                    var access = VaultAccess.Open(context, parse);
-                    return access.Vault.Read(access.Unlock(), Describe);
-                });
-            }
-
-            return CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, () =>
-            {
-                var access = VaultAccess.Open(context, parse);
-                return access.Vault.Update(access.Unlock(), vault =>
-                {
-                    vault.SetWalletLimit(limit);
-                    return Describe(vault);
-                });
-            });
-        });
+        command.SetAction(parse => parse.GetValue(set) is { } limit
+            ? CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) => Describe(app.Slots.SetWalletLimit(limit)))
+            : CommandRunner.Execute(context, parse, (app, _) => Describe(app.Slots.WalletLimit())));
         return command;
+
+        static JsonObject Describe(WalletLimit limit) => new()
+        {
+            ["wallets"] = limit.Wallets,
+            ["limit"] = limit.Limit,
+            ["default"] = WalletLimit.Default,
+            ["maximum"] = WalletLimit.Maximum,
+        };
     }
 
     private static Command Export(CliContext context)
@@ -192,56 +142,27 @@ internal static class WalletCommands
         var name = NameOption("The wallet's name (a name only, never an address).");
         var output = new Option<string>("--out") { Description = "The backup file to write (0600).", Required = true };
         var backupPassword = new Option<string>("--backup-password-file") { Description = "A 0600 file holding the backup's own password (else a prompt)." };
+        var yes = new Option<bool>("--yes") { Description = "Export without asking (scripts); on a terminal you are shown the wallet and the file and asked." };
         var unlocker = new UnlockerOptions();
-        var command = new Command("export", "Write an encrypted backup of one wallet: a new vault with its own password slot.")
+        var command = new Command("export", "Write an encrypted backup of one wallet: a new vault with its own password slot (asks first on a terminal).")
         {
-            name, output, backupPassword, unlocker.KdfMemory, unlocker.KdfIterations, unlocker.KdfParallelism,
+            name, output, backupPassword, yes, unlocker.KdfMemory, unlocker.KdfIterations, unlocker.KdfParallelism,
         };
-        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.WalletExport, () =>
+        command.SetAction(parse => CommandRunner.ExecuteUseCase(context, parse, AuditEventType.WalletExport, (app, operation) =>
         {
-            var outPath = Path.GetFullPath(parse.GetValue(output)!);
-            if (File.Exists(outPath) || Directory.Exists(outPath))
-            {
-                throw new InvalidInputException("--out", "names an existing file; choose a new path");
-            }
-
-            var backupPasswordFile = VaultAccess.CheckSecretFile(parse.GetValue(backupPassword), "--backup-password-file");
+            var backupPasswordFile = CliHome.CheckSecretFile(parse.GetValue(backupPassword), "--backup-password-file");
             if (backupPasswordFile is null && !context.InputIsTerminal)
             {
                 throw new InvalidInputException("--backup-password-file", "is needed when stdin is not a terminal");
             }
 
-            var access = VaultAccess.Open(context, parse);
-            var staging = Path.Combine(Path.GetDirectoryName(outPath) ?? ".", $".hsmwallet-export-{Guid.NewGuid():N}");
-            try
-            {
-                var backup = new WalletVault(WalletHome.At(staging), StandardKeyProviders.CreateRegistry());
-                var backupSecrets = access.EnrolmentSecrets(backupPasswordFile, pinFile: null);
-                backup.Create(backupSecrets, unlocker.CreatePasswordProvider(parse, context));
-                access.Vault.Read(access.Unlock(), vault => vault.WithWalletSecret(vault.FindWalletByName(parse.GetValue(name)!).Address, (secret, wallet) =>
-                    backup.AddWallet(
-                        new UnlockOptions(backupSecrets),
-                        new WalletDescription(wallet.Name, wallet.KeyType, wallet.Network, wallet.Address, wallet.PublicKey),
-                        secret)));
-                var bytes = ProtectedFile.ReadAllBytes(backup.Home.VaultPath);
-                ProtectedFile.CreateExclusive(outPath, bytes, "--out");
-                return new JsonObject
-                {
-                    ["path"] = outPath,
-                    ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-                };
-            }
-            finally
-            {
-                if (Directory.Exists(staging))
-                {
-                    Directory.Delete(staging, recursive: true);
-                }
-            }
+            var protection = new BackupProtection.OwnSlot(
+                Unlockers.Password(unlocker.Kdf(parse), UnlockerOptions.Calibrating(context)),
+                CliHome.EnrolmentSecrets(context, backupPasswordFile, pinFile: null));
+            var request = new ExportRequest(parse.GetValue(name)!, new BackupDestination.OperatorFile(parse.GetValue(output)!), protection, null, NameOnly: true);
+            var exported = app.Wallets.ExportAsync(request, TerminalApprover.ForExport(context, parse.GetValue(yes)), operation).GetAwaiter().GetResult();
+            return new JsonObject { ["path"] = exported.Path, ["sha256"] = exported.Sha256 };
         }));
         return command;
     }
-
-    private static WalletDescription Description(string name, XrplSigningKey key, string network) =>
-        new(name, KeyTypes.Name(key.KeyType), network, key.AccountId.ToClassicAddress(), Convert.ToHexString(key.PublicKey));
 }

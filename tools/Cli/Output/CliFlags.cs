@@ -18,6 +18,15 @@ internal static class CliFlags
         ("pin_file", "--pin-file"),
         ("key_file", "--key-file"),
         ("recovery_key_file", "--recovery-key-file"),
+        ("kdf_memory", "--kdf-memory"),
+        ("kdf_iterations", "--kdf-iterations"),
+        ("kdf_parallelism", "--kdf-parallelism"),
+        ("unlocker", "--unlocker"),
+        ("module", "--module"),
+        ("mode", "--mode"),
+        ("pcrs", "--pcrs"),
+        ("out", "--out"),
+        ("key_type", "--key-type"),
     ];
 
     /// <summary>The message of <paramref name="error"/> in the CLI's words.</summary>

@@ -1,18 +1,34 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.Json.Nodes;
+using HsmWallet.Cli.Vault;
 using HsmWallet.Core.Audit;
+using HsmWallet.Core.Signing;
 using HsmWallet.Core.Vault;
 using HsmWallet.Hosting.Audit;
 
 namespace HsmWallet.Cli.Output;
 
 /// <summary>
-/// The audit record of one command line: a "started" entry appended at the unlock, before the command
-/// changes anything, and a result entry (success, or failure with its error code) appended before the
-/// command prints. Also owns the audit session a command opened, so its key is zeroed when the command ends.
+/// How a verb is audited. The rule, the same for every verb: the use case records every outcome it decides (the
+/// wallet use cases their success, the signing path its success and refusals, with the same entries whichever front
+/// end asked); the command records its "started" entry and whatever the use case did not: a failure, and the success
+/// of a verb whose use case does not audit itself.
 /// </summary>
-internal sealed class CommandAudit : IDisposable
+/// <param name="EventType">The verb's audit event, or null when the command writes no entry.</param>
+/// <param name="RecordsSuccess">True when the command writes the success entry (its use case does not).</param>
+internal sealed record CommandAuditing(AuditEventType? EventType, bool RecordsSuccess)
+{
+    /// <summary>No entry from the command (a read, or a use case that records every outcome itself).</summary>
+    public static CommandAuditing None { get; } = new(null, false);
+}
+
+/// <summary>
+/// The audit record of one command line: a "started" entry appended at the unlock, before the command
+/// changes anything, and a result entry (success unless the use case writes it, or failure with its error code)
+/// appended before the command prints. Its correlation id and tool name are the command's operation context.
+/// </summary>
+internal sealed class CommandAudit
 {
     private static readonly HashSet<string> OutcomeFields = new(StringComparer.Ordinal)
     {
@@ -20,21 +36,28 @@ internal sealed class CommandAudit : IDisposable
     };
 
     private readonly AuditEventType? eventType;
+    private readonly bool recordsSuccess;
     private readonly string toolName;
     private readonly string operationName;
     private readonly JsonObject parameters;
     private AuditSession? session;
     private Func<UnlockOptions>? unlock;
 
-    /// <summary>Starts the record of a command; <paramref name="eventType"/> null means the command is not audited.</summary>
-    public CommandAudit(ParseResult? parse, AuditEventType? eventType)
+    /// <summary>Starts the record of a command, audited as <paramref name="auditing"/> says.</summary>
+    public CommandAudit(ParseResult? parse, CommandAuditing auditing)
     {
-        this.eventType = eventType;
+        ArgumentNullException.ThrowIfNull(auditing);
+        eventType = auditing.EventType;
+        recordsSuccess = auditing.RecordsSuccess;
         var path = parse is null ? [] : CommandPath(parse.CommandResult);
         toolName = string.Join(' ', ["hsmwallet", .. path]);
         operationName = path.Count == 0 ? "hsmwallet" : string.Join('_', path);
         parameters = parse is null || eventType is null ? [] : Parameters(parse);
+        Operation = new OperationContext(CorrelationId, CliHome.Actor, toolName);
     }
+
+    /// <summary>The operation context the command's use cases record under: this command's correlation id, the CLI's actor, the command as typed.</summary>
+    public OperationContext Operation { get; }
 
     /// <summary>Links this command's entries in the log (and names the failure a user reports).</summary>
     public string CorrelationId { get; } = Guid.NewGuid().ToString("N");
@@ -48,7 +71,7 @@ internal sealed class CommandAudit : IDisposable
     /// <summary>True when this command writes audit entries.</summary>
     public bool IsAudited => eventType is not null;
 
-    /// <summary>Takes the session of the vault the command opened, and queues the "started" entry for its unlock.</summary>
+    /// <summary>Takes the audit session of the application the command opened, and queues the "started" entry for its unlock.</summary>
     public void Attach(AuditSession auditSession, Func<UnlockOptions> unlockOptions)
     {
         if (session is not null)
@@ -64,10 +87,10 @@ internal sealed class CommandAudit : IDisposable
         }
     }
 
-    /// <summary>Appends the success entry (unlocking first if the command never did); throws when it cannot.</summary>
+    /// <summary>Appends the success entry (unlocking first if the command never did), unless the use case wrote it; throws when it cannot.</summary>
     public void RecordSuccess(JsonNode result)
     {
-        if (eventType is null)
+        if (eventType is null || !recordsSuccess)
         {
             return;
         }
@@ -103,14 +126,11 @@ internal sealed class CommandAudit : IDisposable
         auditSession.Append(Event(denied ? AuditResult.Denied : AuditResult.Failure, errorCode, parameters));
     }
 
-    /// <summary>Zeroes the audit key the command's session held.</summary>
-    public void Dispose() => session?.Dispose();
-
     private AuditEvent Event(AuditResult result, string? errorCode, JsonObject recorded) => new(
         eventType!.Value,
         toolName,
         CorrelationId,
-        new AuditActor(AuditActorType.User, "cli"),
+        CliHome.Actor,
         operationName,
         recorded,
         result,

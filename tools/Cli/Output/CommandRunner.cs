@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using HsmWallet.Cli.Vault;
 using HsmWallet.Core;
 using HsmWallet.Core.Approvals;
 using HsmWallet.Core.Audit;
@@ -8,49 +9,72 @@ using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
-using HsmWallet.Hosting.Audit;
+using HsmWallet.Hosting.Application;
 
 namespace HsmWallet.Cli.Output;
 
 /// <summary>
 /// Runs a command body and turns its result or failure into output and an exit code, the same way
 /// for every verb: bad input names the field and the rule, any other failure denies with a
-/// correlation id, and no exception text (which could carry a secret) ever reaches the user. Audited
-/// verbs also record themselves here, in one place: the result entry is appended before anything is printed,
-/// and a command whose entry cannot be appended fails.
+/// correlation id, and no exception text (which could carry a secret) ever reaches the user. A verb that
+/// reaches the vault gets the application layer and its operation context as parameters (opened here,
+/// disposed here). Audited verbs record themselves in one place (see <see cref="CommandAudit"/>): the
+/// result entry is appended before anything is printed, and a command whose entry cannot be appended fails.
 /// </summary>
 internal static class CommandRunner
 {
-    private static readonly AsyncLocal<CommandAudit?> Current = new();
-
-    /// <summary>Runs <paramref name="body"/> and prints its JSON result (not audited).</summary>
+    /// <summary>Runs <paramref name="body"/> and prints its JSON result (no vault, not audited).</summary>
     public static int Execute(CliContext context, bool json, Func<JsonNode> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return Run(context, json, null, null, () => new CommandOutput(body()));
+        return Run(context, json, null, CommandAuditing.None, null, (_, _) => new CommandOutput(body()));
     }
 
-    /// <summary>Runs <paramref name="body"/> and prints what it returns, with its exit code (not audited).</summary>
-    public static int Execute(CliContext context, bool json, Func<CommandOutput> body) => Run(context, json, null, null, body);
+    /// <summary>Runs <paramref name="body"/> and prints what it returns, with its exit code (no vault, not audited).</summary>
+    public static int Execute(CliContext context, bool json, Func<CommandOutput> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return Run(context, json, null, CommandAuditing.None, null, (_, _) => body());
+    }
 
     /// <summary>
-    /// Runs a command that touches keys, slots, policy or approvals: "started" is appended at the unlock before
-    /// the change, and success or failure (with the error code) before the result is printed; when an append
-    /// fails the command fails with code internal.
+    /// Runs a verb on the application layer that writes no audit entry of its own here: a read, or a use case that
+    /// records every outcome itself (tx sign: the signing path records success and each refusal).
     /// </summary>
-    public static int ExecuteAudited(CliContext context, ParseResult parse, AuditEventType eventType, Func<JsonNode> body)
+    public static int Execute(CliContext context, ParseResult parse, Func<WalletApplication, OperationContext, JsonNode> body)
     {
-        ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(body);
-        return Run(context, parse.GetValue(GlobalOptions.Json), parse, eventType, () => new CommandOutput(body()));
+        return Execute(context, parse, (app, operation) => new CommandOutput(body(app, operation)));
     }
 
-    /// <summary>Called by VaultAccess when a command opens the vault: the command's audit record takes its session.</summary>
-    public static void AttachAudit(AuditSession session, Func<UnlockOptions> unlock)
+    /// <summary>As the other overload, for a verb that prints text or chooses its exit code (audit verify, audit show, state reseal).</summary>
+    public static int Execute(CliContext context, ParseResult parse, Func<WalletApplication, OperationContext, CommandOutput> body) =>
+        Run(context, parse, CommandAuditing.None, body, useKeyFileOption: true);
+
+    /// <summary>
+    /// Runs a verb whose use case records its own success entry (wallet create, import, export, delete, the same entry
+    /// the MCP server's call writes): here only "started" (at the unlock, before the change) and a failure entry.
+    /// </summary>
+    public static int ExecuteUseCase(CliContext context, ParseResult parse, AuditEventType eventType, Func<WalletApplication, OperationContext, JsonNode> body)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(unlock);
-        Current.Value?.Attach(session, unlock);
+        ArgumentNullException.ThrowIfNull(body);
+        return Run(context, parse, new CommandAuditing(eventType, RecordsSuccess: false), (app, operation) => new CommandOutput(body(app, operation)), useKeyFileOption: true);
+    }
+
+    /// <summary>
+    /// Runs a verb that touches keys, slots, policy or approvals through a use case that does not audit itself:
+    /// "started" is appended at the unlock before the change, and success or failure (with the error code) before
+    /// the result is printed; when an append fails the command fails with code internal.
+    /// </summary>
+    /// <param name="context">The command's streams.</param>
+    /// <param name="parse">The command line.</param>
+    /// <param name="eventType">The verb's audit event.</param>
+    /// <param name="body">The verb: options to a use case, its result to JSON.</param>
+    /// <param name="useKeyFileOption">False when --key-file names a new slot's file (slot add --unlocker keyfile): existing key-file slots then open with their recorded files.</param>
+    public static int ExecuteAudited(CliContext context, ParseResult parse, AuditEventType eventType, Func<WalletApplication, OperationContext, JsonNode> body, bool useKeyFileOption = true)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return Run(context, parse, new CommandAuditing(eventType, RecordsSuccess: true), (app, operation) => new CommandOutput(body(app, operation)), useKeyFileOption);
     }
 
     /// <summary>Reports a command line that did not parse, as the same one line or JSON object as any bad input.</summary>
@@ -60,13 +84,25 @@ internal static class CommandRunner
         return Report(context, json, new Failure(ExitCodes.BadInput, "invalid_input", $"usage: {message} (see --help)"));
     }
 
-    private static int Run(CliContext context, bool json, ParseResult? parse, AuditEventType? eventType, Func<CommandOutput> body)
+    private static int Run(CliContext context, ParseResult parse, CommandAuditing auditing, Func<WalletApplication, OperationContext, CommandOutput> body, bool useKeyFileOption)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(body);
-        var previous = Current.Value;
-        using var audit = new CommandAudit(parse, eventType);
-        Current.Value = audit;
+        return Run(context, parse.GetValue(GlobalOptions.Json), parse, auditing, () => CliHome.Open(context, parse, useKeyFileOption), (app, operation) => body(app!, operation));
+    }
+
+    private static int Run(
+        CliContext context,
+        bool json,
+        ParseResult? parse,
+        CommandAuditing auditing,
+        Func<WalletApplication>? open,
+        Func<WalletApplication?, OperationContext, CommandOutput> body)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var audit = new CommandAudit(parse, auditing);
+        WalletApplication? app = null;
         try
         {
             CommandOutput output;
@@ -74,7 +110,13 @@ internal static class CommandRunner
             {
                 using (context.Progress?.Run())
                 {
-                    output = body();
+                    if (open is not null)
+                    {
+                        app = open();
+                        audit.Attach(app.Audit, app.Unlock);
+                    }
+
+                    output = body(app, audit.Operation);
                 }
 
                 audit.RecordSuccess(output.Json);
@@ -107,7 +149,8 @@ internal static class CommandRunner
         }
         finally
         {
-            Current.Value = previous;
+            // Zeroes the audit key and the secrets this command typed.
+            app?.Dispose();
         }
     }
 
@@ -141,6 +184,7 @@ internal static class CommandRunner
                 var reasons = new JsonArray([.. denied.Reasons.Select(reason => (JsonNode)new JsonObject { ["rule"] = reason.Rule, ["message"] = reason.Message })]);
                 return new Failure(ExitCodes.Failed, "policy_denied", error.Message, new JsonObject { ["reasons"] = reasons });
             case ApprovalRequiredException:
+                // The signing path's own refusal when no grant came (the approver normally refuses first, naming --approve).
                 return new Failure(ExitCodes.Failed, "approval_declined", "the policy asks a human to approve this transaction: run it on a terminal to confirm, or pass --approve");
             case ApprovalException approval:
                 return new Failure(approval.Code == "invalid_input" ? ExitCodes.BadInput : ExitCodes.Failed, approval.Code, error.Message);

@@ -1,18 +1,11 @@
 using System.CommandLine;
-using System.Globalization;
-using HsmWallet.Core;
-using HsmWallet.Core.Unlocking;
-using HsmWallet.KeyProviders.KeyFile;
-using HsmWallet.KeyProviders.Password;
-using HsmWallet.KeyProviders.Pkcs11;
-using HsmWallet.KeyProviders.Recovery;
-using HsmWallet.KeyProviders.Tpm;
+using HsmWallet.Hosting.Application;
 
 namespace HsmWallet.Cli.Vault;
 
 /// <summary>
-/// The unlocker options `init` and `slot add` share (INTERFACES.md "Unlocker options"), and the one place
-/// that turns them into the provider that enrols a new slot.
+/// The unlocker options `init` and `slot add` share (INTERFACES.md "Unlocker options"), read into an
+/// <see cref="UnlockerChoice"/>: the application layer (<see cref="Unlockers"/>) turns it into the provider.
 /// </summary>
 internal sealed class UnlockerOptions
 {
@@ -62,89 +55,42 @@ internal sealed class UnlockerOptions
         }
     }
 
-    /// <summary>Builds the provider that enrols the new slot; <paramref name="allowRecovery"/> admits `recovery` (slot add).</summary>
-    public IKeyProvider CreateProvider(ParseResult parse, CliContext context, string defaultKeyFile, bool allowRecovery)
+    /// <summary>The unlocker this command line chose, as plain values; the application layer builds the provider from it.</summary>
+    public UnlockerChoice Choice(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        ArgumentNullException.ThrowIfNull(context);
-        var kind = parse.GetValue(Unlocker);
-        return kind switch
+        return new UnlockerChoice(parse.GetValue(Unlocker))
         {
-            PasswordKeyProvider.KindName => CreatePasswordProvider(parse, context),
-            KeyFileKeyProvider.KindName => new KeyFileKeyProvider(parse.GetValue(GlobalOptions.KeyFile) ?? defaultKeyFile),
-            Pkcs11KeyProvider.KindName => new Pkcs11KeyProvider(new Pkcs11SlotConfiguration(
-                parse.GetValue(Module) ?? throw new InvalidInputException("--module", "is needed for a pkcs11 slot"),
-                parse.GetValue(TokenLabel),
-                parse.GetValue(TokenSerial),
-                parse.GetValue(KeyLabel),
-                parse.GetValue(KeyId),
-                Pkcs11WrapModeNames.Parse(parse.GetValue(Mode) ?? "aes-gcm"))),
-            TpmKeyProvider.KindName => new TpmKeyProvider(parse.GetValue(Tcti), ParsePcrs(parse.GetValue(Pcrs))),
-            RecoveryKeyProvider.KindName when allowRecovery => new RecoveryKeyProvider(),
-            _ => throw new InvalidInputException("--unlocker", allowRecovery
-                ? "must be password, keyfile, pkcs11, tpm or recovery"
-                : "must be password, keyfile, pkcs11 or tpm"),
+            Kdf = Kdf(parse),
+            KeyFile = parse.GetValue(GlobalOptions.KeyFile),
+            Module = parse.GetValue(Module),
+            TokenLabel = parse.GetValue(TokenLabel),
+            TokenSerial = parse.GetValue(TokenSerial),
+            KeyLabel = parse.GetValue(KeyLabel),
+            KeyId = parse.GetValue(KeyId),
+            Mode = parse.GetValue(Mode),
+            Tcti = parse.GetValue(Tcti),
+            Pcrs = parse.GetValue(Pcrs),
         };
     }
 
-    /// <summary>A password provider with the --kdf-* costs, calibrated where they are not given.</summary>
-    public PasswordKeyProvider CreatePasswordProvider(ParseResult parse, CliContext context) => new(PasswordCosts(parse, context));
-
-    private Argon2Parameters PasswordCosts(ParseResult parse, CliContext context)
+    /// <summary>The --kdf-* costs of a password slot (each null one is calibrated).</summary>
+    public KdfChoice Kdf(ParseResult parse)
     {
-        var memory = parse.GetValue(KdfMemory);
-        var iterations = parse.GetValue(KdfIterations);
-        var parallelism = parse.GetValue(KdfParallelism);
-        if (memory is { } mib && (mib < Argon2Parameters.MinimumMemoryKib / 1024 || mib > Argon2Parameters.MaximumMemoryKib / 1024))
-        {
-            throw new InvalidInputException("--kdf-memory", $"must be {Argon2Parameters.MinimumMemoryKib / 1024} to {Argon2Parameters.MaximumMemoryKib / 1024} MiB");
-        }
-
-        if (iterations is { } passes && (passes < 1 || passes > Argon2Parameters.MaximumIterations))
-        {
-            throw new InvalidInputException("--kdf-iterations", $"must be 1 to {Argon2Parameters.MaximumIterations}");
-        }
-
-        if (parallelism is { } lanes && (lanes < 1 || lanes > Argon2Parameters.MaximumParallelism))
-        {
-            throw new InvalidInputException("--kdf-parallelism", $"must be 1 to {Argon2Parameters.MaximumParallelism}");
-        }
-
-        if (memory is not null && iterations is not null && parallelism is not null)
-        {
-            return new Argon2Parameters(memory.Value * 1024, iterations.Value, parallelism.Value);
-        }
-
-        if (context.InputIsTerminal)
-        {
-            context.Error.WriteLine("hsmwallet: calibrating Argon2id (about a second)...");
-        }
-
-        var calibrated = Argon2Calibration.Calibrate();
-        return new Argon2Parameters(
-            memory is { } mebibytes ? mebibytes * 1024 : calibrated.MemoryKib,
-            iterations ?? calibrated.Iterations,
-            parallelism ?? calibrated.Parallelism);
+        ArgumentNullException.ThrowIfNull(parse);
+        return new KdfChoice(parse.GetValue(KdfMemory), parse.GetValue(KdfIterations), parse.GetValue(KdfParallelism));
     }
 
-    private static int[] ParsePcrs(string? text)
+    /// <summary>Tells a person at a terminal that the Argon2id calibration takes a moment.</summary>
+    public static Action Calibrating(CliContext context)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        ArgumentNullException.ThrowIfNull(context);
+        return () =>
         {
-            return [];
-        }
-
-        var pcrs = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pcr) || pcr > 23)
+            if (context.InputIsTerminal)
             {
-                throw new InvalidInputException("--pcrs", "must be a comma-separated list of PCR numbers 0 to 23");
+                context.Error.WriteLine("hsmwallet: calibrating Argon2id (about a second)...");
             }
-
-            pcrs.Add(pcr);
-        }
-
-        return [.. pcrs];
+        };
     }
 }

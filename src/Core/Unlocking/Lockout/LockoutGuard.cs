@@ -41,8 +41,7 @@ public sealed class LockoutGuard
     /// <summary>Creates an empty record (and its key) when a vault is created; an existing valid record is kept.</summary>
     public void Initialize()
     {
-        ProtectedFile.EnsurePrivateDirectory(StateDirectory);
-        using var fileLock = FileLock.Acquire(_recordPath, LockTimeout);
+        using var fileLock = LockRecord();
         if (File.Exists(_recordPath))
         {
             return;
@@ -58,7 +57,7 @@ public sealed class LockoutGuard
     /// </summary>
     public bool ThrowIfLockedOut()
     {
-        using var fileLock = FileLock.Acquire(_recordPath, LockTimeout);
+        using var fileLock = LockRecord();
         using var key = Load(out var record);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (record.LockedUntil is { } until && until > now)
@@ -91,7 +90,7 @@ public sealed class LockoutGuard
     {
         try
         {
-            using var fileLock = FileLock.Acquire(_recordPath, LockTimeout);
+            using var fileLock = LockRecord();
             using var key = Load(out var record);
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             if (record.LockedUntil is { } until && until > now)
@@ -166,7 +165,7 @@ public sealed class LockoutGuard
 
     private LockoutAttempt Count(bool throwIfLocked)
     {
-        using var fileLock = FileLock.Acquire(_recordPath, LockTimeout);
+        using var fileLock = LockRecord();
         using var key = Load(out var record);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (record.LockedUntil is { } until && until > now)
@@ -238,7 +237,7 @@ public sealed class LockoutGuard
 
     private void Update(Func<LockoutRecord, bool> change)
     {
-        using var fileLock = FileLock.Acquire(_recordPath, LockTimeout);
+        using var fileLock = LockRecord();
         using var key = Load(out var record);
         if (change(record))
         {
@@ -250,6 +249,16 @@ public sealed class LockoutGuard
         new(DateTimeOffset.FromUnixTimeMilliseconds(until), "too many failed unlocks");
 
     /// <summary>Loads and verifies the record; call under the lock. A missing record starts a lockout.</summary>
+    /// <summary>
+    /// The record's cross-process lock, in a private state folder made first when absent (a vault restored without its
+    /// `state/` folder then meets the missing-record rule, a fresh lockout period, instead of an I/O error).
+    /// </summary>
+    private FileLock LockRecord()
+    {
+        ProtectedFile.EnsurePrivateDirectory(StateDirectory);
+        return FileLock.Acquire(_recordPath, LockTimeout);
+    }
+
     private SecureBuffer Load(out LockoutRecord record)
     {
         ProtectedFile.EnsurePrivateDirectory(StateDirectory);
