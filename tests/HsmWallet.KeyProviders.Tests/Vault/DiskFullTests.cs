@@ -22,15 +22,21 @@ public sealed class DiskFullTests : IDisposable
         _output = output;
         _mount = _directory.Combine("tmpfs");
         Directory.CreateDirectory(_mount);
-        var (exitCode, mounted) = Run("mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", _mount);
-        Assert.True(exitCode == 0, $"mount -t tmpfs failed (exit {exitCode}): {mounted}; the disk-full tests need root (CI runs as root)");
+        // As root (CI, .ci/run) mount directly; elsewhere through passwordless sudo (GitHub's runners), owned by this user.
+        var user = Run("id", "-u").Output;
+        var group = Run("id", "-g").Output;
+        var (exitCode, mounted) = Privileged("mount", "-t", "tmpfs", "-o", $"size=2m,mode=0700,uid={user},gid={group}", "tmpfs", _mount);
+        Assert.True(exitCode == 0, $"mount -t tmpfs failed (exit {exitCode}): {mounted}; the disk-full tests need root or passwordless sudo");
     }
 
     public void Dispose()
     {
-        Run("umount", "-l", _mount);
+        Privileged("umount", "-l", _mount);
         _directory.Dispose();
     }
+
+    private static (int ExitCode, string Output) Privileged(string command, params string[] arguments) =>
+        Run("id", "-u").Output == "0" ? Run(command, arguments) : Run("sudo", ["-n", command, .. arguments]);
 
     [Fact]
     public void On_a_full_disk_every_kind_of_write_fails_closed_with_a_clear_error_and_succeeds_once_space_returns()
