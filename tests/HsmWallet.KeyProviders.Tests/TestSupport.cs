@@ -71,17 +71,25 @@ public sealed class ScriptedSecrets(SecretKind kind, byte[] secret) : ISecretSou
 /// <summary>Starts the test host program as a child process.</summary>
 public static class TestHost
 {
-    public static Process Start(params string[] arguments)
+    public static Process Start(params string[] arguments) => Start(arguments, new Dictionary<string, string>());
+
+    public static Process Start(string[] arguments, IReadOnlyDictionary<string, string> environment)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var start = new ProcessStartInfo(dotnet)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         // Less start-up CPU for the many short-lived children on a two-core machine.
         start.Environment["DOTNET_TieredPGO"] = "0";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "HsmWallet.Vault.TestHost.dll"));
         foreach (var argument in arguments)
         {

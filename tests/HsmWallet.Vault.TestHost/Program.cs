@@ -7,7 +7,21 @@ using HsmWallet.KeyProviders;
 //   churn HOME    rewrite the vault forever: each write adds wallet wN+1 and deletes wN
 //   create HOME    create a key-file vault
 //   add HOME PREFIX COUNT    add COUNT wallets named PREFIX-i, one write each
+//   crash-setup HOME | crash-work HOME RUN SEQUENCE | crash-check HOME    the crash-consistency harness (CrashWorkload.cs)
+//   ops HOME    one operation per line of stdin (the disk-full tests)
 var mode = args[0];
+switch (mode)
+{
+    case "crash-setup":
+        return CrashWorkload.Setup(args[1]);
+    case "crash-work":
+        return await CrashWorkload.WorkAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), uint.Parse(args[3], CultureInfo.InvariantCulture));
+    case "crash-check":
+        return CrashWorkload.Check(args[1]);
+    case "ops":
+        return await CrashWorkload.OperationsAsync(args[1]);
+}
+
 var vault = new WalletVault(WalletHome.At(args[1]), StandardKeyProviders.CreateRegistry());
 var unlock = new UnlockOptions(new SecretSourceChain(new KeyFileSecretSource()));
 var secret = new byte[16];

@@ -83,14 +83,22 @@ public sealed record AuditEntry(
     /// <summary>Reads an entry from one log line; throws InvalidInputException naming the field that is wrong.</summary>
     public static AuditEntry Parse(ReadOnlySpan<byte> line)
     {
+        // The JSON reader leaves string contents undecoded until read, so bytes that are not UTF-8 (or a key given
+        // twice) would surface later as errors naming no field; both are refused here (found by fuzzing).
+        if (!System.Text.Unicode.Utf8.IsValid(line))
+        {
+            throw new InvalidInputException("audit_entry", "must be UTF-8 text");
+        }
+
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(line) as JsonObject ?? throw new InvalidInputException("audit_entry", "must be a JSON object");
+            json = JsonNode.Parse(line, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                ?? throw new InvalidInputException("audit_entry", "must be a JSON object");
         }
         catch (JsonException exception)
         {
-            throw new InvalidInputException("audit_entry", "must be valid JSON", exception);
+            throw new InvalidInputException("audit_entry", "must be valid JSON with each key given once", exception);
         }
 
         return FromJson(json);

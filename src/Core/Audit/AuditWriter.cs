@@ -247,8 +247,21 @@ public sealed class AuditWriter : IAuditLog, IDisposable
             BufferSize = 0,
         }))
         {
-            stream.Write(line);
+            WriteFaults.Step("before the line is appended", path);
+            if (WriteFaults.Enabled)
+            {
+                // Test-only: the same bytes in two writes, so the harness can die with a torn last line.
+                stream.Write(line.AsSpan(0, line.Length / 2));
+                WriteFaults.Step("line half appended", path);
+                stream.Write(line.AsSpan(line.Length / 2));
+            }
+            else
+            {
+                stream.Write(line);
+            }
+
             stream.Flush(flushToDisk: true);
+            WriteFaults.Step("line appended", path);
         }
 
         if (created)

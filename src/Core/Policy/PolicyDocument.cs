@@ -65,11 +65,13 @@ public sealed partial class PolicyDocument
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16 });
+            // A key given twice is refused here, where it is read: it could mean either value (and the tree
+            // built from it would otherwise fail later with an error naming no field; found by fuzzing).
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException exception)
         {
-            throw new InvalidInputException("policy", "must be valid JSON", exception);
+            throw new InvalidInputException("policy", "must be valid JSON with each key given once", exception);
         }
 
         if (root is not JsonObject document)

@@ -104,6 +104,7 @@ public static class ProtectedFile
         try
         {
             WriteNew(temporary, content);
+            WriteFaults.Step("written to its temporary file", fullPath);
             File.Move(temporary, fullPath, overwrite: true);
         }
         catch
@@ -112,7 +113,9 @@ public static class ProtectedFile
             throw;
         }
 
+        WriteFaults.Step("renamed into place", fullPath);
         UnixFiles.SyncDirectory(directory);
+        WriteFaults.Step("folder synced", fullPath);
     }
 
     /// <summary>Creates a new secret file (a key file) with mode 0600, refusing to replace an existing one.</summary>
@@ -350,6 +353,15 @@ public static class ProtectedFile
             UnixCreateMode = FileMode,
         };
         using var stream = new FileStream(path, options);
+        if (WriteFaults.Enabled)
+        {
+            // Test-only: the same bytes in two writes, so the harness can die with half a temporary file.
+            stream.Write(content[..(content.Length / 2)]);
+            stream.Flush();
+            WriteFaults.Step("half written to its temporary file", path);
+            content = content[(content.Length / 2)..];
+        }
+
         stream.Write(content);
         stream.Flush(flushToDisk: true);
     }
