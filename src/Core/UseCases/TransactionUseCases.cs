@@ -28,6 +28,9 @@ public sealed class TransactionUseCases
         _unlock = unlock;
     }
 
+    /// <summary>How a passkey grant is verified (the enrolled approvers and the WebAuthn adapter); without it a passkey grant is refused.</summary>
+    public PasskeyGrantCheck? Passkeys { get; set; }
+
     /// <summary>The policy's decision and reading for a transaction as it stands, without signing anything.</summary>
     public Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, OperationContext context)
     {
@@ -80,7 +83,7 @@ public sealed class TransactionUseCases
     {
         try
         {
-            return await ApprovalGate.RequireAsync(approver, new ApprovalRequest("tx_sign", prepared.ApprovalBinding, prepared.Summary, approvalId), context).ConfigureAwait(false);
+            return await ApprovalGate.RequireAsync(approver, new ApprovalRequest("tx_sign", prepared.ApprovalBinding, prepared.Summary, approvalId), context, Passkeys).ConfigureAwait(false);
         }
         catch (ApprovalException error) when (error.Code == "approval_declined")
         {
