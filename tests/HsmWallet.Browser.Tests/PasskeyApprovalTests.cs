@@ -117,6 +117,29 @@ public sealed class PasskeyApprovalTests(BrowserFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task When_the_caller_gives_up_the_wait_ends_the_page_closes_and_nothing_is_deleted()
+    {
+        using var home = new PasskeyHome();
+        await home.EnrolAsync(_browser, "alice");
+        home.App.Wallets.Create("hot", "ed25519", "testnet", PasskeyHome.Context("wallet_create"));
+        using var gaveUp = new CancellationTokenSource();
+        Uri? shown = null;
+        var approver = new PasskeyApprover(home.Approvers, home.Verifier, async (url, _) =>
+        {
+            shown = url;
+            await _browser.NavigateAsync(url);
+            await gaveUp.CancelAsync();
+        });
+        var context = PasskeyHome.Context("wallet_delete") with { Cancellation = gaveUp.Token };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => home.App.Wallets.DeleteAsync("hot", nameOnly: true, approvalId: null, approver, context));
+
+        Assert.Single(home.App.Wallets.List());
+        using var client = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(shown));
+    }
+
+    [Fact]
     public async Task A_passkey_grant_without_an_assertion_or_without_core_s_check_is_refused()
     {
         using var home = new PasskeyHome();
