@@ -32,9 +32,8 @@ public sealed class PasskeyHome : IDisposable
             Actor = new AuditActor(AuditActorType.User, "browser-test"),
         });
         App.OpenAudit();
-        Approvers = new PasskeyApproverStore(Vault, App.Unlock);
         Verifier = new Fido2Passkeys();
-        App.Wallets.Passkeys = new PasskeyGrantCheck(Approvers, Verifier);
+        Approvers = PasskeyApprovals.Enable(App, Verifier);
     }
 
     /// <summary>The vault, as a second handle on the same home.</summary>
