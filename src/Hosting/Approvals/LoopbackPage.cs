@@ -31,7 +31,10 @@ public abstract class LoopbackPage : IAsyncDisposable
     /// <summary>Starts serving on 127.0.0.1 on a free port.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No configuration from the working folder (appsettings.json) or the environment (ASPNETCORE_URLS, Kestrel
+        // endpoints): a file an agent can write must not add a listener beside the one below.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -43,7 +46,13 @@ public abstract class LoopbackPage : IAsyncDisposable
         app.Run(HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
-        var port = new Uri(app.Urls.First()).Port;
+        var urls = app.Urls.Select(url => new Uri(url)).ToList();
+        if (urls.Count != 1 || urls[0].Host != "127.0.0.1")
+        {
+            throw new InvalidOperationException("the approval page must listen on 127.0.0.1 only; it did not start");
+        }
+
+        var port = urls[0].Port;
         Origin = "http://localhost:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Url = new Uri(Origin + "/" + _secret);
     }
