@@ -11,16 +11,33 @@ namespace HsmWallet.Core.Approvals;
 public static class ApprovalGate
 {
     /// <summary>A grant for exactly <paramref name="request"/>'s binding, from <paramref name="approver"/>; anything else refuses.</summary>
-    public static async Task<ApprovalGrant> RequireAsync(IApprover approver, ApprovalRequest request, OperationContext context)
+    public static Task<ApprovalGrant> RequireAsync(IApprover approver, ApprovalRequest request, OperationContext context) =>
+        RequireAsync(approver, request, context, null);
+
+    /// <summary>
+    /// A grant for exactly <paramref name="request"/>'s binding, from <paramref name="approver"/>; a "passkey" grant counts
+    /// only when <paramref name="passkeys"/> verifies its assertion over this binding (without one, it is refused).
+    /// </summary>
+    public static async Task<ApprovalGrant> RequireAsync(IApprover approver, ApprovalRequest request, OperationContext context, PasskeyGrantCheck? passkeys)
     {
         ArgumentNullException.ThrowIfNull(approver);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var grant = await approver.ApproveAsync(request, context).ConfigureAwait(false);
         context.Cancellation.ThrowIfCancellationRequested();
-        return Matches(grant, request.Binding)
-            ? grant
-            : throw new ApprovalException("approval_declined", "the approval given was for other data; nothing was signed or changed");
+        if (!Matches(grant, request.Binding))
+        {
+            throw new ApprovalException("approval_declined", "the approval given was for other data; nothing was signed or changed");
+        }
+
+        if (string.Equals(grant.Via, ApprovalGrant.ViaPasskey, StringComparison.Ordinal) || grant.Assertion is not null)
+        {
+            var verified = (passkeys ?? throw new ApprovalException("approval_declined", "a passkey approval cannot be checked here (no enrolled approvers are configured); nothing was signed or changed"))
+                .Check(grant, request.Binding);
+            return grant with { Approver = verified.Name };
+        }
+
+        return grant;
     }
 
     /// <summary>True when <paramref name="grant"/> approves exactly <paramref name="binding"/> (compared in constant time).</summary>

@@ -19,14 +19,18 @@ public sealed class TransactionUseCases
     private readonly Func<UnlockOptions> _unlock;
 
     /// <summary>Binds the signing path, the ledger (null offline) and how each operation unlocks.</summary>
-    public TransactionUseCases(TransactionSigningService signing, LedgerClient? ledger, Func<UnlockOptions> unlock)
+    public TransactionUseCases(TransactionSigningService signing, LedgerClient? ledger, Func<UnlockOptions> unlock, PasskeyGrantCheck? passkeys = null)
     {
         ArgumentNullException.ThrowIfNull(signing);
         ArgumentNullException.ThrowIfNull(unlock);
         _signing = signing;
         _ledger = ledger;
         _unlock = unlock;
+        Passkeys = passkeys;
     }
+
+    /// <summary>How a passkey grant is verified (the enrolled approvers and the WebAuthn adapter); without it a passkey grant is refused.</summary>
+    public PasskeyGrantCheck? Passkeys { get; }
 
     /// <summary>The policy's decision and reading for a transaction as it stands, without signing anything.</summary>
     public Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, OperationContext context)
@@ -80,7 +84,7 @@ public sealed class TransactionUseCases
     {
         try
         {
-            return await ApprovalGate.RequireAsync(approver, new ApprovalRequest("tx_sign", prepared.ApprovalBinding, prepared.Summary, approvalId), context).ConfigureAwait(false);
+            return await ApprovalGate.RequireAsync(approver, new ApprovalRequest("tx_sign", prepared.ApprovalBinding, prepared.Summary, approvalId), context, Passkeys).ConfigureAwait(false);
         }
         catch (ApprovalException error) when (error.Code == "approval_declined")
         {

@@ -17,4 +17,7 @@ public static class VaultSettingNames
 
     /// <summary>How many wallets the vault may hold (4 bytes, big-endian); absent means <see cref="UnlockedVault.DefaultWalletLimit"/>.</summary>
     public const string WalletLimit = "wallets.limit";
+
+    /// <summary>The enrolled passkey approvers (UTF-8 JSON: name, credential id, COSE public key, sign count), so only their assertions grant an approval.</summary>
+    public const string PasskeyApprovers = "approvers.passkeys";
 }

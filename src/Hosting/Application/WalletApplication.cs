@@ -6,6 +6,7 @@ using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.UseCases;
 using HsmWallet.Core.Vault;
+using HsmWallet.Hosting.Approvals;
 using HsmWallet.Hosting.Audit;
 using HsmWallet.KeyProviders;
 using HsmWallet.KeyProviders.KeyFile;
@@ -36,8 +37,12 @@ public sealed class WalletApplication : IDisposable
         Ledger = new LedgerClient(options.Settings.Network, time: options.Time, handler: options.LedgerHandler);
         var directory = new WalletDirectory(_vault);
         Approvals = new ApprovalStore(Home, options.Time);
-        Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time);
-        Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock);
+        // The approvers read and write the vault's settings through a handle of their own, which no audit session follows.
+        Approvers = new PasskeyApproverStore(new WalletVault(Home, _vault.Providers, options.Time), Unlock);
+        PasskeyVerifier = new Fido2Passkeys();
+        var passkeys = new PasskeyGrantCheck(Approvers, PasskeyVerifier);
+        Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, passkeys);
+        Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock, passkeys);
         Status = new StatusUseCase(_vault);
         Slots = new SlotUseCases(_vault, Audit, Unlock);
         Policy = new PolicyUseCases(_vault, Unlock);
@@ -73,6 +78,12 @@ public sealed class WalletApplication : IDisposable
 
     /// <summary>The pending approvals the operator answers with `hsmwallet approve`.</summary>
     public ApprovalStore Approvals { get; }
+
+    /// <summary>The people whose passkeys approve operations (enrolled in the vault's authenticated settings).</summary>
+    public PasskeyApproverStore Approvers { get; }
+
+    /// <summary>The WebAuthn adapter that checks a passkey's assertions (the approval and enrolment pages use it too).</summary>
+    public Fido2Passkeys PasskeyVerifier { get; }
 
     /// <summary>List, resolve, create, import, export and delete.</summary>
     public WalletUseCases Wallets { get; }
