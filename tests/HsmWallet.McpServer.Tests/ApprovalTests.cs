@@ -13,16 +13,8 @@ public sealed class ApprovalTests
     private const string Destination = "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe";
     private const string NeedsApproval = """{"version":1,"networks":{"testnet":{"default":{"new_destination_requires_approval":true}}}}""";
 
-    private static TestServerSetup Setup(Func<ElicitRequestParams, ElicitResult>? elicit = null, TimeProvider? time = null) => new()
-    {
-        Elicit = elicit,
-        Time = time,
-        Prepare = home =>
-        {
-            TestServer.CreateKeyFileVault(home);
-            TestServer.SetPolicy(home, NeedsApproval);
-        },
-    };
+    private static TestServerSetup Setup(Func<ElicitRequestParams, ElicitResult>? elicit = null, TimeProvider? time = null) =>
+        TestServerSetup.KeyFileVault(NeedsApproval) with { Elicit = elicit, Time = time };
 
     private static object Payment(string amount = "1500000") =>
         new { TransactionType = "Payment", Destination, Amount = amount, Fee = "12", Sequence = 1, LastLedgerSequence = 5000, DestinationTag = 7 };

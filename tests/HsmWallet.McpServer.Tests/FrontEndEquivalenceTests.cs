@@ -14,18 +14,7 @@ public sealed class FrontEndEquivalenceTests
     private const string Destination = "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe";
     private const string ApproveAboveOneXrp = """{"version":1,"networks":{"testnet":{"default":{"max_per_transaction":{"XRP":"1"}}}}}""";
 
-    private static TestServerSetup Setup(string? policy = null) => new()
-    {
-        Elicit = _ => Approvals.Accept(),
-        Prepare = home =>
-        {
-            TestServer.CreateKeyFileVault(home);
-            if (policy is not null)
-            {
-                TestServer.SetPolicy(home, policy);
-            }
-        },
-    };
+    private static TestServerSetup Setup(string? policy = null) => TestServerSetup.KeyFileVault(policy) with { Elicit = _ => Approvals.Accept() };
 
     [Fact]
     public async Task Create_describes_the_wallet_alike_and_each_front_end_sees_the_others_wallet()
@@ -93,16 +82,7 @@ public sealed class FrontEndEquivalenceTests
     {
         await using var server = await TestServer.StartAsync(Setup(ApproveAboveOneXrp));
         var wallet = await server.OkAsync("wallet_create", new { name = "payer" });
-        var payment = new JsonObject
-        {
-            ["TransactionType"] = "Payment",
-            ["Account"] = wallet["address"]!.GetValue<string>(),
-            ["Destination"] = Destination,
-            ["Amount"] = "5000000",
-            ["Fee"] = "12",
-            ["Sequence"] = 1,
-            ["LastLedgerSequence"] = 5000,
-        };
+        var payment = Payment(wallet);
         using var scratch = new ScratchDirectory();
         var file = scratch.Write("payment.json", payment.ToJsonString());
 
@@ -124,15 +104,7 @@ public sealed class FrontEndEquivalenceTests
     {
         await using var server = await TestServer.StartAsync(Setup(ApproveAboveOneXrp));
         var wallet = await server.OkAsync("wallet_create", new { name = "payer" });
-        var payment = new JsonObject
-        {
-            ["TransactionType"] = "Payment",
-            ["Account"] = wallet["address"]!.GetValue<string>(),
-            ["Destination"] = Destination,
-            ["Amount"] = "5000000",
-            ["Fee"] = "12",
-            ["Sequence"] = 1,
-        };
+        var payment = Payment(wallet);
         using var scratch = new ScratchDirectory();
         var file = scratch.Write("payment.json", payment.ToJsonString());
 
@@ -144,6 +116,18 @@ public sealed class FrontEndEquivalenceTests
         Assert.Equal(Rules(viaMcp), Rules(viaCli));
         Assert.True(JsonNode.DeepEquals(viaMcp["effects"], viaCli["effects"]), $"{viaMcp["effects"]} vs {viaCli["effects"]}");
     }
+
+    /// <summary>5 XRP from <paramref name="wallet"/>, filled by hand (no ledger): above the 1 XRP the tests' policy lets through unasked.</summary>
+    private static JsonObject Payment(JsonObject wallet) => new()
+    {
+        ["TransactionType"] = "Payment",
+        ["Account"] = wallet["address"]!.GetValue<string>(),
+        ["Destination"] = Destination,
+        ["Amount"] = "5000000",
+        ["Fee"] = "12",
+        ["Sequence"] = 1,
+        ["LastLedgerSequence"] = 5000,
+    };
 
     /// <summary>Runs the CLI on the server's home (its key-file slot opens it) and returns its JSON result, failing on an error.</summary>
     private static JsonObject Cli(TestServer server, string? stdin, params string[] args)

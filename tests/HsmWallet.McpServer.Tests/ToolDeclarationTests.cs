@@ -76,14 +76,7 @@ public sealed class ToolDeclarationTests
     [Fact]
     public async Task The_tool_gets_the_pipelines_call_so_its_audit_entry_carries_the_correlation_id_of_the_answer()
     {
-        await using var server = await TestServer.StartAsync(new TestServerSetup
-        {
-            Prepare = home =>
-            {
-                TestServer.CreateKeyFileVault(home);
-                TestServer.SetPolicy(home, """{"version":1,"networks":{"testnet":{"default":{"blocked_transaction_types":["AccountSet"]}}}}""");
-            },
-        });
+        await using var server = await TestServer.StartAsync(TestServerSetup.KeyFileVault("""{"version":1,"networks":{"testnet":{"default":{"blocked_transaction_types":["AccountSet"]}}}}"""));
         await server.OkAsync("wallet_create", new { name = "payer" });
         var accountSet = new { TransactionType = "AccountSet", Fee = "12", Sequence = 1 };
         var first = await server.ErrorAsync("tx_sign", new { wallet = "payer", tx = accountSet, autofill = false }, "policy_denied");

@@ -188,14 +188,7 @@ public sealed class ToolTests
     [Fact]
     public async Task Policy_check_and_tx_sign_report_a_denial_with_every_reason()
     {
-        await using var server = await TestServer.StartAsync(new TestServerSetup
-        {
-            Prepare = home =>
-            {
-                TestServer.CreateKeyFileVault(home);
-                TestServer.SetPolicy(home, """{"version":1,"networks":{"testnet":{"default":{"blocked_transaction_types":["AccountSet"]}}}}""");
-            },
-        });
+        await using var server = await TestServer.StartAsync(TestServerSetup.KeyFileVault("""{"version":1,"networks":{"testnet":{"default":{"blocked_transaction_types":["AccountSet"]}}}}"""));
         await server.OkAsync("wallet_create", new { name = "payer" });
         var accountSet = new { TransactionType = "AccountSet", Fee = "12", Sequence = 1 };
         var check = await server.OkAsync("policy_check", new { wallet = "payer", tx = accountSet });

@@ -41,6 +41,19 @@ public sealed record TestServerSetup
 
     /// <summary>Server start options beyond home and network (password file, slot...).</summary>
     public Func<ServerOptions, ServerOptions>? Options { get; init; }
+
+    /// <summary>A home with a key-file vault (as the zero-configuration start makes) and, when given, this policy in force.</summary>
+    public static TestServerSetup KeyFileVault(string? policy = null) => new()
+    {
+        Prepare = home =>
+        {
+            TestServer.CreateKeyFileVault(home);
+            if (policy is not null)
+            {
+                TestServer.SetPolicy(home, policy);
+            }
+        },
+    };
 }
 
 /// <summary>
