@@ -157,6 +157,30 @@ public sealed class PasskeyApprovalTests(BrowserFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task No_other_local_process_can_take_the_pages_localhost_port_on_either_loopback_address()
+    {
+        using var home = new PasskeyHome();
+        var request = new ApprovalRequest("wallet_delete", new string('b', 64), new ApprovalSummary("Delete wallet y", ["Wallet: y"], [], []), null);
+        var page = new ApprovalPage(request, [], home.Verifier);
+        await using (page)
+        {
+            await page.StartAsync(CancellationToken.None);
+
+            // "localhost" may resolve to ::1 first: a listener there would receive the one-time path and serve its own page.
+            foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
+            {
+                var squatter = new System.Net.Sockets.TcpListener(address, page.Url.Port);
+                var taken = Assert.Throws<System.Net.Sockets.SocketException>(squatter.Start);
+                Assert.Equal(System.Net.Sockets.SocketError.AddressAlreadyInUse, taken.SocketErrorCode);
+            }
+
+            using var client = new HttpClient();
+            var overIpv6 = new UriBuilder(page.Url) { Host = "[::1]" }.Uri;
+            Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, overIpv6, "localhost:" + page.Url.Port, null)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task The_page_refuses_another_host_another_origin_a_cross_site_form_and_answers_404_elsewhere()
     {
         using var home = new PasskeyHome();

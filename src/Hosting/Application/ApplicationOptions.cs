@@ -30,9 +30,9 @@ public sealed record ApplicationOptions
 
     /// <summary>
     /// Whether a successful unlock resets the failure count and lifts a lockout: true for the operator, false for the
-    /// server, where an agent can make it unlock at will and must never buy anyone more guesses.
+    /// server, where an agent can make it unlock at will and must never buy anyone more guesses (false unless a host says so).
     /// </summary>
-    public bool UnlockResetsLockout { get; init; } = true;
+    public bool UnlockResetsLockout { get; init; }
 
     /// <summary>The unlockers the vault's slots open with (the standard ones when null).</summary>
     public KeyProviderRegistry? Providers { get; init; }

@@ -60,9 +60,13 @@ public sealed class EnrolmentPage : LoopbackPage
             _result.TrySetResult(approver);
             return (200, "Enrolled " + _name + ".");
         }
-        catch (Exception error) when (error is ApprovalException or JsonException)
+#pragma warning disable CA1031 // Whatever the answer broke, the enrolment is refused at once, never left waiting.
+        catch (Exception error)
+#pragma warning restore CA1031
         {
-            var refusal = error as ApprovalException ?? new ApprovalException("invalid_input", "credential: the answer is not JSON");
+            var refusal = error as ApprovalException ?? new ApprovalException(
+                "invalid_input",
+                error is JsonException ? "credential: the answer is not JSON" : "credential: the answer could not be checked");
             _result.TrySetException(refusal);
             return (403, "Refused: " + refusal.Message);
         }

@@ -28,8 +28,45 @@ public abstract class LoopbackPage : IAsyncDisposable
     /// <summary>The origin the page's scripts run under (http://localhost:PORT).</summary>
     public string Origin { get; private set; } = "http://localhost";
 
-    /// <summary>Starts serving on 127.0.0.1 on a free port.</summary>
+    /// <summary>How many free ports are tried when another process takes the chosen one first.</summary>
+    private const int PortTries = 5;
+
+    /// <summary>
+    /// Starts serving on a free port of both loopback addresses, 127.0.0.1 and ::1 (when this host has IPv6): the
+    /// address says "localhost", which a browser may resolve to either, so no other local user may hold the other.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnAsync(FreePort(), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (IOException) when (attempt < PortTries)
+            {
+                // Another process took the port between the probe and the start: nothing was served; try another.
+            }
+        }
+    }
+
+    /// <summary>A port free on both loopback addresses now (probed on ::1 when the host has it, else on 127.0.0.1).</summary>
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.Sockets.Socket.OSSupportsIPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0);
+        probe.Start();
+        try
+        {
+            return ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        finally
+        {
+            probe.Stop();
+        }
+    }
+
+    private async Task StartOnAsync(int port, CancellationToken cancellationToken)
     {
         // No configuration from the working folder (appsettings.json) or the environment (ASPNETCORE_URLS, Kestrel
         // endpoints): a file an agent can write must not add a listener beside the one below.
@@ -38,21 +75,35 @@ public abstract class LoopbackPage : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, port);
+            if (System.Net.Sockets.Socket.OSSupportsIPv6)
+            {
+                kestrel.Listen(IPAddress.IPv6Loopback, port);
+            }
+
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaximumBodyLength;
         });
         var app = builder.Build();
         app.Run(HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        _app = app;
-        var urls = app.Urls.Select(url => new Uri(url)).ToList();
-        if (urls.Count != 1 || urls[0].Host != "127.0.0.1")
+        try
         {
-            throw new InvalidOperationException("the approval page must listen on 127.0.0.1 only; it did not start");
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        var port = urls[0].Port;
+        _app = app;
+        var expected = System.Net.Sockets.Socket.OSSupportsIPv6 ? new[] { "127.0.0.1", "[::1]" } : ["127.0.0.1"];
+        var urls = app.Urls.Select(url => new Uri(url)).ToList();
+        if (urls.Count != expected.Length || urls.Any(url => url.Port != port) || !expected.All(host => urls.Any(url => url.Host == host)))
+        {
+            throw new InvalidOperationException("the approval page must listen on the loopback addresses only, on one port; it did not start");
+        }
+
         Origin = "http://localhost:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Url = new Uri(Origin + "/" + _secret);
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
 using HsmWallet.Core.Approvals;
+using HsmWallet.Core.Audit;
 using HsmWallet.Hosting.Approvals;
 
 namespace HsmWallet.Cli.Commands;
@@ -32,7 +33,7 @@ internal static class ApproverCommands
         var name = new Argument<string>("NAME") { Description = "The approver's name: 1 to 32 letters, digits, '.', '_' or '-'." };
         var wait = new Option<int>("--wait") { Description = "Seconds to wait for the passkey to be created (default 300).", DefaultValueFactory = _ => DefaultWaitSeconds };
         var command = new Command("add", "Enrol a passkey: prints a local address to open in a browser on this machine, where you create the passkey.") { name, wait };
-        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
         {
             var seconds = parse.GetValue(wait);
             if (seconds is < 1 or > 3600)
@@ -70,7 +71,7 @@ internal static class ApproverCommands
     {
         var name = new Argument<string>("NAME") { Description = "The approver to remove." };
         var command = new Command("remove", "Remove an enrolled approver: its passkey no longer approves anything.") { name };
-        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
         {
             var removed = parse.GetValue(name)!;
             app.Approvers.Remove(removed, keepOne: false);
