@@ -248,7 +248,6 @@ public sealed class LockoutGuard
     private static LockedOutException Locked(long until) =>
         new(DateTimeOffset.FromUnixTimeMilliseconds(until), "too many failed unlocks");
 
-    /// <summary>Loads and verifies the record; call under the lock. A missing record starts a lockout.</summary>
     /// <summary>
     /// The record's cross-process lock, in a private state folder made first when absent (a vault restored without its
     /// `state/` folder then meets the missing-record rule, a fresh lockout period, instead of an I/O error).
@@ -259,9 +258,9 @@ public sealed class LockoutGuard
         return FileLock.Acquire(_recordPath, LockTimeout);
     }
 
+    /// <summary>Loads and verifies the record; call under <see cref="LockRecord"/>, which made the folder. A missing record starts a lockout.</summary>
     private SecureBuffer Load(out LockoutRecord record)
     {
-        ProtectedFile.EnsurePrivateDirectory(StateDirectory);
         if (!File.Exists(_recordPath))
         {
             // Deleting the record must not buy more guesses: its absence counts as a new lockout.
