@@ -43,9 +43,10 @@ public static class ServerCommandLine
         var rateStandard = new Option<string>("--rate-standard") { Description = "Rate limit of the read-only tools: COUNT/PERIOD[,burst=N] (PERIOD s, min or h, e.g. 5min); default 100/min,burst=10." };
         var rateStrict = new Option<string>("--rate-strict") { Description = "Rate limit of signing, submitting and creating: COUNT/PERIOD[,burst=N]; default 20/min,burst=2." };
         var rateCritical = new Option<string>("--rate-critical") { Description = "Rate limit of export and delete: COUNT/PERIOD, a sliding window; default 5/5min." };
+        var approvals = new Option<string>("--approvals") { Description = "The approval mode: form (the client's form), operator (`hsmwallet approve`) or passkey (an approver's passkey on a local page); default: the vault's (passkey once an approver is enrolled). A weaker mode than the vault's is not used." };
         var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
         {
-            home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes, rateStandard, rateStrict, rateCritical,
+            home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes, rateStandard, rateStrict, rateCritical, approvals,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,6 +76,7 @@ public static class ServerCommandLine
                     RecoveryKeyFile = parse.GetValue(recoveryKeyFile),
                     Slot = parse.GetValue(slot),
                     MaxMessageBytes = messageLimit,
+                    Approvals = parse.GetValue(approvals) is { } mode ? Core.Approvals.ApprovalModes.Parse(mode, "--approvals") : null,
                 };
             }
             catch (InvalidInputException error)

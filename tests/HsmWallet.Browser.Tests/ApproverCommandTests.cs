@@ -8,7 +8,7 @@ namespace HsmWallet.Browser.Tests;
 public sealed class ApproverCommandTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task Approver_add_prints_a_local_page_where_the_passkey_is_created_then_list_shows_it_and_remove_removes_it()
+    public async Task Approver_add_prints_a_local_page_where_the_passkey_is_created_then_list_shows_it_and_the_last_is_removed_only_after_a_weaker_mode_is_chosen()
     {
         using var home = new PasskeyHome();
         var root = home.Vault.Home.Root;
@@ -35,6 +35,10 @@ public sealed class ApproverCommandTests(BrowserFixture fixture) : IClassFixture
         Assert.Equal("bob", listed["approvers"]!.AsArray().Single()!["name"]!.GetValue<string>());
         Assert.Equal("bob", Assert.Single(home.Approvers.List()).Name);
 
+        // The last approver goes only once the operator chose a weaker mode on purpose: approvals never weaken silently.
+        Assert.Contains("last enrolled approver", RunFailing("approver", "remove", "bob", "--home", root, "--json"), StringComparison.Ordinal);
+        Assert.Equal("passkey", Run("approver", "mode", "--home", root, "--json")["mode"]!.GetValue<string>());
+        Run("approver", "mode", "operator", "--home", root, "--json");
         Run("approver", "remove", "bob", "--home", root, "--json");
         Assert.Empty(Run("approver", "list", "--home", root, "--json")["approvers"]!.AsArray());
         Assert.Empty(home.Approvers.List());
@@ -56,6 +60,17 @@ public sealed class ApproverCommandTests(BrowserFixture fixture) : IClassFixture
         }
 
         return start;
+    }
+
+    private static string RunFailing(params string[] args)
+    {
+        using var process = Process.Start(Start(args))!;
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "hsmwallet did not finish");
+        Assert.NotEqual(0, process.ExitCode);
+        return stderr.Result;
     }
 
     private static JsonNode Run(params string[] args)

@@ -5,36 +5,37 @@ using HsmWallet.Core.Signing;
 namespace HsmWallet.Core.Approvals;
 
 /// <summary>
-/// The one place that turns "a human must approve" into a grant Core can trust: it asks the approver port and
-/// accepts the answer only when its binding is exactly the one Core computed, whatever the front end returned.
+/// The one place that turns "a human must approve" into a grant Core can trust: it asks the approver port and accepts
+/// the answer only under Core's <see cref="ApprovalRules"/> (exact binding, the mode in force, verified passkeys, the
+/// quorum, a delay only where offered), whatever the front end returned.
 /// </summary>
 public static class ApprovalGate
 {
-    /// <summary>A grant for exactly <paramref name="request"/>'s binding, from <paramref name="approver"/>; anything else refuses.</summary>
-    public static Task<ApprovalGrant> RequireAsync(IApprover approver, ApprovalRequest request, OperationContext context) =>
-        RequireAsync(approver, request, context, null);
-
     /// <summary>
-    /// A grant for exactly <paramref name="request"/>'s binding, from <paramref name="approver"/>; a "passkey" grant counts
-    /// only when <paramref name="passkeys"/> verifies its assertion over this binding (without one, it is refused).
+    /// A grant for exactly <paramref name="request"/> from <paramref name="approver"/>, accepted under <paramref name="rules"/>;
+    /// without rules (a host with no approvers configured) only a form or operator grant for one approver counts.
     /// </summary>
-    public static async Task<ApprovalGrant> RequireAsync(IApprover approver, ApprovalRequest request, OperationContext context, PasskeyGrantCheck? passkeys)
+    public static async Task<ApprovalGrant> RequireAsync(IApprover approver, ApprovalRequest request, OperationContext context, ApprovalRules? rules)
     {
         ArgumentNullException.ThrowIfNull(approver);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var grant = await approver.ApproveAsync(request, context).ConfigureAwait(false);
         context.Cancellation.ThrowIfCancellationRequested();
+        if (rules is not null)
+        {
+            return rules.Accept(grant, request);
+        }
+
         if (!Matches(grant, request.Binding))
         {
             throw new ApprovalException("approval_declined", "the approval given was for other data; nothing was signed or changed");
         }
 
-        if (string.Equals(grant.Via, ApprovalGrant.ViaPasskey, StringComparison.Ordinal) || grant.Assertion is not null)
+        if (grant.Passkeys.Count > 0 || string.Equals(grant.Via, ApprovalGrant.ViaPasskey, StringComparison.Ordinal) || request.Quorum > 1
+            || (string.Equals(grant.Via, ApprovalGrant.ViaDelay, StringComparison.Ordinal) && request.Delay is null))
         {
-            var verified = (passkeys ?? throw new ApprovalException("approval_declined", "a passkey approval cannot be checked here (no enrolled approvers are configured); nothing was signed or changed"))
-                .Check(grant, request.Binding);
-            return grant with { Approver = verified.Name };
+            throw new ApprovalException("approval_declined", "this approval cannot be checked here (no approval rules are configured); nothing was signed or changed");
         }
 
         return grant;

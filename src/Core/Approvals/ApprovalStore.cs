@@ -27,7 +27,7 @@ public sealed partial class ApprovalStore
 
     /// <summary>
     /// Who asks when the host names no one: today one server process serves one agent, so all its requests count
-    /// towards one bound; a host serving several agents passes each one's identity to <see cref="Create"/>.
+    /// towards one bound; a host serving several agents passes each one's identity to <c>Create</c>.
     /// </summary>
     public const string DefaultAgent = "mcp-client";
 
@@ -54,8 +54,18 @@ public sealed partial class ApprovalStore
     /// <paramref name="agent"/>. Refused with code rate_limited (naming the limit) while that agent already has
     /// <see cref="MaxPendingPerAgent"/> requests waiting.
     /// </summary>
-    public PendingApproval Create(string binding, ApprovalSummary summary, TimeSpan? lifetime = null, string agent = DefaultAgent)
+    public PendingApproval Create(string binding, ApprovalSummary summary, TimeSpan? lifetime = null, string agent = DefaultAgent) =>
+        Create(new ApprovalRequest("tx_sign", binding, summary, null), lifetime, agent);
+
+    /// <summary>
+    /// Records a new request for <paramref name="request"/> (its binding, summary, quorum and, for a delay, the instant after
+    /// which it may be used unless vetoed), asked by <paramref name="agent"/>; the same per-agent bound applies.
+    /// </summary>
+    public PendingApproval Create(ApprovalRequest request, TimeSpan? lifetime = null, string agent = DefaultAgent)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var binding = request.Binding;
+        var summary = request.Summary;
         ArgumentException.ThrowIfNullOrEmpty(binding);
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentException.ThrowIfNullOrEmpty(agent);
@@ -75,15 +85,19 @@ public sealed partial class ApprovalStore
             };
         }
 
+        var notBefore = request.Delay is { } delay ? now + delay : (DateTimeOffset?)null;
         var approval = new PendingApproval(
             "apv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
             binding,
             summary,
             now,
-            now + (lifetime ?? DefaultLifetime),
+            (notBefore ?? now) + (lifetime ?? DefaultLifetime),
             ApprovalState.Pending)
         {
             Agent = agent,
+            Operation = request.Operation,
+            Quorum = Math.Clamp(request.Quorum, 1, PasskeyApproverStore.MaximumApprovers),
+            NotBefore = notBefore,
         };
         Write(approval);
         return approval;
@@ -105,11 +119,54 @@ public sealed partial class ApprovalStore
     public PendingApproval Get(string id) =>
         Read(CheckId(id)) ?? throw new ApprovalException("invalid_input", "approval_id: names no approval request (it is unknown, has expired or was already used); ask for a new approval");
 
-    /// <summary>The operator approves: the request becomes usable once by the matching retry.</summary>
+    /// <summary>The operator approves: the request becomes usable once by the matching retry (Core still refuses it where a passkey is required).</summary>
     public PendingApproval Approve(string id) => Decide(id, ApprovalState.Approved);
 
-    /// <summary>The operator refuses: the request can never be used.</summary>
+    /// <summary>The operator or an approver refuses, or vetoes a delay: the request can never be used.</summary>
     public PendingApproval Deny(string id) => Decide(id, ApprovalState.Denied);
+
+    /// <summary>
+    /// Adds one approver's passkey approval (already verified by the page) to request <paramref name="id"/> for
+    /// <paramref name="binding"/>; once as many distinct approvers as its quorum have signed, it is approved. Refused when
+    /// the request is not pending, expired, bound to other data, or this approver already signed it.
+    /// </summary>
+    public PendingApproval AddPasskey(string id, string binding, PasskeyApproval approval)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(approval);
+        CheckId(id);
+        using var fileLock = Lock();
+        Sweep(_time.GetUtcNow());
+        var pending = Get(id);
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(pending.Binding), Encoding.ASCII.GetBytes(binding)))
+        {
+            throw new ApprovalException("invalid_input", "approval_id: was given for different signing data");
+        }
+
+        if (pending.State != ApprovalState.Pending)
+        {
+            throw new ApprovalException("invalid_input", "approval_id: was already " + pending.State.ToString().ToLowerInvariant());
+        }
+
+        if (pending.Passkeys.Any(given => string.Equals(given.Approver, approval.Approver, StringComparison.Ordinal)))
+        {
+            throw new ApprovalException("invalid_input", "approver: " + approval.Approver + " has already approved this request; another approver must");
+        }
+
+        if (pending.Passkeys.Count >= ApprovalRules.MaximumAssertions)
+        {
+            throw new ApprovalException("invalid_input", "approval_id: holds the most approvals one request may carry");
+        }
+
+        var passkeys = pending.Passkeys.Append(approval).ToList();
+        var updated = pending with
+        {
+            Passkeys = passkeys,
+            State = passkeys.Count >= pending.Quorum ? ApprovalState.Approved : ApprovalState.Pending,
+        };
+        Write(updated);
+        return updated;
+    }
 
     /// <summary>
     /// Uses an approved request for the data fingerprinted by <paramref name="binding"/>, once. Throws with code
@@ -130,7 +187,7 @@ public sealed partial class ApprovalStore
 
         if (approval.State == ApprovalState.Denied)
         {
-            throw new ApprovalException("approval_declined", "the operator denied this request", approval);
+            throw new ApprovalException("approval_declined", approval.NotBefore is null ? "the operator or an approver denied this request" : "the operator or an approver vetoed this request during its delay", approval);
         }
 
         if (approval.State == ApprovalState.Used)
@@ -143,15 +200,36 @@ public sealed partial class ApprovalStore
             throw new ApprovalException("invalid_input", "approval_id: has expired; ask for a new approval");
         }
 
-        if (approval.State == ApprovalState.Pending)
+        var now = _time.GetUtcNow();
+        if (approval.State == ApprovalState.Pending && approval.NotBefore is { } notBefore && approval.Passkeys.Count == 0)
         {
-            throw new ApprovalException("approval_pending", "the operator has not approved this request yet", approval);
+            if (notBefore > now)
+            {
+                throw new ApprovalException(
+                    "approval_delayed",
+                    string.Create(CultureInfo.InvariantCulture, $"the policy lets this be signed after a delay: call again with this approval_id after {notBefore.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, unless the operator or an approver vetoes it"),
+                    approval);
+            }
+        }
+        else if (approval.State == ApprovalState.Pending)
+        {
+            throw new ApprovalException(
+                "approval_pending",
+                approval.Passkeys.Count > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{approval.Passkeys.Count} of the {approval.Quorum} approvers it needs have approved so far")
+                    : "the operator has not approved this request yet",
+                approval);
         }
 
         // Spent: the record goes, so a second use finds nothing and the folder does not keep used approvals.
         File.Delete(PathOf(approval.Id));
         UnixFiles.SyncDirectory(_home.ApprovalsDirectory);
-        return new ApprovalGrant(binding, "operator");
+        if (approval.Passkeys.Count > 0)
+        {
+            return new ApprovalGrant(binding, ApprovalGrant.ViaPasskey) { Passkeys = approval.Passkeys };
+        }
+
+        return new ApprovalGrant(binding, approval.State == ApprovalState.Approved ? ApprovalGrant.ViaOperator : ApprovalGrant.ViaDelay);
     }
 
     private PendingApproval Decide(string id, ApprovalState decision)
@@ -168,6 +246,11 @@ public sealed partial class ApprovalStore
         if (approval.ExpiresAt <= _time.GetUtcNow())
         {
             throw new ApprovalException("invalid_input", "approval_id: has expired");
+        }
+
+        if (decision == ApprovalState.Approved && approval.Quorum > 1)
+        {
+            throw new ApprovalException("invalid_input", string.Create(CultureInfo.InvariantCulture, $"approval_id: needs {approval.Quorum} approvers' passkeys; the operator's yes cannot stand in for them (open the approval page)"));
         }
 
         var decided = approval with { State = decision };
@@ -243,6 +326,15 @@ public sealed partial class ApprovalStore
             ["created_at"] = approval.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
             ["expires_at"] = approval.ExpiresAt.ToString("O", CultureInfo.InvariantCulture),
             ["summary"] = approval.Summary.ToJson(),
+            ["operation"] = approval.Operation,
+            ["quorum"] = approval.Quorum,
+            ["not_before"] = approval.NotBefore?.ToString("O", CultureInfo.InvariantCulture),
+            ["passkeys"] = new JsonArray([.. approval.Passkeys.Select(passkey => (JsonNode)new JsonObject
+            {
+                ["approver"] = passkey.Approver,
+                ["nonce"] = passkey.Assertion.Nonce,
+                ["response"] = passkey.Assertion.ResponseJson,
+            })]),
         };
         ProtectedFile.WriteAtomic(PathOf(approval.Id), Encoding.UTF8.GetBytes(json.ToJsonString()));
     }
@@ -272,6 +364,12 @@ public sealed partial class ApprovalStore
                 Enum.Parse<ApprovalState>(json["state"]!.GetValue<string>(), ignoreCase: true))
             {
                 Agent = json["agent"]?.GetValue<string>() ?? DefaultAgent,
+                Operation = json["operation"]?.GetValue<string>() ?? "tx_sign",
+                Quorum = json["quorum"]?.GetValue<int>() ?? 1,
+                NotBefore = json["not_before"] is JsonNode notBefore ? DateTimeOffset.Parse(notBefore.GetValue<string>(), CultureInfo.InvariantCulture) : null,
+                Passkeys = json["passkeys"] is JsonArray passkeys
+                    ? [.. passkeys.Select(item => new PasskeyApproval(item!["approver"]!.GetValue<string>(), new PasskeyAssertion(item["response"]!.GetValue<string>(), item["nonce"]!.GetValue<string>())))]
+                    : [],
             };
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or NullReferenceException

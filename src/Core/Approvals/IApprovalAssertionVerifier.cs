@@ -8,10 +8,11 @@ public interface IApprovalAssertionVerifier
 {
     /// <summary>
     /// Checks that <paramref name="assertionJson"/> is a valid assertion by one of <paramref name="approvers"/> over exactly
-    /// <paramref name="challenge"/> (signature, origin, RP id, user presence and verification, sign counter) and returns who
-    /// made it with the new counter; throws <see cref="ApprovalException"/> (approval_declined) for anything else.
+    /// <paramref name="challenge"/>, made on the page at exactly <paramref name="origin"/> (signature, origin, RP id, user
+    /// presence and verification, sign counter unless <paramref name="checkCounter"/> is false, as for an auditor's later
+    /// check), and returns who made it with the new counter; throws <see cref="ApprovalException"/> (approval_declined) otherwise.
     /// </summary>
-    PasskeyVerification Verify(string assertionJson, ReadOnlySpan<byte> challenge, IReadOnlyList<EnrolledApprover> approvers);
+    PasskeyVerification Verify(string assertionJson, ReadOnlySpan<byte> challenge, string origin, IReadOnlyList<EnrolledApprover> approvers, bool checkCounter = true);
 }
 
 /// <summary>Who made a verified assertion and the signature counter it carried, to be stored so a replay is refused.</summary>

@@ -218,7 +218,8 @@ public static partial class AuditSanitizer
     {
         foreach (var token in Tokens(name))
         {
-            if (token is "hash" or "hashes" or "public" or "pub" or "pubkey" or "txid" or "sha256" or "sha512" or "digest" or "checksum"
+            // "binding" and "assertion": an approval's binding and a passkey's assertion (challenge material and a signature, public by nature).
+            if (token is "hash" or "hashes" or "public" or "pub" or "pubkey" or "txid" or "sha256" or "sha512" or "digest" or "checksum" or "binding" or "assertion"
                 || token.EndsWith("hash", StringComparison.Ordinal))
             {
                 return true;

@@ -3,7 +3,7 @@ namespace HsmWallet.Core.Policy;
 /// <summary>The outcome of evaluating one transaction, with every reason rather than only the first.</summary>
 public sealed record PolicyDecision
 {
-    /// <summary>Builds a decision from its reasons: any Deny denies, else any Approve asks a human, else Allow.</summary>
+    /// <summary>Builds a decision from its reasons: any Deny denies, else any Approve asks a human, else any Delay waits, else Allow.</summary>
     public PolicyDecision(IReadOnlyList<PolicyReason> reasons)
     {
         ArgumentNullException.ThrowIfNull(reasons);
@@ -20,6 +20,14 @@ public sealed record PolicyDecision
 
     /// <summary>The combined decision.</summary>
     public PolicyDecisionKind Kind { get; }
+
+    /// <summary>For Approve: how many distinct approvers' passkeys the approval needs (the largest any rule asks; 1: one person).</summary>
+    public int Quorum => Reasons.Where(reason => reason.Outcome == PolicyDecisionKind.Approve).Select(reason => reason.Quorum).DefaultIfEmpty(1).Max();
+
+    /// <summary>For Delay: how long the transaction waits before it may be signed (the longest any rule asks).</summary>
+    public TimeSpan? Delay => Kind == PolicyDecisionKind.Delay
+        ? Reasons.Where(reason => reason.Delay is not null).Select(reason => reason.Delay!.Value).DefaultIfEmpty(TimeSpan.Zero).Max()
+        : null;
 
     /// <summary>The effect model's reading the decision was made on (null when the engine could not read the transaction).</summary>
     public Effects.TransactionEffects? Effects { get; init; }

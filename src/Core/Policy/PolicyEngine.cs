@@ -84,6 +84,7 @@ public sealed class PolicyEngine
                 reasons.Add(Approve("active_hours_utc", $"signing outside the active hours {start}:00-{end}:00 UTC needs approval"));
             }
 
+            ApplyQuorumAndDelay(rules, value, reasons);
             return new PolicyDecision(reasons) { Effects = effects };
         }
         catch (InvalidInputException exception)
@@ -113,6 +114,58 @@ public sealed class PolicyEngine
         var walletAddress = AddressCache.ToClassicAddress(wallet.Bytes);
         var recipients = effects.Recipients().Where(address => address != walletAddress).ToList();
         _counters.Record(network, walletAddress, effects.Value, recipients, effects.Count, _time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The quorum and the delay tier, once every other rule spoke: above the quorum's amounts the approval needs that many
+    /// approvers (and every approval does when no amount is named); a transaction the rules allow waits the delay when above
+    /// its amounts (or always, when none is named). A transaction that already needs a human is not delayed: the person decides.
+    /// </summary>
+    private static void ApplyQuorumAndDelay(PolicyRules rules, TransactionValue value, List<PolicyReason> reasons)
+    {
+        if (rules.ApprovalQuorum is (int approvers, var quorumAbove))
+        {
+            var above = Above(value, quorumAbove);
+            if (above is not null)
+            {
+                reasons.Add(Approve("approval_quorum", $"{above} is above the quorum's amount, so {approvers} approvers must approve") with { Quorum = approvers });
+            }
+            else if (quorumAbove.Count == 0 && approvers > 1)
+            {
+                for (var i = 0; i < reasons.Count; i++)
+                {
+                    if (reasons[i].Outcome == PolicyDecisionKind.Approve)
+                    {
+                        reasons[i] = reasons[i] with { Quorum = Math.Max(reasons[i].Quorum, approvers) };
+                    }
+                }
+            }
+        }
+
+        if (rules.SigningDelay is (TimeSpan delay, var delayAbove) && reasons.All(reason => reason.Outcome == PolicyDecisionKind.Allow))
+        {
+            var above = Above(value, delayAbove);
+            if (delayAbove.Count == 0 || above is not null)
+            {
+                var what = above ?? "every transaction";
+                reasons.Add(new PolicyReason("delay", $"{what} waits {delay.TotalMinutes:0} minutes before it may be signed, and may be vetoed meanwhile", PolicyDecisionKind.Delay) { Delay = delay });
+            }
+        }
+    }
+
+    /// <summary>The first "AMOUNT ASSET" of <paramref name="value"/> above its amount in <paramref name="limits"/>, or null.</summary>
+    private static string? Above(TransactionValue value, System.Collections.Frozen.FrozenDictionary<string, decimal> limits)
+    {
+        foreach (var (asset, limit) in limits)
+        {
+            var amount = value.AmountOf(asset);
+            if (amount > limit)
+            {
+                return $"{Text(amount)} {asset}";
+            }
+        }
+
+        return null;
     }
 
     private static PolicyReason Deny(string rule, string message) => new(rule, message, PolicyDecisionKind.Deny);

@@ -65,4 +65,16 @@ public sealed class PolicyRules
 
     /// <summary>UTC hours [start, end) in which signing needs no approval; null means all day.</summary>
     public (int Start, int End)? ActiveHoursUtc { get; init; }
+
+    /// <summary>
+    /// The quorum: how many distinct approvers' passkeys an approval needs (null: one person), and the amounts above which a
+    /// transaction needs that quorum even where no other rule asks for a human (empty: the quorum applies to every approval).
+    /// </summary>
+    public (int Approvers, FrozenDictionary<string, decimal> Above)? ApprovalQuorum { get; init; }
+
+    /// <summary>
+    /// The delay tier: how long a transaction waits, vetoable, before it may be signed without a person's yes, and the amounts
+    /// above which it applies (empty: every transaction the other rules allow).
+    /// </summary>
+    public (TimeSpan Delay, FrozenDictionary<string, decimal> Above)? SigningDelay { get; init; }
 }

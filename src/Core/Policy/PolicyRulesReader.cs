@@ -24,6 +24,7 @@ internal static class PolicyRulesReader
         "max_daily_volume", "max_transactions_per_hour", "max_transactions_per_day", "max_new_destinations_per_day",
         "new_destination_requires_approval", "destination_allowlist", "destination_blocklist",
         "destinations_requiring_tag", "max_fee", "blocked_memo_patterns", "active_hours_utc", "unlisted_assets_require_approval",
+        "approval_quorum", "delay",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Validates and canonicalizes a rules object found at <paramref name="path"/>.</summary>
@@ -52,6 +53,8 @@ internal static class PolicyRulesReader
                 "destination_allowlist" or "destination_blocklist" or "destinations_requiring_tag" => Addresses(value, field),
                 "max_fee" => JsonValue.Create(XrpAmount.ParseXrp(Text(value, field), field).ToXrpString()),
                 "blocked_memo_patterns" => Patterns(value, field),
+                "approval_quorum" => Quorum(value, field),
+                "delay" => Delay(value, field),
                 _ => ActiveHours(value, field),
             };
         }
@@ -82,6 +85,8 @@ internal static class PolicyRulesReader
             BlockedMemoPatterns = Strings(rules["blocked_memo_patterns"])
                 .Select(pattern => new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout)).ToArray(),
             ActiveHoursUtc = hours is null ? null : (hours["start"]!.GetValue<int>(), hours["end"]!.GetValue<int>()),
+            ApprovalQuorum = rules["approval_quorum"] is JsonObject quorum ? (quorum["approvers"]!.GetValue<int>(), Limits(quorum["above"])) : null,
+            SigningDelay = rules["delay"] is JsonObject delay ? (TimeSpan.FromMinutes(delay["minutes"]!.GetValue<int>()), Limits(delay["above"])) : null,
         };
     }
 
@@ -188,6 +193,53 @@ internal static class PolicyRulesReader
         node is JsonValue value && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False
             ? JsonValue.Create(value.GetValue<bool>())
             : throw new InvalidInputException(field, "must be true or false");
+
+    /// <summary>The most minutes a delay may last (a day): longer, and a vetoable wait stops being one anyone watches.</summary>
+    private const int MaximumDelayMinutes = 24 * 60;
+
+    private static JsonObject Quorum(JsonNode? node, string field)
+    {
+        if (node is not JsonObject quorum || quorum.Any(pair => pair.Key is not "approvers" and not "above"))
+        {
+            throw new InvalidInputException(field, "must be an object with approvers and, optionally, above");
+        }
+
+        var approvers = Count(quorum["approvers"], field + ".approvers").GetValue<int>();
+        if (approvers is < 1 or > Approvals.PasskeyApproverStore.MaximumApprovers)
+        {
+            throw new InvalidInputException(field + ".approvers", "must be from 1 to " + Approvals.PasskeyApproverStore.MaximumApprovers.ToString(CultureInfo.InvariantCulture) + " (the most approvers a vault holds)");
+        }
+
+        var result = new JsonObject { ["approvers"] = approvers };
+        if (quorum["above"] is not null)
+        {
+            result["above"] = AssetLimits(quorum["above"], field + ".above");
+        }
+
+        return result;
+    }
+
+    private static JsonObject Delay(JsonNode? node, string field)
+    {
+        if (node is not JsonObject delay || delay.Any(pair => pair.Key is not "minutes" and not "above"))
+        {
+            throw new InvalidInputException(field, "must be an object with minutes and, optionally, above");
+        }
+
+        var minutes = Count(delay["minutes"], field + ".minutes").GetValue<int>();
+        if (minutes is < 1 or > MaximumDelayMinutes)
+        {
+            throw new InvalidInputException(field + ".minutes", "must be from 1 to " + MaximumDelayMinutes.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var result = new JsonObject { ["minutes"] = minutes };
+        if (delay["above"] is not null)
+        {
+            result["above"] = AssetLimits(delay["above"], field + ".above");
+        }
+
+        return result;
+    }
 
     private static JsonObject ActiveHours(JsonNode? node, string field)
     {

@@ -183,6 +183,13 @@ public sealed class TransactionSigningService
             if (approval is not null)
             {
                 parameters["approved_via"] = approval.Via;
+                if (approval.Passkeys.Count > 0)
+                {
+                    // What an auditor needs to check each approver's signature later: the binding, and each assertion with its nonce.
+                    parameters["approval_binding"] = prepared.ApprovalBinding;
+                    parameters["approvers"] = new JsonArray([.. approval.Passkeys.Select(passkey => (JsonNode)passkey.Approver)]);
+                    parameters["assertions"] = new JsonArray([.. approval.Passkeys.Select(passkey => (JsonNode)passkey.Assertion.ToAudit(passkey.Approver))]);
+                }
             }
 
             _audit.Append(new AuditEvent(
@@ -235,7 +242,16 @@ public sealed class TransactionSigningService
             throw new PolicyDeniedException(decision.Reasons);
         }
 
-        if (decision.Kind == PolicyDecisionKind.Approve && !ApprovalGate.Matches(approval, prepared.ApprovalBinding))
+        if (decision.Kind is PolicyDecisionKind.Approve or PolicyDecisionKind.Delay && !ApprovalGate.Matches(approval, prepared.ApprovalBinding))
+        {
+            RecordRefusal(prepared, context, "approval_required");
+            throw new ApprovalRequiredException(decision);
+        }
+
+        // Defence in depth behind ApprovalRules: a quorum counts distinct verified approvers, and a delay grant stands in for nothing more than a delay.
+        if (decision.Kind == PolicyDecisionKind.Approve && approval is not null
+            && (approval.Passkeys.Select(passkey => passkey.Approver).Distinct(StringComparer.Ordinal).Count() < decision.Quorum && decision.Quorum > 1
+                || string.Equals(approval.Via, ApprovalGrant.ViaDelay, StringComparison.Ordinal)))
         {
             RecordRefusal(prepared, context, "approval_required");
             throw new ApprovalRequiredException(decision);

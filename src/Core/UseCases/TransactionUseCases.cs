@@ -19,18 +19,18 @@ public sealed class TransactionUseCases
     private readonly Func<UnlockOptions> _unlock;
 
     /// <summary>Binds the signing path, the ledger (null offline) and how each operation unlocks.</summary>
-    public TransactionUseCases(TransactionSigningService signing, LedgerClient? ledger, Func<UnlockOptions> unlock, PasskeyGrantCheck? passkeys = null)
+    public TransactionUseCases(TransactionSigningService signing, LedgerClient? ledger, Func<UnlockOptions> unlock, ApprovalRules? approvalRules = null)
     {
         ArgumentNullException.ThrowIfNull(signing);
         ArgumentNullException.ThrowIfNull(unlock);
         _signing = signing;
         _ledger = ledger;
         _unlock = unlock;
-        Passkeys = passkeys;
+        ApprovalRules = approvalRules;
     }
 
-    /// <summary>How a passkey grant is verified (the enrolled approvers and the WebAuthn adapter); without it a passkey grant is refused.</summary>
-    public PasskeyGrantCheck? Passkeys { get; }
+    /// <summary>What a grant must be (the mode in force, verified passkeys, the quorum); without them only a form or operator grant counts.</summary>
+    public ApprovalRules? ApprovalRules { get; }
 
     /// <summary>The policy's decision and reading for a transaction as it stands, without signing anything.</summary>
     public Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, OperationContext context)
@@ -53,7 +53,7 @@ public sealed class TransactionUseCases
         var unlock = _unlock();
         var prepared = await _signing.PrepareAsync(request, unlock, context.Cancellation).ConfigureAwait(false);
         ApprovalGrant? grant = null;
-        if (approvalId is not null || prepared.Decision.Kind == PolicyDecisionKind.Approve)
+        if (approvalId is not null || prepared.Decision.Kind is PolicyDecisionKind.Approve or PolicyDecisionKind.Delay)
         {
             grant = await AskAsync(approver, prepared, approvalId, context).ConfigureAwait(false);
         }
@@ -84,7 +84,12 @@ public sealed class TransactionUseCases
     {
         try
         {
-            return await ApprovalGate.RequireAsync(approver, new ApprovalRequest("tx_sign", prepared.ApprovalBinding, prepared.Summary, approvalId), context, Passkeys).ConfigureAwait(false);
+            var request = new ApprovalRequest("tx_sign", prepared.ApprovalBinding, prepared.Summary, approvalId)
+            {
+                Quorum = prepared.Decision.Kind == PolicyDecisionKind.Approve ? prepared.Decision.Quorum : 1,
+                Delay = prepared.Decision.Delay,
+            };
+            return await ApprovalGate.RequireAsync(approver, request, context, ApprovalRules).ConfigureAwait(false);
         }
         catch (ApprovalException error) when (error.Code == "approval_declined")
         {

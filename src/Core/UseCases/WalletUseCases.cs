@@ -24,7 +24,7 @@ public sealed class WalletUseCases
     private readonly TimeProvider _time;
 
     /// <summary>Binds the vault, its wallet list, the audit log, the pending approvals and how each operation unlocks.</summary>
-    public WalletUseCases(WalletVault vault, WalletDirectory wallets, IAuditLog audit, ApprovalStore approvals, Func<UnlockOptions> unlock, TimeProvider? time = null, PasskeyGrantCheck? passkeys = null)
+    public WalletUseCases(WalletVault vault, WalletDirectory wallets, IAuditLog audit, ApprovalStore approvals, Func<UnlockOptions> unlock, TimeProvider? time = null, ApprovalRules? approvalRules = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
         ArgumentNullException.ThrowIfNull(wallets);
@@ -37,11 +37,11 @@ public sealed class WalletUseCases
         _approvals = approvals;
         _unlock = unlock;
         _time = time ?? TimeProvider.System;
-        Passkeys = passkeys;
+        ApprovalRules = approvalRules;
     }
 
-    /// <summary>How a passkey grant is verified (the enrolled approvers and the WebAuthn adapter); without it a passkey grant is refused.</summary>
-    public PasskeyGrantCheck? Passkeys { get; }
+    /// <summary>What a grant must be (the mode in force, verified passkeys, the quorum); without them only a form or operator grant counts.</summary>
+    public ApprovalRules? ApprovalRules { get; }
 
     /// <summary>The vault's public wallet list (of one network when <paramref name="network"/> is given); never a secret.</summary>
     public IReadOnlyList<WalletInfo> List(string? network = null) =>
@@ -190,7 +190,7 @@ public sealed class WalletUseCases
             [$"Wallet: {info.Address} ({info.KeyType}, {info.Network})", $"Backup file: {VisibleText.Of(path)}"],
             ["Whoever has this file and a way to open it can sign for this wallet."],
             [$"wallet name: {VisibleText.Of(info.Name)}"]);
-        _ = await ApprovalGate.RequireAsync(approver, new ApprovalRequest("wallet_export", binding, summary, request.ApprovalId), context, Passkeys).ConfigureAwait(false);
+        _ = await ApprovalGate.RequireAsync(approver, new ApprovalRequest("wallet_export", binding, summary, request.ApprovalId), context, ApprovalRules).ConfigureAwait(false);
         var field = request.Destination is BackupDestination.OperatorFile ? "out" : "file_name";
         var bytes = request.Protection switch
         {
@@ -216,7 +216,7 @@ public sealed class WalletUseCases
             [$"Wallet: {info.Address} ({info.KeyType}, {info.Network})"],
             ["Its funds stay on the ledger but nothing can sign for them without a backup."],
             [$"wallet name: {VisibleText.Of(info.Name)}"]);
-        _ = await ApprovalGate.RequireAsync(approver, new ApprovalRequest("wallet_delete", binding, summary, approvalId), context, Passkeys).ConfigureAwait(false);
+        _ = await ApprovalGate.RequireAsync(approver, new ApprovalRequest("wallet_delete", binding, summary, approvalId), context, ApprovalRules).ConfigureAwait(false);
         var deleted = _vault.DeleteWallet(_unlock(), info.Address);
         _wallets.Removed(deleted);
         Record(AuditEventType.WalletDelete, context, "delete", deleted);

@@ -20,4 +20,13 @@ public static class VaultSettingNames
 
     /// <summary>The enrolled passkey approvers (UTF-8 JSON: name, credential id, COSE public key, sign count), so only their assertions grant an approval.</summary>
     public const string PasskeyApprovers = "approvers.passkeys";
+
+    /// <summary>The key that authenticates approval-page nonces (32 random bytes), so Core counts only assertions over nonces a holder of the vault key drew.</summary>
+    public const string ApprovalNonceKey = "approvers.nonce-key";
+
+    /// <summary>The nonces of passkey approvals already used (32 bytes each, pruned once older than a nonce may be), so no assertion counts twice.</summary>
+    public const string SpentApprovalNonces = "approvers.spent-nonces";
+
+    /// <summary>The weakest approval mode any host may use (UTF-8 "form", "operator" or "passkey"), set by the operator; absent: passkey once an approver is enrolled.</summary>
+    public const string ApprovalMode = "approvers.mode";
 }

@@ -42,4 +42,7 @@ public sealed record ApplicationOptions
 
     /// <summary>How the ledger is reached (a test's loopback handler), or null for the network's own.</summary>
     public HttpMessageHandler? LedgerHandler { get; init; }
+
+    /// <summary>The approval mode the host asks for (the stronger of it and the vault's applies); null follows the vault.</summary>
+    public Core.Approvals.ApprovalMode? ApprovalMode { get; init; }
 }

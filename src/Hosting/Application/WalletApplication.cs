@@ -38,11 +38,11 @@ public sealed class WalletApplication : IDisposable
         var directory = new WalletDirectory(_vault);
         Approvals = new ApprovalStore(Home, options.Time);
         // The approvers read and write the vault's settings through a handle of their own, which no audit session follows.
-        Approvers = new PasskeyApproverStore(new WalletVault(Home, _vault.Providers, options.Time), Unlock);
+        Approvers = new PasskeyApproverStore(new WalletVault(Home, _vault.Providers, options.Time), Unlock, options.Time);
         PasskeyVerifier = new Fido2Passkeys();
-        var passkeys = new PasskeyGrantCheck(Approvers, PasskeyVerifier);
-        Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, passkeys);
-        Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock, passkeys);
+        ApprovalRules = new ApprovalRules(Approvers, PasskeyVerifier, options.ApprovalMode);
+        Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, ApprovalRules);
+        Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock, ApprovalRules);
         Status = new StatusUseCase(_vault);
         Slots = new SlotUseCases(_vault, Audit, Unlock);
         Policy = new PolicyUseCases(_vault, Unlock);
@@ -84,6 +84,12 @@ public sealed class WalletApplication : IDisposable
 
     /// <summary>The WebAuthn adapter that checks a passkey's assertions (the approval and enrolment pages use it too).</summary>
     public Fido2Passkeys PasskeyVerifier { get; }
+
+    /// <summary>Core's rules for a grant (the mode in force, verified passkeys, quorum, delay), which the use cases apply.</summary>
+    public ApprovalRules ApprovalRules { get; }
+
+    /// <summary>An approver that serves an approval page, shows its address with <paramref name="showPage"/>, and waits up to <paramref name="wait"/> for people's passkeys.</summary>
+    public PasskeyApprover PasskeyApprover(Func<Uri, CancellationToken, Task> showPage, TimeSpan? wait = null) => new(Approvals, ApprovalRules, showPage, wait);
 
     /// <summary>List, resolve, create, import, export and delete.</summary>
     public WalletUseCases Wallets { get; }

@@ -1,45 +1,54 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using HsmWallet.Core.Approvals;
 
 namespace HsmWallet.Hosting.Approvals;
 
 /// <summary>
-/// The page on which a person approves one <see cref="ApprovalRequest"/> with a passkey: the summary in words (the
-/// caller's and the ledger's text marked untrusted), and Approve / Decline. The challenge is SHA-256 over the binding
-/// and a single-use server nonce; the page accepts one answer only, and grants only after the assertion verifies
-/// against an enrolled approver (Core verifies it once more before acting).
+/// The page on which people answer one stored approval request with their passkeys: the summary in words (the caller's
+/// and the ledger's text marked untrusted), who has approved so far against the quorum, the delay and its end when the
+/// policy set one, and Approve / Decline (Veto during a delay). Each view draws a fresh nonce authenticated by the vault,
+/// for this page's port; an answer is recorded in the <see cref="ApprovalStore"/> only after it verifies against an
+/// active approver on exactly this page's origin, and Core verifies every assertion once more before it acts.
 /// </summary>
 public sealed class ApprovalPage : LoopbackPage
 {
-    private readonly ApprovalRequest _request;
-    private readonly IReadOnlyList<EnrolledApprover> _approvers;
-    private readonly IApprovalAssertionVerifier _verifier;
-    private readonly string _nonce = PasskeyChallenge.NewNonce();
-    private readonly TaskCompletionSource<ApprovalGrant> _decision = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _answered;
+    private readonly ApprovalStore _store;
+    private readonly string _approvalId;
+    private readonly ApprovalRules _rules;
 
-    /// <summary>A page for <paramref name="request"/> that only <paramref name="approvers"/> can approve, checked with <paramref name="verifier"/>.</summary>
-    public ApprovalPage(ApprovalRequest request, IReadOnlyList<EnrolledApprover> approvers, IApprovalAssertionVerifier verifier)
+    /// <summary>A page for stored request <paramref name="approvalId"/>, answered under <paramref name="rules"/> (its approvers and verifier).</summary>
+    public ApprovalPage(ApprovalStore store, string approvalId, ApprovalRules rules)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(approvers);
-        ArgumentNullException.ThrowIfNull(verifier);
-        _request = request;
-        _approvers = approvers;
-        _verifier = verifier;
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(rules);
+        _store = store;
+        _approvalId = approvalId;
+        _rules = rules;
+        _ = store.Get(approvalId);
     }
 
-    /// <summary>The person's answer: a verified passkey grant, or an <see cref="ApprovalException"/> (declined, or an assertion that did not verify).</summary>
-    public Task<ApprovalGrant> Decision => _decision.Task;
+    /// <summary>The stored request this page answers.</summary>
+    public string ApprovalId => _approvalId;
 
     /// <inheritdoc />
     protected override string Body(string scriptNonce)
     {
-        var summary = _request.Summary;
+        PendingApproval request;
+        try
+        {
+            request = _store.Get(_approvalId);
+        }
+        catch (ApprovalException)
+        {
+            return PageText.Frame("HsmWallet approval", "<h1>This approval is over</h1><p>It expired or was used. Nothing more can be done here.</p>", string.Empty, scriptNonce);
+        }
+
+        var summary = request.Summary;
         var body = new StringBuilder()
-            .Append("<h1>Approve?</h1><h2>").Append(Html(summary.Title)).Append("</h2><ul>");
+            .Append("<h1>").Append(request.NotBefore is null ? "Approve?" : "Delayed: approve now, or veto").Append("</h1><h2>").Append(Html(summary.Title)).Append("</h2><ul>");
         foreach (var line in summary.Lines)
         {
             body.Append("<li>").Append(Html(line)).Append("</li>");
@@ -56,62 +65,98 @@ public sealed class ApprovalPage : LoopbackPage
             body.Append("<p>Untrusted data (from the agent or the ledger; not instructions):</p><div class=\"untrusted\">").Append(Html(data)).Append("</div>");
         }
 
-        body.Append("<p>Operation <code>").Append(Html(_request.Operation)).Append("</code>, approval binding <code>").Append(Html(_request.Binding))
-            .Append("</code>. Approvers: ").Append(Html(string.Join(", ", _approvers.Select(approver => approver.Name)))).Append(".</p>")
-            .Append("<p>Approve only if this is exactly what you want; your passkey signs this approval and nothing else.</p>")
-            .Append("<button id=\"approve\">Approve</button><button id=\"decline\">Decline</button>");
-        var options = Fido2Passkeys.AssertionOptionsJson(PasskeyChallenge.For(_request.Binding, _nonce), _approvers);
-        var script = "const options=" + options + ";"
+        var approvers = _rules.Approvers.List();
+        body.Append("<p>Operation <code>").Append(Html(request.Operation)).Append("</code>, request <code>").Append(Html(request.Id))
+            .Append("</code>, approval binding <code>").Append(Html(request.Binding)).Append("</code>.</p>")
+            .Append("<p id=\"quorum\">Needs ").Append(request.Quorum.ToString(CultureInfo.InvariantCulture)).Append(request.Quorum == 1 ? " approver" : " distinct approvers")
+            .Append("; approved so far: ").Append(request.Passkeys.Count == 0 ? "nobody" : Html(string.Join(", ", request.Passkeys.Select(passkey => passkey.Approver))))
+            .Append(". Enrolled approvers: ").Append(Html(string.Join(", ", approvers.Select(approver => approver.Name)))).Append(".</p>");
+        if (request.NotBefore is { } notBefore)
+        {
+            body.Append("<p id=\"delay\" class=\"warning\">Unless someone vetoes it, this may be signed after ")
+                .Append(notBefore.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(" UTC.</p>");
+        }
+
+        if (request.State != ApprovalState.Pending || approvers.Count == 0)
+        {
+            body.Append("<p id=\"state\">This request is ").Append(Html(request.State.ToString().ToLowerInvariant())).Append(approvers.Count == 0 ? " (no approver is enrolled)" : string.Empty).Append(".</p>");
+            return PageText.Frame("HsmWallet approval", body.ToString(), string.Empty, scriptNonce);
+        }
+
+        body.Append("<p>Approve only if this is exactly what you want; your passkey signs this approval and nothing else.</p>")
+            .Append("<button id=\"approve\">Approve</button><button id=\"decline\">").Append(request.NotBefore is null ? "Decline" : "Veto").Append("</button>");
+        var nonce = _rules.Approvers.IssueNonce(Port);
+        var options = Fido2Passkeys.AssertionOptionsJson(PasskeyChallenge.For(request.Binding, nonce), approvers);
+        var script = "const options=" + options + ";const nonce='" + nonce + "';"
             + "const status=document.getElementById('status');"
             + "async function send(action,body){const r=await fetch(location.pathname+'/'+action,{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify(body)});"
             + "status.textContent=await r.text();document.getElementById('approve').disabled=true;document.getElementById('decline').disabled=true;}"
             + "document.getElementById('approve').addEventListener('click',async()=>{try{"
             + "const credential=await navigator.credentials.get({publicKey:PublicKeyCredential.parseRequestOptionsFromJSON(options)});"
-            + "await send('approve',credential.toJSON());}catch(e){status.textContent='Not approved: '+e.name;}});"
+            + "await send('approve',{nonce:nonce,credential:credential.toJSON()});}catch(e){status.textContent='Not approved: '+e.name;}});"
             + "document.getElementById('decline').addEventListener('click',()=>send('decline',{decline:true}));";
         return PageText.Frame("HsmWallet approval", body.ToString(), script, scriptNonce);
     }
 
     /// <inheritdoc />
-    protected override Task<(int Status, string Text)> PostAsync(string action, string body, CancellationToken cancellationToken)
+    protected override Task<(int Status, string Text)> PostAsync(string action, string body, CancellationToken cancellationToken) =>
+        Task.FromResult(action switch
+        {
+            "approve" => Approve(body),
+            "decline" => Decline(),
+            _ => (404, "not found"),
+        });
+
+    private (int Status, string Text) Decline()
     {
-        if (action is not "approve" and not "decline")
-        {
-            return Task.FromResult((404, "not found"));
-        }
-
-        // One answer per page: the nonce is spent by the first, whatever it was.
-        if (Interlocked.Exchange(ref _answered, 1) != 0)
-        {
-            return Task.FromResult((409, "this approval was already answered"));
-        }
-
-        if (action == "decline")
-        {
-            _decision.TrySetException(new ApprovalException("approval_declined", "the approver declined on the approval page; nothing was signed or changed"));
-            return Task.FromResult((200, "Declined. Nothing will be signed or changed."));
-        }
-
         try
         {
-            using var _ = JsonDocument.Parse(body);
-            var verified = _verifier.Verify(body, PasskeyChallenge.For(_request.Binding, _nonce), _approvers);
-            _decision.TrySetResult(new ApprovalGrant(_request.Binding, ApprovalGrant.ViaPasskey)
-            {
-                Approver = verified.Approver.Name,
-                Assertion = new PasskeyAssertion(body, _nonce),
-            });
-            return Task.FromResult((200, string.Create(CultureInfo.InvariantCulture, $"Approved by {verified.Approver.Name}.")));
+            var denied = _store.Deny(_approvalId);
+            return (200, denied.NotBefore is null ? "Declined. Nothing will be signed or changed." : "Vetoed. Nothing will be signed or changed.");
         }
-#pragma warning disable CA1031 // Whatever the answer broke (a missing field, CBOR, crypto), the approval is refused at once, never left waiting.
+        catch (ApprovalException refusal)
+        {
+            return (409, "Not changed: " + refusal.Message);
+        }
+    }
+
+    private (int Status, string Text) Approve(string body)
+    {
+        try
+        {
+            var answer = JsonNode.Parse(body) as JsonObject;
+            var nonce = answer?["nonce"] is JsonValue nonceValue && nonceValue.TryGetValue<string>(out var text) ? text : null;
+            var credential = answer?["credential"] as JsonObject;
+            if (nonce is null || credential is null)
+            {
+                return (400, "Refused: the answer must hold nonce and credential");
+            }
+
+            var request = _store.Get(_approvalId);
+            if (request.Passkeys.Any(given => string.Equals(given.Assertion.Nonce, nonce, StringComparison.Ordinal)))
+            {
+                return (409, "Refused: this view of the page was already answered; reload it");
+            }
+
+            var assertion = new PasskeyAssertion(credential.ToJsonString(), nonce);
+            var approver = _rules.Approvers.Verify(_rules.Verifier, new PasskeyApproval(string.Empty, assertion), request.Binding);
+            var updated = _store.AddPasskey(_approvalId, request.Binding, new PasskeyApproval(approver.Name, assertion));
+            return (200, updated.State == ApprovalState.Approved
+                ? string.Create(CultureInfo.InvariantCulture, $"Approved by {approver.Name}.")
+                : string.Create(CultureInfo.InvariantCulture, $"Approved by {approver.Name} ({updated.Passkeys.Count} of {updated.Quorum}); another approver must approve: reload this page."));
+        }
+#pragma warning disable CA1031 // Whatever the answer broke (a missing field, CBOR, crypto), it is refused at once and records nothing.
         catch (Exception error)
 #pragma warning restore CA1031
         {
-            var refusal = error as ApprovalException ?? new ApprovalException(
-                "approval_declined",
-                error is JsonException ? "the answer is not JSON; nothing was signed or changed" : "the answer could not be checked; nothing was signed or changed");
-            _decision.TrySetException(refusal);
-            return Task.FromResult((403, "Refused: " + refusal.Message));
+            var message = error switch
+            {
+                ApprovalException refusal => refusal.Message,
+                Core.InvalidInputException invalid => invalid.Message,
+                JsonException => "the answer is not JSON; nothing was signed or changed",
+                _ => "the answer could not be checked; nothing was signed or changed",
+            };
+            return (403, "Refused: " + message);
         }
     }
 }

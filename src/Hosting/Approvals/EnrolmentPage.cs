@@ -56,7 +56,7 @@ public sealed class EnrolmentPage : LoopbackPage
         try
         {
             using var _ = JsonDocument.Parse(body);
-            var approver = await Fido2Passkeys.CompleteEnrolmentAsync(_name, _options, body, cancellationToken).ConfigureAwait(false);
+            var approver = await Fido2Passkeys.CompleteEnrolmentAsync(_name, _options, body, Origin, cancellationToken).ConfigureAwait(false);
             _result.TrySetResult(approver);
             return (200, "Enrolled " + _name + ".");
         }

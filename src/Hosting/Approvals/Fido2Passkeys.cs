@@ -11,7 +11,8 @@ namespace HsmWallet.Hosting.Approvals;
 /// The WebAuthn adapter behind Core's <see cref="IApprovalAssertionVerifier"/> and the enrolment page: the maintained
 /// Fido2 library does every CBOR, COSE and signature check. The relying party is "localhost" (the pages are served on
 /// 127.0.0.1 and opened as http://localhost:PORT, a secure context browsers allow passkeys on); the origin must be
-/// http://localhost with a port, and user verification is required.
+/// exactly the page's own, http://localhost:PORT, which Core reads from the nonce's authenticated port, so an assertion
+/// a look-alike page on another port obtained is refused; user verification is required.
 /// </summary>
 public sealed partial class Fido2Passkeys : IApprovalAssertionVerifier
 {
@@ -21,10 +22,15 @@ public sealed partial class Fido2Passkeys : IApprovalAssertionVerifier
     private const string RelyingPartyName = "HsmWallet approvals";
 
     /// <inheritdoc />
-    public PasskeyVerification Verify(string assertionJson, ReadOnlySpan<byte> challenge, IReadOnlyList<EnrolledApprover> approvers)
+    public PasskeyVerification Verify(string assertionJson, ReadOnlySpan<byte> challenge, string origin, IReadOnlyList<EnrolledApprover> approvers, bool checkCounter = true)
     {
         ArgumentNullException.ThrowIfNull(assertionJson);
         ArgumentNullException.ThrowIfNull(approvers);
+        if (origin is null || !LocalOrigin().IsMatch(origin))
+        {
+            throw Declined("the approval page's origin must be http://localhost:PORT");
+        }
+
         var expected = challenge.ToArray();
         try
         {
@@ -32,18 +38,18 @@ public sealed partial class Fido2Passkeys : IApprovalAssertionVerifier
                 ?? throw Declined("the assertion is empty");
             var approver = approvers.FirstOrDefault(known => string.Equals(known.CredentialId, response.Id, StringComparison.Ordinal))
                 ?? throw Declined("the assertion is not from an enrolled approver");
-            var options = Library(OriginOf(response.Response.ClientDataJson)).GetAssertionOptions(new GetAssertionOptionsParams
+            var options = Library(origin).GetAssertionOptions(new GetAssertionOptionsParams
             {
                 AllowedCredentials = [new PublicKeyCredentialDescriptor(Base64Url.DecodeFromChars(approver.CredentialId))],
                 UserVerification = UserVerificationRequirement.Required,
             });
             options.Challenge = expected;
-            var result = Library(OriginOf(response.Response.ClientDataJson)).MakeAssertionAsync(new MakeAssertionParams
+            var result = Library(origin).MakeAssertionAsync(new MakeAssertionParams
             {
                 AssertionResponse = response,
                 OriginalOptions = options,
                 StoredPublicKey = approver.PublicKey,
-                StoredSignatureCounter = approver.SignCount,
+                StoredSignatureCounter = checkCounter ? approver.SignCount : 0,
                 IsUserHandleOwnerOfCredentialIdCallback = (_, _) => Task.FromResult(true),
             }).GetAwaiter().GetResult();
             return new PasskeyVerification(approver, result.SignCount);
@@ -85,8 +91,8 @@ public sealed partial class Fido2Passkeys : IApprovalAssertionVerifier
         });
     }
 
-    /// <summary>Checks the browser's registration response against <paramref name="options"/> and returns the approver to enrol.</summary>
-    public static async Task<EnrolledApprover> CompleteEnrolmentAsync(string name, CredentialCreateOptions options, string attestationJson, CancellationToken cancellationToken)
+    /// <summary>Checks the browser's registration response, made on the enrolment page at exactly <paramref name="origin"/>, against <paramref name="options"/> and returns the approver to enrol.</summary>
+    public static async Task<EnrolledApprover> CompleteEnrolmentAsync(string name, CredentialCreateOptions options, string attestationJson, string origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(attestationJson);
@@ -94,7 +100,7 @@ public sealed partial class Fido2Passkeys : IApprovalAssertionVerifier
         {
             var response = JsonSerializer.Deserialize<AuthenticatorAttestationRawResponse>(attestationJson)
                 ?? throw Declined("the registration is empty");
-            var credential = await Library(OriginOf(response.Response.ClientDataJson)).MakeNewCredentialAsync(
+            var credential = await Library(origin).MakeNewCredentialAsync(
                 new MakeNewCredentialParams
                 {
                     AttestationResponse = response,
@@ -116,15 +122,6 @@ public sealed partial class Fido2Passkeys : IApprovalAssertionVerifier
         RPName = RelyingPartyName,
         Origins = new HashSet<string>(StringComparer.Ordinal) { origin },
     });
-
-    // The origin the browser wrote into clientDataJSON (JSON, not CBOR), accepted only as http://localhost:PORT so the
-    // library's own origin check runs against it; anything else fails that check.
-    private static string OriginOf(byte[] clientDataJson)
-    {
-        using var document = JsonDocument.Parse(clientDataJson);
-        var origin = document.RootElement.TryGetProperty("origin", out var value) ? value.GetString() : null;
-        return origin is not null && LocalOrigin().IsMatch(origin) ? origin : "http://localhost";
-    }
 
     private static string Reason(Exception error) =>
         new string([.. error.Message.Take(160).Where(c => !char.IsControl(c))]);

@@ -25,6 +25,9 @@ public abstract class LoopbackPage : IAsyncDisposable
     /// <summary>The page's address, http://localhost:PORT/SECRET, known once <see cref="StartAsync"/> returned.</summary>
     public Uri Url { get; private set; } = new("http://localhost/");
 
+    /// <summary>The loopback port the page listens on, known once <see cref="StartAsync"/> returned.</summary>
+    public int Port => Url.Port;
+
     /// <summary>The origin the page's scripts run under (http://localhost:PORT).</summary>
     public string Origin { get; private set; } = "http://localhost";
 

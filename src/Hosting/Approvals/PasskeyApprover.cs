@@ -5,34 +5,36 @@ using HsmWallet.Core.Signing;
 namespace HsmWallet.Hosting.Approvals;
 
 /// <summary>
-/// Core's approver port answered by a person's passkey: for each request it serves an <see cref="ApprovalPage"/>,
-/// shows its address (opens a browser, prints it, or hands it to the MCP client), and waits, bounded by
-/// <see cref="Wait"/> and the operation's cancellation, for the approver's decision. An agent cannot answer it: the
-/// grant exists only when an enrolled passkey signed this binding, and Core verifies that again.
+/// Core's approver port answered by people's passkeys, waiting in place (the CLI, or an MCP client that opened the page
+/// through URL-mode elicitation): the request is stored, an <see cref="ApprovalPage"/> serves it, its address reaches the
+/// person (a browser opened, printed, or handed to the client), and the call waits, bounded by <see cref="Wait"/> and the
+/// operation's cancellation, until enough approvers approved or someone declined. An agent cannot answer it: the grant
+/// exists only when enrolled passkeys signed this binding, and Core verifies each again.
 /// </summary>
 public sealed class PasskeyApprover : IApprover
 {
     /// <summary>How long a page waits for a decision unless the host says otherwise.</summary>
     public static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(5);
 
-    private readonly PasskeyApproverStore _approvers;
-    private readonly IApprovalAssertionVerifier _verifier;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private readonly ApprovalStore _store;
+    private readonly ApprovalRules _rules;
     private readonly Func<Uri, CancellationToken, Task> _showPage;
 
-    /// <summary>Binds the enrolled approvers, the verifier, how a page's address reaches the person, and the wait bound.</summary>
-    public PasskeyApprover(PasskeyApproverStore approvers, IApprovalAssertionVerifier verifier, Func<Uri, CancellationToken, Task> showPage, TimeSpan? wait = null)
+    /// <summary>Binds the request store, Core's rules (approvers and verifier), how a page's address reaches the person, and the wait bound.</summary>
+    public PasskeyApprover(ApprovalStore store, ApprovalRules rules, Func<Uri, CancellationToken, Task> showPage, TimeSpan? wait = null)
     {
-        ArgumentNullException.ThrowIfNull(approvers);
-        ArgumentNullException.ThrowIfNull(verifier);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(showPage);
-        _approvers = approvers;
-        _verifier = verifier;
+        _store = store;
+        _rules = rules;
         _showPage = showPage;
         Wait = wait ?? DefaultWait;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Wait, TimeSpan.Zero);
     }
 
-    /// <summary>The longest a request waits for the person.</summary>
+    /// <summary>The longest a request waits for the people.</summary>
     public TimeSpan Wait { get; }
 
     /// <inheritdoc />
@@ -40,27 +42,61 @@ public sealed class PasskeyApprover : IApprover
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var approvers = _approvers.List();
-        if (approvers.Count == 0)
+        if (request.ApprovalId is { } approvalId)
+        {
+            return _store.Redeem(approvalId, request.Binding);
+        }
+
+        if (_rules.Approvers.List().Count == 0)
         {
             throw new ApprovalException("approval_declined", "no passkey approver is enrolled (`hsmwallet approver add NAME`); nothing was signed or changed");
         }
 
-        var page = new ApprovalPage(request, approvers, _verifier);
+        var pending = _store.Create(request with { Delay = null }, Wait, "operator");
+        return await AwaitOnPageAsync(_store, _rules, pending, request.Binding, _showPage, Wait, context.Cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Serves stored request <paramref name="pending"/> on a page shown with <paramref name="showPage"/> and waits, bounded by
+    /// <paramref name="wait"/>, until it is approved (then redeems it for <paramref name="binding"/>) or declined (throws).
+    /// </summary>
+    public static async Task<ApprovalGrant> AwaitOnPageAsync(ApprovalStore store, ApprovalRules rules, PendingApproval pending, string binding, Func<Uri, CancellationToken, Task> showPage, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(showPage);
+        var page = new ApprovalPage(store, pending.Id, rules);
         await using (page.ConfigureAwait(false))
         {
-            await page.StartAsync(context.Cancellation).ConfigureAwait(false);
-            await _showPage(page.Url, context.Cancellation).ConfigureAwait(false);
-            try
+            await page.StartAsync(cancellationToken).ConfigureAwait(false);
+            await showPage(page.Url, cancellationToken).ConfigureAwait(false);
+            var state = await WaitForDecisionAsync(store, pending.Id, wait, cancellationToken).ConfigureAwait(false);
+            return state switch
             {
-                return await page.Decision.WaitAsync(Wait, context.Cancellation).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
+                ApprovalState.Approved => store.Redeem(pending.Id, binding),
+                ApprovalState.Denied => throw new ApprovalException("approval_declined", "an approver declined on the approval page; nothing was signed or changed"),
+                _ => throw TimedOut(store, pending.Id, wait),
+            };
+        }
+    }
+
+    /// <summary>
+    /// Waits until stored request <paramref name="approvalId"/> leaves the pending state (read from the store, so a page in
+    /// another process counts too) or <paramref name="wait"/> passes; returns where it stands (Pending when the wait ran out).
+    /// </summary>
+    public static async Task<ApprovalState> WaitForDecisionAsync(ApprovalStore store, string approvalId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var deadline = DateTimeOffset.UtcNow + wait;
+        while (true)
+        {
+            var state = store.Get(approvalId).State;
+            if (state != ApprovalState.Pending || DateTimeOffset.UtcNow >= deadline)
             {
-                throw new ApprovalException(
-                    "approval_declined",
-                    string.Create(CultureInfo.InvariantCulture, $"no approver answered on the approval page within {Wait.TotalMinutes:0.#} minutes; nothing was signed or changed"));
+                return state;
             }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -72,7 +108,7 @@ public sealed class PasskeyApprover : IApprover
     {
         ArgumentNullException.ThrowIfNull(approvers);
         ArgumentNullException.ThrowIfNull(showPage);
-        var page = new EnrolmentPage(name, approvers.List());
+        var page = new EnrolmentPage(name, approvers.ListAll());
         await using (page.ConfigureAwait(false))
         {
             await page.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -90,5 +126,21 @@ public sealed class PasskeyApprover : IApprover
             approvers.Add(approver);
             return approver;
         }
+    }
+
+    private static ApprovalException TimedOut(ApprovalStore store, string approvalId, TimeSpan wait)
+    {
+        try
+        {
+            store.Deny(approvalId); // Nobody answered: the request can no longer be approved behind the caller's back.
+        }
+        catch (ApprovalException)
+        {
+            // Already decided or expired meanwhile: nothing to withdraw.
+        }
+
+        return new ApprovalException(
+            "approval_declined",
+            string.Create(CultureInfo.InvariantCulture, $"not enough approvers answered on the approval page within {wait.TotalMinutes:0.#} minutes; nothing was signed or changed"));
     }
 }

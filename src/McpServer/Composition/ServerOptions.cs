@@ -34,4 +34,10 @@ public sealed record ServerOptions
 
     /// <summary>--rate-standard, --rate-strict, --rate-critical: the operator's per-tier rate limits (the spec's by default).</summary>
     public Pipeline.RateLimitSettings RateLimits { get; init; } = Pipeline.RateLimitSettings.Default;
+
+    /// <summary>--approvals: the approval mode asked for (form, operator or passkey); the vault's own mode applies when stronger, and when this is null.</summary>
+    public Core.Approvals.ApprovalMode? Approvals { get; init; }
+
+    /// <summary>How long a call waits for people on an approval page the client opened through URL-mode elicitation.</summary>
+    public TimeSpan ApprovalWait { get; init; } = Hosting.Approvals.PasskeyApprover.DefaultWait;
 }

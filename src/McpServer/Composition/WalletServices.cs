@@ -4,6 +4,7 @@ using HsmWallet.Core.Signing;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Hosting;
 using HsmWallet.Hosting.Application;
+using HsmWallet.Hosting.Approvals;
 using HsmWallet.McpServer.Approval;
 using HsmWallet.McpServer.Pipeline;
 
@@ -41,8 +42,13 @@ public sealed class WalletServices : IDisposable
             Providers = providers,
             Time = Time,
             LedgerHandler = ledgerHandler,
+            ApprovalMode = options.Approvals,
         });
+        Pages = new ApprovalPages(App.Approvals, App.ApprovalRules);
     }
+
+    /// <summary>The approval pages kept open for requests waiting on people's passkeys (or a veto).</summary>
+    public ApprovalPages Pages { get; }
 
     /// <summary>Who the audit log says asked: the agent's client over MCP.</summary>
     public static AuditActor Actor { get; } = new(AuditActorType.User, "mcp-client");
@@ -60,7 +66,7 @@ public sealed class WalletServices : IDisposable
     public string NetworkName => App.NetworkName;
 
     /// <summary>The human's approval for this call: the operator's store, elicitation through <paramref name="server"/> when the client offers it.</summary>
-    public McpApprover Approver(ModelContextProtocol.Server.McpServer? server) => new(App.Approvals, server);
+    public McpApprover Approver(ModelContextProtocol.Server.McpServer? server) => new(App.Approvals, App.ApprovalRules, Pages, server, Options.ApprovalWait);
 
     /// <summary>The audit and signing context of <paramref name="call"/>, asked by the agent's client.</summary>
     public static OperationContext Context(ToolCall call)
@@ -70,5 +76,9 @@ public sealed class WalletServices : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => App.Dispose();
+    public void Dispose()
+    {
+        Pages.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        App.Dispose();
+    }
 }

@@ -59,7 +59,11 @@ public static class ErrorBodies
         }
         else if (error is ApprovalException { Code: "approval_pending", Approval: { } pending })
         {
-            extra = Approval.McpApprover.Pending(pending).Extra;
+            extra = Approval.McpApprover.Pending(pending, null).Extra;
+        }
+        else if (error is ApprovalException { Code: "approval_delayed", Approval: { } delayed })
+        {
+            extra = Approval.McpApprover.Delayed(delayed, null).Extra;
         }
         else if (error is UnsafeFilePermissionsException { Fix: { } fix })
         {

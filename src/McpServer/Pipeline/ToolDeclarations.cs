@@ -169,7 +169,8 @@ public static class ToolDeclarations
                     ("critical", Text),
                     ("concurrent_operations", Int),
                     ("timeout_seconds", Int),
-                    ("max_request_bytes", Int))))),
+                    ("max_request_bytes", Int))),
+                ("approvals", Shape(("mode", Text), ("approvers", OrNull(Int)))))),
         new(
             "wallet_lines",
             ToolClass.ReadOnly,

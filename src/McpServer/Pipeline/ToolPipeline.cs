@@ -324,7 +324,7 @@ public sealed partial class ToolPipeline : IDisposable
                 case "invalid_input":
                     _refusals.Record(AuditEventType.SecurityInvalidInput, tool, code, correlationId);
                     break;
-                case "approval_declined" or "approval_pending" when ToolDeclarations.TryGet(toolName, out var declaration) && declaration.ApprovalAudit is { } eventType:
+                case "approval_declined" or "approval_pending" or "approval_delayed" when ToolDeclarations.TryGet(toolName, out var declaration) && declaration.ApprovalAudit is { } eventType:
                     Append(eventType, tool, code, correlationId);
                     break;
                 default:

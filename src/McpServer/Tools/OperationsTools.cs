@@ -19,7 +19,7 @@ public sealed class OperationsTools(WalletServices services)
 
     /// <summary>server_status: what an agent may need to know before it asks for a signature.</summary>
     [McpServerTool(Name = "server_status", Title = "Server status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
-    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, and the rate and resource limits. Read-only; it reveals no key, secret or file content.")]
+    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, the rate and resource limits, and the approval mode (form, operator or passkey) with the number of enrolled approvers. Read-only; it reveals no key, secret or file content.")]
     public JsonObject Status()
     {
         var lockedUntil = services.App.Status.LockedUntil();
@@ -46,6 +46,26 @@ public sealed class OperationsTools(WalletServices services)
                 ["locked_until"] = lockedUntil?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             },
             ["limits"] = RateLimits.Describe(services.Options.RateLimits),
+            ["approvals"] = Approvals(),
         };
+    }
+
+    /// <summary>The approval mode in force and how many approvers are enrolled; "unknown" when the vault cannot be read now (approvals then fail closed).</summary>
+    private JsonObject Approvals()
+    {
+        try
+        {
+            return new JsonObject
+            {
+                ["mode"] = Core.Approvals.ApprovalModes.Name(services.App.ApprovalRules.Mode()),
+                ["approvers"] = services.App.Approvers.List().Count,
+            };
+        }
+#pragma warning disable CA1031 // Status stays readable when the vault is not; the mode is then unknown, never guessed weaker.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return new JsonObject { ["mode"] = "unknown", ["approvers"] = null };
+        }
     }
 }

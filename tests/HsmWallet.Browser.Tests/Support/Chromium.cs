@@ -30,6 +30,9 @@ public sealed class Chromium : IAsyncDisposable
         _profile = profile;
     }
 
+    private readonly Dictionary<string, JsonObject> _credentials = new(StringComparer.Ordinal);
+    private string _authenticatorId = string.Empty;
+
     /// <summary>Starts chromium with a fresh profile, opens one page and gives it a virtual authenticator.</summary>
     public static async Task<Chromium> LaunchAsync()
     {
@@ -82,7 +85,7 @@ public sealed class Chromium : IAsyncDisposable
             await browser.SendAsync("Page.enable");
             await browser.SendAsync("Runtime.enable");
             await browser.SendAsync("WebAuthn.enable", new JsonObject { ["enableUI"] = false });
-            await browser.SendAsync("WebAuthn.addVirtualAuthenticator", new JsonObject
+            var authenticator = await browser.SendAsync("WebAuthn.addVirtualAuthenticator", new JsonObject
             {
                 ["options"] = new JsonObject
                 {
@@ -94,6 +97,7 @@ public sealed class Chromium : IAsyncDisposable
                     ["automaticPresenceSimulation"] = true,
                 },
             });
+            browser._authenticatorId = authenticator["authenticatorId"]!.GetValue<string>();
             return browser;
         }
         catch
@@ -102,6 +106,38 @@ public sealed class Chromium : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Makes the virtual authenticator hold only the credential <paramref name="credentialId"/> (base64url), as if that one
+    /// person's security key were plugged in; the others are kept, with their counters, for a later switch.
+    /// </summary>
+    public async Task ActAsAsync(string credentialId)
+    {
+        await StashCredentialsAsync();
+        var wanted = _credentials.First(pair => ToBase64Url(pair.Key) == credentialId).Value;
+        await SendAsync("WebAuthn.addCredential", new JsonObject { ["authenticatorId"] = _authenticatorId, ["credential"] = wanted.DeepClone() });
+    }
+
+    /// <summary>Takes every credential off the virtual authenticator, keeping each (with its counter) for <see cref="ActAsAsync"/>.</summary>
+    public async Task StashCredentialsAsync()
+    {
+        var held = await SendAsync("WebAuthn.getCredentials", new JsonObject { ["authenticatorId"] = _authenticatorId });
+        foreach (var credential in held["credentials"]!.AsArray().OfType<JsonObject>())
+        {
+            _credentials[credential["credentialId"]!.GetValue<string>()] = (JsonObject)credential.DeepClone();
+        }
+
+        await SendAsync("WebAuthn.clearCredentials", new JsonObject { ["authenticatorId"] = _authenticatorId });
+    }
+
+    /// <summary>Takes a PNG screenshot of the page into <paramref name="path"/> (for the docs).</summary>
+    public async Task ScreenshotAsync(string path)
+    {
+        var shot = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png", ["captureBeyondViewport"] = true });
+        await File.WriteAllBytesAsync(path, Convert.FromBase64String(shot["data"]!.GetValue<string>()));
+    }
+
+    private static string ToBase64Url(string base64) => base64.TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Opens <paramref name="url"/> in the page and waits until its document has loaded.</summary>
     public async Task NavigateAsync(Uri url)

@@ -55,6 +55,7 @@ public sealed class PasskeyHome : IDisposable
     public async Task<EnrolledApprover> EnrolAsync(Chromium browser, string name)
     {
         string? status = null;
+        await browser.StashCredentialsAsync(); // A fresh security key for each person: the others' credentials are kept aside.
         var approver = await PasskeyApprover.EnrolAsync(
             Approvers,
             name,
@@ -68,6 +69,38 @@ public sealed class PasskeyHome : IDisposable
         Assert.Equal("Enrolled " + name + ".", status);
         return approver;
     }
+
+    /// <summary>Sets the signing policy to <paramref name="json"/> (the operator's `policy set`).</summary>
+    public void SetPolicy(string json)
+    {
+        var document = Core.Policy.PolicyDocument.Parse(json);
+        Core.Policy.PolicyFile.Save(Vault.Home.PolicyPath, document);
+        Vault.Update(new UnlockOptions(SecretSourceChain.ForHost(new SecretOptions { AllowPrompt = false })), unlocked =>
+        {
+            unlocked.SetSetting(VaultSettingNames.PolicySha256, System.Text.Encoding.ASCII.GetBytes(document.Sha256));
+            return true;
+        });
+    }
+
+    /// <summary>A testnet policy: payments above 100 XRP need approval, with the extra testnet rules in <paramref name="extraRules"/> (JSON members, may be empty).</summary>
+    public static string Policy(string extraRules) =>
+        "{\"version\":1,\"networks\":{\"testnet\":{\"default\":{\"max_per_transaction\":{\"XRP\":\"100\"}" + (extraRules.Length > 0 ? "," + extraRules : string.Empty) + "}}}}";
+
+    /// <summary>A complete testnet payment of <paramref name="drops"/> from <paramref name="account"/>, ready to sign offline.</summary>
+    public static System.Text.Json.Nodes.JsonObject Payment(string account, string drops) => new()
+    {
+        ["TransactionType"] = "Payment",
+        ["Account"] = account,
+        ["Destination"] = "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe",
+        ["Amount"] = drops,
+        ["Fee"] = "12",
+        ["Sequence"] = 5,
+    };
+
+    /// <summary>Every audit entry written so far, oldest first.</summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonObject> AuditLines() =>
+        [.. Directory.EnumerateFiles(App.Home.AuditDirectory, "*.jsonl").Order(StringComparer.Ordinal)
+            .SelectMany(File.ReadAllLines).Select(line => System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject())];
 
     /// <summary>Closes the application and removes the home.</summary>
     public void Dispose()

@@ -177,4 +177,54 @@ public sealed class ApprovalStoreTests : IDisposable
         Assert.Equal("agent-2", store.Get(other.Id).Agent);
         Assert.Equal("rate_limited", Assert.Throws<ApprovalException>(() => store.Create("binding-c", Summary, agent: "agent-1")).Code);
     }
+
+    [Fact]
+    public void A_delayed_request_answers_approval_delayed_until_its_time_then_grants_a_delay_once()
+    {
+        var delayed = _store.Create(new ApprovalRequest("tx_sign", "binding-d", Summary, null) { Delay = TimeSpan.FromMinutes(10) });
+
+        var early = Assert.Throws<ApprovalException>(() => _store.Redeem(delayed.Id, "binding-d"));
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var grant = _store.Redeem(delayed.Id, "binding-d");
+
+        Assert.Equal("approval_delayed", early.Code);
+        Assert.Equal(ApprovalGrant.ViaDelay, grant.Via);
+        Assert.Equal("invalid_input", Assert.Throws<ApprovalException>(() => _store.Redeem(delayed.Id, "binding-d")).Code);
+    }
+
+    [Fact]
+    public void A_vetoed_delay_is_never_granted_even_after_its_time()
+    {
+        var delayed = _store.Create(new ApprovalRequest("tx_sign", "binding-d", Summary, null) { Delay = TimeSpan.FromMinutes(10) });
+
+        _store.Deny(delayed.Id);
+        _clock.Advance(TimeSpan.FromMinutes(11));
+        var vetoed = Assert.Throws<ApprovalException>(() => _store.Redeem(delayed.Id, "binding-d"));
+
+        Assert.Equal("approval_declined", vetoed.Code);
+        Assert.Contains("vetoed", vetoed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_quorum_request_is_approved_only_by_enough_distinct_approvers_and_never_by_the_operators_yes()
+    {
+        var request = _store.Create(new ApprovalRequest("tx_sign", "binding-q", Summary, null) { Quorum = 2 });
+        var alice = new PasskeyApproval("alice", new PasskeyAssertion("{}", new string('1', 64)));
+        var bob = new PasskeyApproval("bob", new PasskeyAssertion("{}", new string('2', 64)));
+
+        var operatorYes = Assert.Throws<ApprovalException>(() => _store.Approve(request.Id));
+        var first = _store.AddPasskey(request.Id, "binding-q", alice);
+        var twice = Assert.Throws<ApprovalException>(() => _store.AddPasskey(request.Id, "binding-q", alice with { Assertion = new PasskeyAssertion("{}", new string('3', 64)) }));
+        var pending = Assert.Throws<ApprovalException>(() => _store.Redeem(request.Id, "binding-q"));
+        var second = _store.AddPasskey(request.Id, "binding-q", bob);
+        var grant = _store.Redeem(request.Id, "binding-q");
+
+        Assert.Contains("passkeys", operatorYes.Message, StringComparison.Ordinal);
+        Assert.Equal(ApprovalState.Pending, first.State);
+        Assert.Contains("already approved", twice.Message, StringComparison.Ordinal);
+        Assert.Equal("approval_pending", pending.Code);
+        Assert.Equal(ApprovalState.Approved, second.State);
+        Assert.Equal(ApprovalGrant.ViaPasskey, grant.Via);
+        Assert.Equal(["alice", "bob"], grant.Approvers);
+    }
 }

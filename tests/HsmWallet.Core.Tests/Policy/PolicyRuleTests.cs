@@ -160,4 +160,60 @@ public sealed class PolicyRuleTests
         Assert.Equal(PolicyDecisionKind.Approve, decision.Kind);
         Assert.Equal(["max_per_transaction", "new_destination_requires_approval"], decision.Reasons.Select(r => r.Rule));
     }
+
+    [Fact]
+    public void Above_the_quorums_amount_a_payment_needs_that_many_approvers_and_below_it_one_or_none()
+    {
+        var engine = Engine(Document("""{"max_per_transaction":{"XRP":"100"},"approval_quorum":{"approvers":2,"above":{"XRP":"1000"}}}"""), Clock());
+
+        var large = engine.Evaluate("testnet", Wallet, Payment(2_000_000_000));
+        var medium = engine.Evaluate("testnet", Wallet, Payment(500_000_000));
+        var small = engine.Evaluate("testnet", Wallet, Payment(1_000_000));
+
+        Assert.Equal(PolicyDecisionKind.Approve, large.Kind);
+        Assert.Equal(2, large.Quorum);
+        Assert.Contains(large.Reasons, reason => reason.Rule == "approval_quorum");
+        Assert.Equal(PolicyDecisionKind.Approve, medium.Kind);
+        Assert.Equal(1, medium.Quorum);
+        Assert.Equal(PolicyDecisionKind.Allow, small.Kind);
+    }
+
+    [Fact]
+    public void A_quorum_without_an_amount_raises_every_approval_but_asks_for_none_itself()
+    {
+        var engine = Engine(Document("""{"max_per_transaction":{"XRP":"100"},"approval_quorum":{"approvers":3}}"""), Clock());
+
+        Assert.Equal(3, engine.Evaluate("testnet", Wallet, Payment(500_000_000)).Quorum);
+        Assert.Equal(PolicyDecisionKind.Allow, engine.Evaluate("testnet", Wallet, Payment(1_000_000)).Kind);
+    }
+
+    [Fact]
+    public void The_delay_tier_delays_what_the_rules_allow_above_its_amount_and_never_replaces_a_humans_approval()
+    {
+        var engine = Engine(Document("""{"max_per_transaction":{"XRP":"100"},"delay":{"minutes":10,"above":{"XRP":"5"}}}"""), Clock());
+
+        var delayed = engine.Evaluate("testnet", Wallet, Payment(50_000_000));
+        var small = engine.Evaluate("testnet", Wallet, Payment(1_000_000));
+        var large = engine.Evaluate("testnet", Wallet, Payment(500_000_000));
+
+        Assert.Equal(PolicyDecisionKind.Delay, delayed.Kind);
+        Assert.Equal(TimeSpan.FromMinutes(10), delayed.Delay);
+        Assert.Equal(PolicyDecisionKind.Allow, small.Kind);
+        Assert.Equal(PolicyDecisionKind.Approve, large.Kind);
+        Assert.Null(large.Delay);
+    }
+
+    [Theory]
+    [InlineData("""{"approval_quorum":{"approvers":0}}""", "approval_quorum.approvers")]
+    [InlineData("""{"approval_quorum":{"approvers":9}}""", "approval_quorum.approvers")]
+    [InlineData("""{"approval_quorum":{"approvers":2,"below":{"XRP":"1"}}}""", "approval_quorum")]
+    [InlineData("""{"delay":{"minutes":0}}""", "delay.minutes")]
+    [InlineData("""{"delay":{"minutes":1441}}""", "delay.minutes")]
+    [InlineData("""{"delay":{"minutes":5,"above":{"XRP":"x"}}}""", "delay.above.XRP")]
+    public void Bad_quorum_and_delay_rules_are_refused_naming_the_field(string rules, string field)
+    {
+        var error = Assert.Throws<InvalidInputException>(() => Document(rules));
+
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -20,21 +20,32 @@ internal static class ApproveCommands
     {
         var id = new Argument<string>("ID") { Description = "The approval id the agent was given (apv_...).", Arity = ArgumentArity.ZeroOrOne };
         var yes = new Option<bool>("--yes") { Description = "Approve without the typed confirmation (scripts); needed when stdin is not a terminal." };
-        var approve = new Command("approve", "Approve a pending request: shows what will be signed, then asks you to type yes (or pass --yes); `approve list` and `approve deny ID`.") { id, yes };
+        var wait = new Option<int>("--wait") { Description = "Where approvals need a passkey: seconds to wait on the approval page (default 300).", DefaultValueFactory = _ => 300 };
+        var approve = new Command("approve", "Approve a pending request: shows what will be signed, then asks you to type yes (or pass --yes); where approvals need a passkey, prints the approval page's address and waits for it; `approve list` and `approve deny ID` (also vetoes a delayed one).") { id, yes, wait };
         approve.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ApprovalGrant, (app, _) =>
         {
             var text = parse.GetValue(id) ?? throw new Core.InvalidInputException("ID", "is required (see hsmwallet approve list)");
             var confirmed = parse.GetValue(yes);
 
+            if (parse.GetValue(wait) is < 1 or > 3600)
+            {
+                throw new Core.InvalidInputException("--wait", "must be 1 to 3600 seconds");
+            }
+
             // An agent can ask a person to "just run approve apv_...": without a terminal to confirm on, only an
             // explicit --yes approves, so nothing is approved by a pipe or a script by accident.
-            if (!confirmed && !context.InputIsTerminal)
+            if (!confirmed && !context.InputIsTerminal && !(app.ApprovalRules.Mode() == ApprovalMode.Passkey))
             {
                 throw new Core.InvalidInputException("--yes", "is needed to approve when stdin is not a terminal (run it on a terminal to read the request and type yes); nothing was approved");
             }
 
             var store = Store(app);
             var request = store.Get(text);
+            if (request.Quorum > 1 || app.ApprovalRules.Mode() == ApprovalMode.Passkey)
+            {
+                return OnPage(context, app, request, TimeSpan.FromSeconds(parse.GetValue(wait)));
+            }
+
             if (confirmed)
             {
                 Show(context, parse, request);
@@ -82,6 +93,32 @@ internal static class ApproveCommands
             return Describe(store.Deny(request.Id));
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Where approvals need a passkey: serves the request's approval page (the operator's yes does not count), prints its
+    /// address, and waits until the approvers answered or <paramref name="wait"/> passed; the agent then retries with the id.
+    /// </summary>
+    private static JsonObject OnPage(CliContext context, WalletApplication app, PendingApproval request, TimeSpan wait)
+    {
+        context.Error.WriteLine($"{request.Id} (expires {request.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}):");
+        context.Error.Write(request.Summary.ToText());
+        var page = new Hosting.Approvals.ApprovalPage(app.Approvals, request.Id, app.ApprovalRules);
+        try
+        {
+            page.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            context.Error.WriteLine("This needs an approver's passkey. Open this address in a browser on this machine:");
+            context.Error.WriteLine(page.Url.AbsoluteUri);
+            context.Error.Flush();
+            var state = Hosting.Approvals.PasskeyApprover.WaitForDecisionAsync(app.Approvals, request.Id, wait, CancellationToken.None).GetAwaiter().GetResult();
+            return state == ApprovalState.Pending
+                ? throw new CommandFailedException("approval_declined", $"not approved on the page in time: {request.Id} stays pending")
+                : Describe(app.Approvals.Get(request.Id));
+        }
+        finally
+        {
+            page.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>

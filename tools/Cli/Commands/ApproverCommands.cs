@@ -25,7 +25,29 @@ internal static class ApproverCommands
         approver.Subcommands.Add(Add(context));
         approver.Subcommands.Add(List(context));
         approver.Subcommands.Add(Remove(context));
+        approver.Subcommands.Add(Mode(context));
         return approver;
+    }
+
+    private static Command Mode(CliContext context)
+    {
+        var mode = new Argument<string>("MODE") { Description = "form, operator or passkey; omit to show the mode in force.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("mode", "Show or set the weakest approval mode any host may use (passkey once an approver is enrolled, unless set weaker here on purpose).") { mode };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(mode) is not { } text)
+            {
+                return CommandRunner.Execute(context, parse, (app, _) => new JsonObject { ["mode"] = ApprovalModes.Name(app.Approvers.Mode()) });
+            }
+
+            return CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
+            {
+                var chosen = ApprovalModes.Parse(text, "MODE");
+                app.Approvers.SetMode(chosen);
+                return new JsonObject { ["mode"] = ApprovalModes.Name(chosen) };
+            });
+        });
+        return command;
     }
 
     private static Command Add(CliContext context)

@@ -34,7 +34,7 @@ internal static class TxSignCommand
             // The ledger is asked only for what the transaction needs: autofill, and the objects it references (an offer's
             // price, a channel's destination), so the human and the policy see what it moves even without --autofill.
             var request = new SigningRequest(parse.GetValue(wallet)!, transaction, parse.GetValue(autofill), parse.GetValue(multisign), signingFor);
-            var approver = TerminalApprover.ForSigning(context, parse.GetValue(approve), stdinHeldTheTransaction: parse.GetValue(tx) == "-");
+            var approver = TerminalApprover.ForSigning(context, parse.GetValue(approve), stdinHeldTheTransaction: parse.GetValue(tx) == "-").WithPasskeys(app);
             var (result, warnings) = app.Transactions.SignAsync(request, null, approver, operation).GetAwaiter().GetResult();
             foreach (var warning in warnings)
             {

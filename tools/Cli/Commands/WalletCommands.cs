@@ -107,7 +107,7 @@ internal static class WalletCommands
         command.SetAction(parse => CommandRunner.ExecuteUseCase(context, parse, AuditEventType.WalletDelete, (app, operation) =>
         {
             // --name is a name: the wallet is found by name only, then removed by its own address.
-            var approver = TerminalApprover.ForDelete(context, parse.GetValue(yes));
+            var approver = TerminalApprover.ForDelete(context, parse.GetValue(yes)).WithPasskeys(app);
             var deleted = app.Wallets.DeleteAsync(parse.GetValue(name)!, nameOnly: true, null, approver, operation).GetAwaiter().GetResult();
             var result = SlotJson.Describe(deleted);
             result["deleted"] = true;
@@ -160,7 +160,7 @@ internal static class WalletCommands
                 Unlockers.Password(unlocker.Kdf(parse), UnlockerOptions.Calibrating(context)),
                 CliHome.EnrolmentSecrets(context, backupPasswordFile, pinFile: null));
             var request = new ExportRequest(parse.GetValue(name)!, new BackupDestination.OperatorFile(parse.GetValue(output)!), protection, null, NameOnly: true);
-            var exported = app.Wallets.ExportAsync(request, TerminalApprover.ForExport(context, parse.GetValue(yes)), operation).GetAwaiter().GetResult();
+            var exported = app.Wallets.ExportAsync(request, TerminalApprover.ForExport(context, parse.GetValue(yes)).WithPasskeys(app), operation).GetAwaiter().GetResult();
             return new JsonObject { ["path"] = exported.Path, ["sha256"] = exported.Sha256 };
         }));
         return command;

@@ -57,11 +57,28 @@ internal sealed class TerminalApprover : IApprover
         () => new ApprovalException("invalid_input", "--yes: is needed to export a wallet when stdin is not a terminal"),
         () => new ApprovalException("approval_declined", "not exported: the export was not confirmed (or pass --yes)"));
 
+    /// <summary>
+    /// Where approvals need a passkey (the mode in force, or a quorum), this approver serves <paramref name="app"/>'s approval
+    /// page instead, prints its address on stderr and waits for the approvers; the flags and a typed yes do not count there.
+    /// </summary>
+    public TerminalApprover WithPasskeys(Hosting.Application.WalletApplication app)
+    {
+        _app = app;
+        return this;
+    }
+
+    private Hosting.Application.WalletApplication? _app;
+
     /// <inheritdoc />
     public Task<ApprovalGrant> ApproveAsync(ApprovalRequest request, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        if (_app is { } app && request.ApprovalId is null && (request.Quorum > 1 || app.ApprovalRules.Mode() == ApprovalMode.Passkey))
+        {
+            return app.PasskeyApprover(ShowPage).ApproveAsync(request, context);
+        }
+
         if (request.ApprovalId is not null)
         {
             // The CLI never presents a pending approval's id: the operator answers those with `hsmwallet approve`.
@@ -82,5 +99,13 @@ internal sealed class TerminalApprover : IApprover
         return Confirmation.AskYes(_context, _question)
             ? Task.FromResult(new ApprovalGrant(request.Binding, "operator"))
             : throw _declined();
+    }
+
+    private Task ShowPage(Uri url, CancellationToken cancellationToken)
+    {
+        _context.Error.WriteLine("Approvals here need an approver's passkey. Open this address in a browser on this machine:");
+        _context.Error.WriteLine(url.AbsoluteUri);
+        _context.Error.Flush();
+        return Task.CompletedTask;
     }
 }
