@@ -52,6 +52,19 @@ public sealed class PasskeyApprovalTests(BrowserFixture fixture) : IClassFixture
         Assert.Equal("alice", recorded.Approver);
         Assert.Equal(64, entry["approval_binding"]!.GetValue<string>().Length);
         Assert.Equal("alice", home.Approvers.VerifyRecorded(home.Verifier, recorded, entry["approval_binding"]!.GetValue<string>()).Name);
+
+        // The auditor's check: it holds now, and fails once someone edits the recorded signature.
+        var before = home.App.VerifyRecordedApprovals();
+        var log = Directory.EnumerateFiles(home.App.Home.AuditDirectory, "*.jsonl").Single();
+        var signature = entry["assertions"]![0]!["assertion_signature"]!.GetValue<string>();
+        var forged = signature[..^2] + (signature[^2..] == "00" ? "01" : "00");
+        File.WriteAllText(log, File.ReadAllText(log).Replace(signature, forged, StringComparison.Ordinal));
+        var after = home.App.VerifyRecordedApprovals();
+
+        Assert.True(before.Ok);
+        Assert.Equal(1, before.Checked);
+        Assert.False(after.Ok);
+        Assert.Contains("does not verify", after.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

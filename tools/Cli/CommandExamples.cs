@@ -43,6 +43,7 @@ internal static class CommandExamples
         ["approver add"] = ["hsmwallet approver add alice               # prints a local page; create the passkey there"],
         ["approver list"] = ["hsmwallet approver list --json"],
         ["approver remove"] = ["hsmwallet approver remove alice"],
+        ["approver mode"] = ["hsmwallet approver mode                    # the mode in force", "hsmwallet approver mode operator           # weaker than passkey, on purpose"],
         ["audit verify"] = ["hsmwallet audit verify"],
         ["audit show"] = ["hsmwallet audit show --last 50"],
         ["state reseal"] = ["hsmwallet state reseal"],

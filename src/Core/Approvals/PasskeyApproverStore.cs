@@ -31,6 +31,7 @@ public sealed class PasskeyApproverStore
     private readonly WalletVault _vault;
     private readonly Func<UnlockOptions> _unlock;
     private readonly TimeProvider _time;
+    private Snapshot? _snapshot;
 
     /// <summary>Binds the vault holding the approvers, how each operation unlocks it, and a clock (a fake one in tests).</summary>
     public PasskeyApproverStore(WalletVault vault, Func<UnlockOptions> unlock, TimeProvider? time = null)
@@ -46,10 +47,38 @@ public sealed class PasskeyApproverStore
     public IReadOnlyList<EnrolledApprover> List() => [.. ListAll().Where(approver => !approver.Retired)];
 
     /// <summary>Every approver the vault remembers, retired ones included (an auditor checks old approvals against them).</summary>
-    public IReadOnlyList<EnrolledApprover> ListAll() => _vault.Read(_unlock(), Load);
+    public IReadOnlyList<EnrolledApprover> ListAll() => Current().Approvers;
 
     /// <summary>The weakest approval mode a host may use: the operator's setting, else passkey once an approver is enrolled, else form.</summary>
-    public ApprovalMode Mode() => _vault.Read(_unlock(), ModeOf);
+    public ApprovalMode Mode() => Current().Mode;
+
+    /// <summary>
+    /// Keeps what an unlock of the same vault (by another handle: the signing path's) read, so asking for the mode or the
+    /// approvers needs no unlock of its own while the vault file has not changed. Only authenticated content is kept; a
+    /// changed file (another generation) is read again through an unlock.
+    /// </summary>
+    public void Observe(UnlockedVault vault)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        Volatile.Write(ref _snapshot, new Snapshot(vault.Generation, Load(vault), ModeOf(vault)));
+    }
+
+    private Snapshot Current()
+    {
+        if (Volatile.Read(ref _snapshot) is { } known && known.Generation == _vault.StoredGeneration())
+        {
+            return known;
+        }
+
+        return _vault.Read(_unlock(), vault =>
+        {
+            var fresh = new Snapshot(vault.Generation, Load(vault), ModeOf(vault));
+            Volatile.Write(ref _snapshot, fresh);
+            return fresh;
+        });
+    }
+
+    private sealed record Snapshot(long Generation, List<EnrolledApprover> Approvers, ApprovalMode Mode);
 
     /// <summary>The operator sets the weakest approval mode hosts may use (passkey needs an enrolled approver).</summary>
     public void SetMode(ApprovalMode mode) => _vault.Update(_unlock(), vault =>

@@ -120,6 +120,12 @@ public sealed class WalletVault
     /// </summary>
     public event Action<UnlockedVault>? Unlocked;
 
+    /// <summary>
+    /// Raised after an <see cref="Update{T}"/> wrote the vault, with the vault as written (its new generation), so a
+    /// cache of authenticated settings stays current across this process's own writes without another unlock.
+    /// </summary>
+    public event Action<UnlockedVault>? Written;
+
     /// <summary>Unlocks, runs a read-only operation, zeroes everything, returns its result.</summary>
     public T Read<T>(UnlockOptions unlock, Func<UnlockedVault, T> read)
     {
@@ -149,6 +155,7 @@ public sealed class WalletVault
         {
             // Refused before anything touches the disk: the file stays as it was, and every reader can still open it.
             ProtectedFile.WriteAtomic(Home.VaultPath, CheckedSize(vault.SerializeChanges()));
+            Written?.Invoke(vault);
         }
 
         return result;

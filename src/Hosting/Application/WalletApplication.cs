@@ -39,6 +39,9 @@ public sealed class WalletApplication : IDisposable
         Approvals = new ApprovalStore(Home, options.Time);
         // The approvers read and write the vault's settings through a handle of their own, which no audit session follows.
         Approvers = new PasskeyApproverStore(new WalletVault(Home, _vault.Providers, options.Time), Unlock, options.Time);
+        // The signing path's unlocks and writes keep the approval mode current without unlocks of their own.
+        _vault.Unlocked += Approvers.Observe;
+        _vault.Written += Approvers.Observe;
         PasskeyVerifier = new Fido2Passkeys();
         ApprovalRules = new ApprovalRules(Approvers, PasskeyVerifier, options.ApprovalMode);
         Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, ApprovalRules);
@@ -125,6 +128,9 @@ public sealed class WalletApplication : IDisposable
     /// server), the chosen slot, and whether success lifts a lockout.
     /// </summary>
     public UnlockOptions Unlock() => new(_secrets, _options.Slot) { ResetsLockout = _options.UnlockResetsLockout };
+
+    /// <summary>The auditor's check of every passkey approval the audit log records, against the vault's approvers (retired ones included).</summary>
+    public RecordedApprovalCheck VerifyRecordedApprovals() => RecordedApprovals.Check(Home.AuditDirectory, Approvers, PasskeyVerifier);
 
     /// <summary>True when the home holds a vault.</summary>
     public bool VaultExists => _vault.Exists;

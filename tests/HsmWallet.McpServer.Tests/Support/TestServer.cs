@@ -30,6 +30,9 @@ public sealed record TestServerSetup
     /// <summary>When set, the client declares elicitation and answers with this.</summary>
     public Func<ElicitRequestParams, ElicitResult>? Elicit { get; init; }
 
+    /// <summary>When true (with <see cref="Elicit"/>), the client declares URL-mode elicitation as well as forms.</summary>
+    public bool UrlElicitation { get; init; }
+
     /// <summary>Runs before the server starts, with the home path (create a vault, set a policy...).</summary>
     public Action<string>? Prepare { get; init; }
 
@@ -128,6 +131,13 @@ public sealed class TestServer : IAsyncDisposable
         if (setup.Elicit is { } elicit)
         {
             clientOptions.Handlers.ElicitationHandler = (request, _) => ValueTask.FromResult(elicit(request!));
+            if (setup.UrlElicitation)
+            {
+                clientOptions.Capabilities = new ClientCapabilities
+                {
+                    Elicitation = new ElicitationCapability { Form = new FormElicitationCapability(), Url = new UrlElicitationCapability() },
+                };
+            }
         }
 
         var client = await McpClient.CreateAsync(

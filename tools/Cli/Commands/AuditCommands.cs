@@ -27,14 +27,23 @@ internal static class AuditCommands
 
     private static Command Verify(CliContext context)
     {
-        var command = new Command("verify", "Check every entry, link, the head record and the anchor; exit 1 when the log does not verify.");
+        var command = new Command("verify", "Check every entry, link, the head record and the anchor, and every recorded passkey approval against the enrolled keys; exit 1 when anything does not verify.");
         command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
         {
             app.OpenAudit();
             var verification = app.Audit.Verify();
+            var approvals = app.VerifyRecordedApprovals();
+            var result = verification.ToJson();
+            result["approvals"] = approvals.ToJson();
+            if (verification.Ok && approvals.Ok)
+            {
+                return new CommandOutput(result);
+            }
+
             if (verification.Ok)
             {
-                return new CommandOutput(verification.ToJson());
+                context.Error.WriteLine(VisibleText.Of($"hsmwallet: the audit log verifies, but {approvals.Problem}"));
+                return new CommandOutput(result, ExitCode: ExitCodes.Failed);
             }
 
             var problem = verification.Problem?.ToWire() ?? "unknown";
@@ -42,7 +51,7 @@ internal static class AuditCommands
                 ? string.Create(CultureInfo.InvariantCulture, $" at sequence {sequence}")
                 : string.Empty;
             context.Error.WriteLine(VisibleText.Of($"hsmwallet: the audit log does not verify: {problem}{where}"));
-            return new CommandOutput(verification.ToJson(), ExitCode: ExitCodes.Failed);
+            return new CommandOutput(result, ExitCode: ExitCodes.Failed);
         }));
         return command;
     }
