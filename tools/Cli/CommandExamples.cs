@@ -43,6 +43,8 @@ internal static class CommandExamples
         ["approver add"] = ["hsmwallet approver add alice               # prints a local page; create the passkey there"],
         ["approver list"] = ["hsmwallet approver list --json"],
         ["approver remove"] = ["hsmwallet approver remove alice"],
+        ["freeze"] = ["hsmwallet freeze --reason \"agent misbehaving\"   # stops every signature and export now"],
+        ["unfreeze"] = ["hsmwallet unfreeze                      # an approver's passkey when one is enrolled, else a typed yes"],
         ["audit verify"] = ["hsmwallet audit verify"],
         ["audit show"] = ["hsmwallet audit show --last 50"],
         ["state reseal"] = ["hsmwallet state reseal"],

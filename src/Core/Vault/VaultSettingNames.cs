@@ -20,4 +20,7 @@ public static class VaultSettingNames
 
     /// <summary>The enrolled passkey approvers (UTF-8 JSON: name, credential id, COSE public key, sign count), so only their assertions grant an approval.</summary>
     public const string PasskeyApprovers = "approvers.passkeys";
+
+    /// <summary>The operator's freeze (UTF-8 JSON: id, since, by, reason): while present no signature or export happens, whatever the marker file says.</summary>
+    public const string Freeze = "freeze.record";
 }

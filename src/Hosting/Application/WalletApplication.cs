@@ -43,7 +43,8 @@ public sealed class WalletApplication : IDisposable
         var passkeys = new PasskeyGrantCheck(Approvers, PasskeyVerifier);
         Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, passkeys);
         Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock, passkeys);
-        Status = new StatusUseCase(_vault);
+        Freeze = new FreezeUseCases(_vault, Audit, Approvers, passkeys, Unlock, options.Time);
+        Status = new StatusUseCase(_vault, Freeze);
         Slots = new SlotUseCases(_vault, Audit, Unlock);
         Policy = new PolicyUseCases(_vault, Unlock);
     }
@@ -91,7 +92,10 @@ public sealed class WalletApplication : IDisposable
     /// <summary>Policy check, sign and submit.</summary>
     public TransactionUseCases Transactions { get; }
 
-    /// <summary>Slots, unlocker health and lockout, read without a secret.</summary>
+    /// <summary>The operator's emergency stop: freeze, unfreeze (an approver's passkey when one is enrolled), and the freeze now.</summary>
+    public FreezeUseCases Freeze { get; }
+
+    /// <summary>Slots, unlocker health, lockout and freeze, read without a secret.</summary>
     public StatusUseCase Status { get; }
 
     /// <summary>Create the vault, add, remove and test slots, the wallet limit (the operator's administration).</summary>

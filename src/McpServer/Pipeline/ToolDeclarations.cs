@@ -163,6 +163,7 @@ public static class ToolDeclarations
                 ("network", Text),
                 ("unlockers", ArrayOf(Shape(("slot", Int), ("kind", Text), ("hardware", Bool), ("healthy", Bool)))),
                 ("lockout", Shape(("locked", Bool), ("locked_until", OrNull(Text)))),
+                ("frozen", AnyOf(Bool, Shape(("since", OrNull(Text)), ("reason", OrNull(Text)), ("by", OrNull(Text)), ("problem", OrNull(Text))))),
                 ("limits", Shape(
                     ("standard", Text),
                     ("strict", Text),

@@ -57,6 +57,15 @@ internal sealed class TerminalApprover : IApprover
         () => new ApprovalException("invalid_input", "--yes: is needed to export a wallet when stdin is not a terminal"),
         () => new ApprovalException("approval_declined", "not exported: the export was not confirmed (or pass --yes)"));
 
+    /// <summary>For `unfreeze` with no passkey approver enrolled: --yes lifts; else the operator confirms on a terminal; a script must say --yes (exit 2).</summary>
+    public static TerminalApprover ForUnfreeze(CliContext context, bool yes) => new(
+        context,
+        yes,
+        true,
+        "Lift the freeze, so signatures and exports start again? Type yes: ",
+        () => new ApprovalException("invalid_input", "--yes: is needed to lift a freeze when stdin is not a terminal"),
+        () => new ApprovalException("approval_declined", "not lifted: the unfreeze was not confirmed (or pass --yes)"));
+
     /// <inheritdoc />
     public Task<ApprovalGrant> ApproveAsync(ApprovalRequest request, OperationContext context)
     {
