@@ -9,7 +9,9 @@ namespace HsmWallet.Core.Approvals;
 /// unlock) and the record in the vault's authenticated settings (needs the vault key, so no file an agent can write
 /// or delete removes it). Anything at the marker's place that is not clearly "no file" (a link, a loose mode, another
 /// owner, a malformed record, an unreadable folder) counts as frozen. The vault's record is taken from every unlock of
-/// the bound vault, so a check without an unlock knows what the last one saw.
+/// the bound vault, so a check without an unlock knows what the last one saw, for as long as vault.json keeps the
+/// generation that unlock read (another process's unfreeze rewrites it); the checks that guard a key use the record of
+/// their own unlock.
 /// </summary>
 public sealed class WalletFreeze
 {
@@ -19,21 +21,29 @@ public sealed class WalletFreeze
     private const int MaximumMarkerLength = 4096;
 
     private readonly WalletVault _vault;
-    private FreezeSide? _seen;
+    private Seen? _seen;
 
     /// <summary>Binds the vault (its home holds the marker) and follows its unlocks.</summary>
     public WalletFreeze(WalletVault vault)
     {
         ArgumentNullException.ThrowIfNull(vault);
         _vault = vault;
-        vault.Unlocked += unlocked => Volatile.Write(ref _seen, ReadSetting(unlocked));
+        vault.Unlocked += unlocked => Volatile.Write(ref _seen, new Seen(unlocked.Generation, ReadSetting(unlocked)));
     }
 
     /// <summary>The marker file's path (state/freeze.json); its lock file serializes freeze and unfreeze.</summary>
     public string MarkerPath => Path.Combine(_vault.Home.StateDirectory, MarkerFileName);
 
-    /// <summary>Without unlocking: the marker now, and the vault's record as this process's last unlock saw it.</summary>
-    public FreezeState Current() => new(ReadMarker(), Volatile.Read(ref _seen) ?? FreezeSide.Absent);
+    /// <summary>
+    /// Without unlocking: the marker now, and the vault's record as this process's last unlock saw it while vault.json
+    /// still has that unlock's generation (a record seen frozen in a file rewritten since is not assumed to hold).
+    /// </summary>
+    public FreezeState Current()
+    {
+        var marker = ReadMarker();
+        var seen = Volatile.Read(ref _seen);
+        return new FreezeState(marker, seen is null || (seen.Side.Frozen && !StillStored(seen.Generation)) ? FreezeSide.Absent : seen.Side);
+    }
 
     /// <summary>With the vault unlocked: the marker now and <paramref name="vault"/>'s record.</summary>
     public FreezeState Current(UnlockedVault vault) => new(ReadMarker(), ReadSetting(vault));
@@ -129,5 +139,21 @@ public sealed class WalletFreeze
         _ = vault.RemoveSetting(VaultSettingNames.Freeze);
     }
 
+    private bool StillStored(long generation)
+    {
+        try
+        {
+            return _vault.StoredGeneration() == generation;
+        }
+#pragma warning disable CA1031 // A vault file that cannot be read now keeps the record last seen (fail-closed).
+        catch (Exception error) when (error is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return true;
+        }
+    }
+
     private static FreezeSide Unreadable(string problem) => FreezeSide.Unreadable(problem, "marker:" + problem);
+
+    private sealed record Seen(long Generation, FreezeSide Side);
 }
