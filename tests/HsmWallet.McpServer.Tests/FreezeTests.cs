@@ -34,7 +34,9 @@ public sealed class FreezeTests
         Assert.Equal(frozen["frozen"]!["since"]!.GetValue<string>(), status["since"]!.GetValue<string>());
         Assert.False(Directory.Exists(Path.Combine(server.Home, "backups")) && Directory.EnumerateFiles(Path.Combine(server.Home, "backups")).Any());
         // Reads keep working while frozen.
-        Assert.Equal("allow", (await server.OkAsync("policy_check", new { wallet = "payer", tx = Payment(wallet, 2) }))["decision"]!.GetValue<string>());
+        var check = await server.OkAsync("policy_check", new { wallet = "payer", tx = Payment(wallet, 2) });
+        Assert.Equal("allow", check["decision"]!.GetValue<string>());
+        Assert.Equal("incident 7: agent misbehaving", check["frozen"]!["reason"]!.GetValue<string>());
         // The refusals are on record, coded frozen.
         Assert.Contains(server.AuditEntries("transaction.sign"), entry => entry["operation"]!["errorCode"]?.GetValue<string>() == "frozen");
         Assert.Contains(server.AuditEntries("wallet.export"), entry => entry["operation"]!["errorCode"]?.GetValue<string>() == "frozen");

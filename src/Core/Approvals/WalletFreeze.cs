@@ -111,10 +111,19 @@ public sealed class WalletFreeze
         ProtectedFile.WriteAtomic(_vault.Home.StateFile(MarkerFileName), record.ToBytes(), MaximumMarkerLength);
     }
 
-    /// <summary>Removes the marker (a link is removed, never followed); absent is fine.</summary>
+    /// <summary>
+    /// Removes the marker (a link is removed, never followed); absent is fine. A state folder that is a link or open to
+    /// others is refused with its fix (nothing is deleted through it, and the freeze stands until it is repaired).
+    /// </summary>
     public void DeleteMarker()
     {
         var path = MarkerPath;
+        if (!Directory.Exists(_vault.Home.StateDirectory) && new DirectoryInfo(_vault.Home.StateDirectory).LinkTarget is null)
+        {
+            return;
+        }
+
+        ProtectedFile.CheckDirectory(_vault.Home.StateDirectory);
         if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
         {
             throw new IOException("state/freeze.json is a folder; remove it by hand to lift the freeze");
