@@ -297,6 +297,33 @@ public sealed class PasskeyApprovalTests(BrowserFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_freeze_button_on_the_page_stops_every_signature_until_an_approvers_passkey_lifts_it()
+    {
+        using var home = new PasskeyHome();
+        home.SetPolicy(PasskeyHome.Policy(string.Empty));
+        await home.EnrolAsync(_browser, "alice");
+        var wallet = home.App.Wallets.Create("hot", "ed25519", "testnet", PasskeyHome.Context("wallet_create"));
+        await using var pages = new ApprovalPages(home.App.Approvals, home.App.ApprovalRules, home.App.Freeze);
+        var agent = new McpApprover(home.App.Approvals, home.App.ApprovalRules, pages, server: null);
+        var pending = await Assert.ThrowsAsync<ToolRefusedException>(() =>
+            home.App.Transactions.SignAsync(new SigningRequest("hot", PasskeyHome.Payment(wallet.Address, "200000000"), Autofill: false), null, agent, PasskeyHome.Context("tx_sign")));
+
+        await _browser.NavigateAsync(new Uri(pending.Extra["approval_url"]!.GetValue<string>()));
+        var frozen = await _browser.ClickAndReadStatusAsync("freeze");
+        var small = await Assert.ThrowsAsync<WalletFrozenException>(() =>
+            home.App.Transactions.SignAsync(new SigningRequest("hot", PasskeyHome.Payment(wallet.Address, "1000000"), Autofill: false), null, agent, PasskeyHome.Context("tx_sign")));
+        var lifted = await home.App.Freeze.UnfreezeAsync(_ => home.App.PasskeyApprover(ClickOn("approve")), PasskeyHome.Context("unfreeze"));
+        var signed = await home.App.Transactions.SignAsync(new SigningRequest("hot", PasskeyHome.Payment(wallet.Address, "1000000"), Autofill: false), null, agent, PasskeyHome.Context("tx_sign"));
+
+        Assert.StartsWith("Frozen.", frozen, StringComparison.Ordinal);
+        Assert.NotNull(small);
+        Assert.True(lifted.Lifted);
+        Assert.Equal("passkey", lifted.ApprovedVia);
+        Assert.Equal("alice", lifted.Approver);
+        Assert.NotEmpty(signed.Result.TxBlob);
+    }
+
+    [Fact]
     public async Task When_the_caller_gives_up_the_wait_ends_the_page_closes_and_nothing_is_deleted()
     {
         using var home = new PasskeyHome();

@@ -44,6 +44,8 @@ internal static class CommandExamples
         ["approver list"] = ["hsmwallet approver list --json"],
         ["approver remove"] = ["hsmwallet approver remove alice"],
         ["approver mode"] = ["hsmwallet approver mode                    # the mode in force", "hsmwallet approver mode operator           # weaker than passkey, on purpose"],
+        ["freeze"] = ["hsmwallet freeze --reason \"agent misbehaving\"   # stops every signature and export now"],
+        ["unfreeze"] = ["hsmwallet unfreeze                      # an approver's passkey when one is enrolled, else a typed yes"],
         ["audit verify"] = ["hsmwallet audit verify"],
         ["audit show"] = ["hsmwallet audit show --last 50"],
         ["state reseal"] = ["hsmwallet state reseal"],

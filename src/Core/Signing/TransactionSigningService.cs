@@ -17,7 +17,8 @@ namespace HsmWallet.Core.Signing;
 /// The one path every signature takes, for the CLI and the MCP server alike: prepare (wallet, autofill, policy;
 /// no key), then sign under one lock across processes: the policy again, the approval, the signing-state
 /// reservation, ONE unlock that decrypts one record and signs, every buffer zeroed, the counters, and the
-/// audit entry fsynced before the blob is returned. Any failure on the way returns no signature.
+/// audit entry fsynced before the blob is returned. Any failure on the way returns no signature. A freeze (see
+/// <see cref="WalletFreeze"/>) refuses before any key is opened or any Sequence reserved.
 /// </summary>
 public sealed class TransactionSigningService
 {
@@ -31,6 +32,7 @@ public sealed class TransactionSigningService
     private readonly LedgerClient? _ledger;
     private readonly TimeProvider _time;
     private readonly TrustedPolicy _policy;
+    private readonly WalletFreeze _freeze;
     private readonly Lock _gate = new();
 
     /// <summary>Binds the vault, its wallet list, the network, the audit log and (for autofill) a ledger client.</summary>
@@ -47,6 +49,7 @@ public sealed class TransactionSigningService
         _ledger = ledger;
         _time = time ?? TimeProvider.System;
         _policy = new TrustedPolicy(vault);
+        _freeze = new WalletFreeze(vault);
     }
 
     /// <summary>The network transactions are prepared for.</summary>
@@ -130,32 +133,38 @@ public sealed class TransactionSigningService
     /// Signs <paramref name="prepared"/>: the policy is evaluated again under the signing lock (Deny throws
     /// <see cref="PolicyDeniedException"/>; Approve without a grant for this exact binding throws
     /// <see cref="ApprovalRequiredException"/>), then the vault is unlocked once for the signature. The audit entry
-    /// is written before the result is returned; if it cannot be written, no signature is returned.
+    /// is written before the result is returned; if it cannot be written, no signature is returned. A frozen wallet
+    /// throws <see cref="WalletFrozenException"/> (checked before the lock, under it, and with the signing unlock's own
+    /// vault record before the Sequence is reserved and the key opened).
     /// </summary>
     public SigningResult Sign(PreparedSigning prepared, UnlockOptions unlock, ApprovalGrant? approval, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(context);
+        RefuseIfFrozen(prepared, context);
         var account = prepared.SigningFor ?? WalletDirectory.AccountOf(prepared.Wallet);
         // Either side being mainnet (the server's network, or the wallet's on a custom URL) needs a strong slot.
         MainnetSlotRule.Check(_vault, prepared.Network == "mainnet" ? prepared.Network : prepared.Wallet.Network, "network");
         lock (_gate)
         {
             using var processLock = FileLock.Acquire(_vault.Home.StateFile("signing"), SigningLockTimeout);
+            // A freeze made while this call waited for the lock stops it here.
+            RefuseIfFrozen(prepared, context);
             var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile), _audit.OpenStateSeal(unlock));
             var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time);
             var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
             Authorize(decision, prepared, approval, context);
 
-            if (!prepared.Multisign)
-            {
-                LoadSigningState(unlock).Reserve(account, prepared.Transaction);
-            }
-
+            var signingState = prepared.Multisign ? null : LoadSigningState(unlock);
             var result = _vault.Read(unlock, vault =>
             {
                 // The unlock just re-read the recorded policy hash: a policy changed behind our back denies here.
                 Authorize(new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings), prepared, approval, context);
+
+                // The vault's own freeze record, read by this very unlock: a deleted marker file does not lift a freeze.
+                // Only then is the Sequence reserved, so a refused signature leaves nothing reserved.
+                RefuseIfFrozen(_freeze.Current(vault), prepared, context);
+                signingState?.Reserve(account, prepared.Transaction);
 
                 return vault.WithWalletSecret(prepared.Wallet.Address, (secret, info) =>
                 {
@@ -255,6 +264,21 @@ public sealed class TransactionSigningService
         {
             RecordRefusal(prepared, context, "approval_required");
             throw new ApprovalRequiredException(decision);
+        }
+    }
+
+    /// <summary>
+    /// Refuses (audited, code "frozen") when the wallet is frozen, as far as known without unlocking: the marker file,
+    /// and the vault's record as the last unlock saw it. Called before a human is asked to approve, and again on signing.
+    /// </summary>
+    public void RefuseIfFrozen(PreparedSigning prepared, OperationContext context) => RefuseIfFrozen(_freeze.Current(), prepared, context);
+
+    private void RefuseIfFrozen(FreezeState state, PreparedSigning prepared, OperationContext context)
+    {
+        if (state.IsFrozen)
+        {
+            RecordRefusal(prepared, context, WalletFrozenException.Code);
+            throw new WalletFrozenException(state);
         }
     }
 

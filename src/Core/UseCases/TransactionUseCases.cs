@@ -52,6 +52,8 @@ public sealed class TransactionUseCases
         ArgumentNullException.ThrowIfNull(context);
         var unlock = _unlock();
         var prepared = await _signing.PrepareAsync(request, unlock, context.Cancellation).ConfigureAwait(false);
+        // A frozen wallet refuses before anyone is asked to approve what could not be signed anyway.
+        _signing.RefuseIfFrozen(prepared, context);
         ApprovalGrant? grant = null;
         if (approvalId is not null || prepared.Decision.Kind is PolicyDecisionKind.Approve or PolicyDecisionKind.Delay)
         {

@@ -22,6 +22,7 @@ public sealed class WalletUseCases
     private readonly ApprovalStore _approvals;
     private readonly Func<UnlockOptions> _unlock;
     private readonly TimeProvider _time;
+    private readonly WalletFreeze _freeze;
 
     /// <summary>Binds the vault, its wallet list, the audit log, the pending approvals and how each operation unlocks.</summary>
     public WalletUseCases(WalletVault vault, WalletDirectory wallets, IAuditLog audit, ApprovalStore approvals, Func<UnlockOptions> unlock, TimeProvider? time = null, ApprovalRules? approvalRules = null)
@@ -38,6 +39,7 @@ public sealed class WalletUseCases
         _unlock = unlock;
         _time = time ?? TimeProvider.System;
         ApprovalRules = approvalRules;
+        _freeze = new WalletFreeze(vault);
     }
 
     /// <summary>What a grant must be (the mode in force, verified passkeys, the quorum); without them only a form or operator grant counts.</summary>
@@ -168,6 +170,8 @@ public sealed class WalletUseCases
     /// Writes an encrypted backup of one wallet after a human approved exactly its path (asked through the approver
     /// port): a new 0600 file, created exclusively (an existing or concurrently created file is refused, never
     /// replaced), holding that wallet's record only, protected by this vault's slots or by a new slot of its own.
+    /// A frozen wallet refuses (<see cref="WalletFrozenException"/>, audited) before anyone is asked, and again with the
+    /// unlock that reads the record.
     /// </summary>
     public async Task<ExportResult> ExportAsync(ExportRequest request, IApprover approver, OperationContext context)
     {
@@ -175,6 +179,20 @@ public sealed class WalletUseCases
         ArgumentNullException.ThrowIfNull(approver);
         ArgumentNullException.ThrowIfNull(context);
         var info = Resolve(request.Wallet, request.NameOnly);
+        try
+        {
+            return await ExportUnfrozenAsync(info, request, approver, context).ConfigureAwait(false);
+        }
+        catch (WalletFrozenException)
+        {
+            Record(AuditEventType.WalletExport, context, "export", info, result: AuditResult.Denied, code: WalletFrozenException.Code);
+            throw;
+        }
+    }
+
+    private async Task<ExportResult> ExportUnfrozenAsync(WalletInfo info, ExportRequest request, IApprover approver, OperationContext context)
+    {
+        WalletFreeze.ThrowIfFrozen(_freeze.Current());
         var path = request.Destination switch
         {
             BackupDestination.InBackupsFolder { FileName: { } fileName } => BackupPath(fileName),
@@ -194,7 +212,11 @@ public sealed class WalletUseCases
         var field = request.Destination is BackupDestination.OperatorFile ? "out" : "file_name";
         var bytes = request.Protection switch
         {
-            BackupProtection.SameSlots => _vault.Read(_unlock(), vault => vault.ExportWallet(info.Address)),
+            BackupProtection.SameSlots => _vault.Read(_unlock(), vault =>
+            {
+                WalletFreeze.ThrowIfFrozen(_freeze.Current(vault));
+                return vault.ExportWallet(info.Address);
+            }),
             BackupProtection.OwnSlot own => ExportUnderOwnSlot(info, path, own),
             _ => throw new InvalidInputException("protection", "is not a known backup protection"),
         };
@@ -204,12 +226,29 @@ public sealed class WalletUseCases
         return result;
     }
 
-    /// <summary>Removes a wallet from the vault after a human approved exactly that wallet; its funds stay on the ledger, reachable only through a backup.</summary>
+    /// <summary>
+    /// Removes a wallet from the vault after a human approved exactly that wallet; its funds stay on the ledger, reachable
+    /// only through a backup. Refused while the wallet is frozen (a key is not destroyed during an emergency stop).
+    /// </summary>
     public async Task<WalletInfo> DeleteAsync(string wallet, bool nameOnly, string? approvalId, IApprover approver, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(approver);
         ArgumentNullException.ThrowIfNull(context);
         var info = Resolve(wallet, nameOnly);
+        try
+        {
+            return await DeleteUnfrozenAsync(info, approvalId, approver, context).ConfigureAwait(false);
+        }
+        catch (WalletFrozenException)
+        {
+            Record(AuditEventType.WalletDelete, context, "delete", info, result: AuditResult.Denied, code: WalletFrozenException.Code);
+            throw;
+        }
+    }
+
+    private async Task<WalletInfo> DeleteUnfrozenAsync(WalletInfo info, string? approvalId, IApprover approver, OperationContext context)
+    {
+        WalletFreeze.ThrowIfFrozen(_freeze.Current());
         var binding = ApprovalBinding.For("wallet_delete", new JsonObject { ["wallet"] = info.Address });
         var summary = new ApprovalSummary(
             $"Delete wallet {info.Address} from the vault",
@@ -217,7 +256,11 @@ public sealed class WalletUseCases
             ["Its funds stay on the ledger but nothing can sign for them without a backup."],
             [$"wallet name: {VisibleText.Of(info.Name)}"]);
         _ = await ApprovalGate.RequireAsync(approver, new ApprovalRequest("wallet_delete", binding, summary, approvalId), context, ApprovalRules).ConfigureAwait(false);
-        var deleted = _vault.DeleteWallet(_unlock(), info.Address);
+        var deleted = _vault.Update(_unlock(), vault =>
+        {
+            WalletFreeze.ThrowIfFrozen(_freeze.Current(vault));
+            return vault.DeleteWallet(info.Address);
+        });
         _wallets.Removed(deleted);
         Record(AuditEventType.WalletDelete, context, "delete", deleted);
         return deleted;
@@ -234,11 +277,15 @@ public sealed class WalletUseCases
         {
             var backup = new WalletVault(WalletHome.At(staging), _vault.Providers, _time);
             backup.Create(own.Secrets, own.Provider);
-            _vault.Read(_unlock(), vault => vault.WithWalletSecret(info.Address, (secret, wallet) =>
-                backup.AddWallet(
-                    new UnlockOptions(own.Secrets),
-                    new WalletDescription(wallet.Name, wallet.KeyType, wallet.Network, wallet.Address, wallet.PublicKey),
-                    secret)));
+            _vault.Read(_unlock(), vault =>
+            {
+                WalletFreeze.ThrowIfFrozen(_freeze.Current(vault));
+                return vault.WithWalletSecret(info.Address, (secret, wallet) =>
+                    backup.AddWallet(
+                        new UnlockOptions(own.Secrets),
+                        new WalletDescription(wallet.Name, wallet.KeyType, wallet.Network, wallet.Address, wallet.PublicKey),
+                        secret));
+            });
             return ProtectedFile.ReadAllBytes(backup.Home.VaultPath);
         }
         finally
@@ -297,7 +344,7 @@ public sealed class WalletUseCases
         return folder;
     }
 
-    private void Record(AuditEventType type, OperationContext context, string operation, WalletInfo wallet, JsonObject? extra = null)
+    private void Record(AuditEventType type, OperationContext context, string operation, WalletInfo wallet, JsonObject? extra = null, AuditResult result = AuditResult.Success, string? code = null)
     {
         var parameters = new JsonObject
         {
@@ -311,6 +358,6 @@ public sealed class WalletUseCases
             parameters[name] = value?.DeepClone();
         }
 
-        _audit.Append(new AuditEvent(type, context.ToolName, context.CorrelationId, context.Actor, operation, parameters, AuditResult.Success));
+        _audit.Append(new AuditEvent(type, context.ToolName, context.CorrelationId, context.Actor, operation, parameters, result, code));
     }
 }

@@ -29,4 +29,7 @@ public static class VaultSettingNames
 
     /// <summary>The weakest approval mode any host may use (UTF-8 "form", "operator" or "passkey"), set by the operator; absent: passkey once an approver is enrolled.</summary>
     public const string ApprovalMode = "approvers.mode";
+
+    /// <summary>The operator's freeze (UTF-8 JSON: id, since, by, reason): while present no signature or export happens, whatever the marker file says.</summary>
+    public const string Freeze = "freeze.record";
 }

@@ -1,3 +1,5 @@
+using HsmWallet.Core.Approvals;
+using HsmWallet.Core.UseCases;
 using HsmWallet.Core.Vault;
 using HsmWallet.KeyProviders.Pkcs11;
 using HsmWallet.KeyProviders.Tpm;
@@ -21,13 +23,21 @@ public sealed record TokenHealth(bool ModuleLoaded, bool TokenPresent, bool? Key
 /// <param name="Token">A token's counters (pkcs11 slots only).</param>
 public sealed record SlotHealth(int Id, string Kind, bool Healthy, string? Detail, TokenHealth? Token = null);
 
-/// <summary>What `hsmwallet status` and `server_status` report, read without a secret: slots, unlocker health and lockout.</summary>
+/// <summary>What `hsmwallet status` and `server_status` report, read without a secret: slots, unlocker health, lockout and freeze.</summary>
 public sealed class StatusUseCase
 {
     private readonly WalletVault _vault;
+    private readonly FreezeUseCases _freeze;
 
-    /// <summary>Binds the vault whose status is read.</summary>
-    internal StatusUseCase(WalletVault vault) => _vault = vault;
+    /// <summary>Binds the vault whose status is read and its freeze.</summary>
+    internal StatusUseCase(WalletVault vault, FreezeUseCases freeze)
+    {
+        _vault = vault;
+        _freeze = freeze;
+    }
+
+    /// <summary>The freeze without unlocking: the marker file, and the vault's record as this process's last unlock saw it.</summary>
+    public FreezeState Frozen() => _freeze.Current();
 
     /// <summary>True when the home holds a vault.</summary>
     public bool VaultExists => _vault.Exists;

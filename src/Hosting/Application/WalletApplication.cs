@@ -46,7 +46,8 @@ public sealed class WalletApplication : IDisposable
         ApprovalRules = new ApprovalRules(Approvers, PasskeyVerifier, options.ApprovalMode);
         Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, ApprovalRules);
         Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock, ApprovalRules);
-        Status = new StatusUseCase(_vault);
+        Freeze = new FreezeUseCases(_vault, Audit, Approvers, ApprovalRules, Unlock, options.Time);
+        Status = new StatusUseCase(_vault, Freeze);
         Slots = new SlotUseCases(_vault, Audit, Unlock);
         Policy = new PolicyUseCases(_vault, Unlock);
     }
@@ -92,7 +93,7 @@ public sealed class WalletApplication : IDisposable
     public ApprovalRules ApprovalRules { get; }
 
     /// <summary>An approver that serves an approval page, shows its address with <paramref name="showPage"/>, and waits up to <paramref name="wait"/> for people's passkeys.</summary>
-    public PasskeyApprover PasskeyApprover(Func<Uri, CancellationToken, Task> showPage, TimeSpan? wait = null) => new(Approvals, ApprovalRules, showPage, wait);
+    public PasskeyApprover PasskeyApprover(Func<Uri, CancellationToken, Task> showPage, TimeSpan? wait = null) => new(Approvals, ApprovalRules, showPage, wait, Freeze);
 
     /// <summary>List, resolve, create, import, export and delete.</summary>
     public WalletUseCases Wallets { get; }
@@ -100,7 +101,10 @@ public sealed class WalletApplication : IDisposable
     /// <summary>Policy check, sign and submit.</summary>
     public TransactionUseCases Transactions { get; }
 
-    /// <summary>Slots, unlocker health and lockout, read without a secret.</summary>
+    /// <summary>The operator's emergency stop: freeze, unfreeze (an approver's passkey when one is enrolled), and the freeze now.</summary>
+    public FreezeUseCases Freeze { get; }
+
+    /// <summary>Slots, unlocker health, lockout and freeze, read without a secret.</summary>
     public StatusUseCase Status { get; }
 
     /// <summary>Create the vault, add, remove and test slots, the wallet limit (the operator's administration).</summary>

@@ -18,15 +18,20 @@ public sealed class ApprovalPage : LoopbackPage
     private readonly ApprovalStore _store;
     private readonly string _approvalId;
     private readonly ApprovalRules _rules;
+    private readonly Core.UseCases.FreezeUseCases? _freeze;
 
-    /// <summary>A page for stored request <paramref name="approvalId"/>, answered under <paramref name="rules"/> (its approvers and verifier).</summary>
-    public ApprovalPage(ApprovalStore store, string approvalId, ApprovalRules rules)
+    /// <summary>
+    /// A page for stored request <paramref name="approvalId"/>, answered under <paramref name="rules"/> (its approvers and
+    /// verifier), with a Freeze button when <paramref name="freeze"/> is given (stopping everything needs no passkey).
+    /// </summary>
+    public ApprovalPage(ApprovalStore store, string approvalId, ApprovalRules rules, Core.UseCases.FreezeUseCases? freeze = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(rules);
         _store = store;
         _approvalId = approvalId;
         _rules = rules;
+        _freeze = freeze;
         _ = store.Get(approvalId);
     }
 
@@ -85,6 +90,11 @@ public sealed class ApprovalPage : LoopbackPage
 
         body.Append("<p>Approve only if this is exactly what you want; your passkey signs this approval and nothing else.</p>")
             .Append("<button id=\"approve\">Approve</button><button id=\"decline\">").Append(request.NotBefore is null ? "Decline" : "Veto").Append("</button>");
+        if (_freeze is not null)
+        {
+            body.Append("<button id=\"freeze\" class=\"warning\">Freeze everything</button><p>Freeze stops every signature and export of this wallet home at once, until an approver lifts it (`hsmwallet unfreeze`).</p>");
+        }
+
         var nonce = _rules.Approvers.IssueNonce(Port);
         var options = Fido2Passkeys.AssertionOptionsJson(PasskeyChallenge.For(request.Binding, nonce), approvers);
         var script = "const options=" + options + ";const nonce='" + nonce + "';"
@@ -94,7 +104,8 @@ public sealed class ApprovalPage : LoopbackPage
             + "document.getElementById('approve').addEventListener('click',async()=>{try{"
             + "const credential=await navigator.credentials.get({publicKey:PublicKeyCredential.parseRequestOptionsFromJSON(options)});"
             + "await send('approve',{nonce:nonce,credential:credential.toJSON()});}catch(e){status.textContent='Not approved: '+e.name;}});"
-            + "document.getElementById('decline').addEventListener('click',()=>send('decline',{decline:true}));";
+            + "document.getElementById('decline').addEventListener('click',()=>send('decline',{decline:true}));"
+            + (_freeze is null ? string.Empty : "document.getElementById('freeze').addEventListener('click',()=>send('freeze',{freeze:true}));");
         return PageText.Frame("HsmWallet approval", body.ToString(), script, scriptNonce);
     }
 
@@ -104,8 +115,27 @@ public sealed class ApprovalPage : LoopbackPage
         {
             "approve" => Approve(body),
             "decline" => Decline(),
+            "freeze" when _freeze is not null => Freeze(),
             _ => (404, "not found"),
         });
+
+    private (int Status, string Text) Freeze()
+    {
+        var context = Core.Signing.OperationContext.New(new Core.Audit.AuditActor(Core.Audit.AuditActorType.User, "approval-page"), "approval_page");
+        var outcome = _freeze!.Freeze("frozen on the approval page of " + _approvalId, context);
+        try
+        {
+            _store.Deny(_approvalId);
+        }
+        catch (ApprovalException)
+        {
+            // Already decided or expired: the freeze stands either way.
+        }
+
+        return (200, outcome.VaultRecorded
+            ? "Frozen. No signature or export happens until an approver lifts it (hsmwallet unfreeze)."
+            : "Frozen (the marker is written; the vault could not record it now). No signature or export happens until it is lifted.");
+    }
 
     private (int Status, string Text) Decline()
     {

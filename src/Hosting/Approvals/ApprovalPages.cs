@@ -14,16 +14,18 @@ public sealed class ApprovalPages : IAsyncDisposable
 
     private readonly ApprovalStore _store;
     private readonly ApprovalRules _rules;
+    private readonly Core.UseCases.FreezeUseCases? _freeze;
     private readonly List<ApprovalPage> _pages = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Binds the request store and Core's rules (approvers and verifier) the pages answer under.</summary>
-    public ApprovalPages(ApprovalStore store, ApprovalRules rules)
+    /// <summary>Binds the request store, Core's rules (approvers and verifier) the pages answer under, and the freeze their button uses (none: no button).</summary>
+    public ApprovalPages(ApprovalStore store, ApprovalRules rules, Core.UseCases.FreezeUseCases? freeze = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(rules);
         _store = store;
         _rules = rules;
+        _freeze = freeze;
     }
 
     /// <summary>The address of a page for stored request <paramref name="approvalId"/> (an open one when there is, else a new one).</summary>
@@ -44,7 +46,7 @@ public sealed class ApprovalPages : IAsyncDisposable
                 _pages.RemoveAt(0);
             }
 
-            var page = new ApprovalPage(_store, approvalId, _rules);
+            var page = new ApprovalPage(_store, approvalId, _rules, _freeze);
             await page.StartAsync(cancellationToken).ConfigureAwait(false);
             _pages.Add(page);
             return page.Url;

@@ -20,9 +20,10 @@ public sealed class PasskeyApprover : IApprover
     private readonly ApprovalStore _store;
     private readonly ApprovalRules _rules;
     private readonly Func<Uri, CancellationToken, Task> _showPage;
+    private readonly Core.UseCases.FreezeUseCases? _freeze;
 
-    /// <summary>Binds the request store, Core's rules (approvers and verifier), how a page's address reaches the person, and the wait bound.</summary>
-    public PasskeyApprover(ApprovalStore store, ApprovalRules rules, Func<Uri, CancellationToken, Task> showPage, TimeSpan? wait = null)
+    /// <summary>Binds the request store, Core's rules (approvers and verifier), how a page's address reaches the person, the wait bound, and the freeze the page's button uses.</summary>
+    public PasskeyApprover(ApprovalStore store, ApprovalRules rules, Func<Uri, CancellationToken, Task> showPage, TimeSpan? wait = null, Core.UseCases.FreezeUseCases? freeze = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(rules);
@@ -30,6 +31,7 @@ public sealed class PasskeyApprover : IApprover
         _store = store;
         _rules = rules;
         _showPage = showPage;
+        _freeze = freeze;
         Wait = wait ?? DefaultWait;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Wait, TimeSpan.Zero);
     }
@@ -53,19 +55,19 @@ public sealed class PasskeyApprover : IApprover
         }
 
         var pending = _store.Create(request with { Delay = null }, Wait, "operator");
-        return await AwaitOnPageAsync(_store, _rules, pending, request.Binding, _showPage, Wait, context.Cancellation).ConfigureAwait(false);
+        return await AwaitOnPageAsync(_store, _rules, pending, request.Binding, _showPage, Wait, context.Cancellation, _freeze).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Serves stored request <paramref name="pending"/> on a page shown with <paramref name="showPage"/> and waits, bounded by
     /// <paramref name="wait"/>, until it is approved (then redeems it for <paramref name="binding"/>) or declined (throws).
     /// </summary>
-    public static async Task<ApprovalGrant> AwaitOnPageAsync(ApprovalStore store, ApprovalRules rules, PendingApproval pending, string binding, Func<Uri, CancellationToken, Task> showPage, TimeSpan wait, CancellationToken cancellationToken)
+    public static async Task<ApprovalGrant> AwaitOnPageAsync(ApprovalStore store, ApprovalRules rules, PendingApproval pending, string binding, Func<Uri, CancellationToken, Task> showPage, TimeSpan wait, CancellationToken cancellationToken, Core.UseCases.FreezeUseCases? freeze = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(showPage);
-        var page = new ApprovalPage(store, pending.Id, rules);
+        var page = new ApprovalPage(store, pending.Id, rules, freeze);
         await using (page.ConfigureAwait(false))
         {
             await page.StartAsync(cancellationToken).ConfigureAwait(false);

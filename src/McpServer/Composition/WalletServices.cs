@@ -44,7 +44,7 @@ public sealed class WalletServices : IDisposable
             LedgerHandler = ledgerHandler,
             ApprovalMode = options.Approvals,
         });
-        Pages = new ApprovalPages(App.Approvals, App.ApprovalRules);
+        Pages = new ApprovalPages(App.Approvals, App.ApprovalRules, App.Freeze);
     }
 
     /// <summary>The approval pages kept open for requests waiting on people's passkeys (or a veto).</summary>

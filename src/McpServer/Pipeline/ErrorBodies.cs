@@ -29,6 +29,7 @@ public static class ErrorBodies
         (code, message) = error switch
         {
             ToolRefusedException failure => (failure.Code, failure.Message),
+            WalletFrozenException frozen => (WalletFrozenException.Code, frozen.Message),
             PolicyDeniedException => ("policy_denied", "the operator's policy denies this; see reasons"),
             ApprovalException approval => (SafeWord(approval.Code), approval.Message),
             ApprovalRequiredException => ("approval_declined", "a human's approval is needed and none was given; nothing was signed"),
@@ -48,6 +49,11 @@ public static class ErrorBodies
         if (error is ToolRefusedException withExtra)
         {
             extra = withExtra.Extra;
+        }
+        else if (error is WalletFrozenException frozenState)
+        {
+            // The same object server_status shows: since, reason, by (and why it counts as frozen when no record reads).
+            extra["frozen"] = frozenState.State.ToJson();
         }
         else if (error is PolicyDeniedException denied)
         {

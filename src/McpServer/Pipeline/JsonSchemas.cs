@@ -90,8 +90,11 @@ internal static class JsonSchemas
         return memo;
     }
 
+    /// <summary>The operator's freeze as server_status and policy_check show it: false, or since, reason, by and problem.</summary>
+    public static JsonObject Frozen() => AnyOf(Bool, Shape(("since", OrNull(Text)), ("reason", OrNull(Text)), ("by", OrNull(Text)), ("problem", OrNull(Text))));
+
     /// <summary>The policy's decision word.</summary>
-    public static JsonObject Decision() => new() { ["type"] = "string", ["enum"] = new JsonArray("allow", "approve", "deny") };
+    public static JsonObject Decision() => new() { ["type"] = "string", ["enum"] = new JsonArray("allow", "delay", "approve", "deny") };
 
     /// <summary>One policy reason.</summary>
     public static JsonObject Reason() => Shape(("rule", Text), ("message", Text), ("outcome", Text));

@@ -133,7 +133,7 @@ public static class ToolDeclarations
             RateTier.Standard,
             null,
             [Required("wallet", ArgumentKind.Wallet), Required("tx", ArgumentKind.Transaction)],
-            Shape(("decision", Decision()), ("reasons", ArrayOf(Reason())), ("effects", OrNull(AnyObject)))),
+            Shape(("decision", Decision()), ("reasons", ArrayOf(Reason())), ("effects", OrNull(AnyObject)), ("frozen", Frozen()))),
         new(
             "tx_status",
             ToolClass.ReadOnly,
@@ -163,6 +163,7 @@ public static class ToolDeclarations
                 ("network", Text),
                 ("unlockers", ArrayOf(Shape(("slot", Int), ("kind", Text), ("hardware", Bool), ("healthy", Bool)))),
                 ("lockout", Shape(("locked", Bool), ("locked_until", OrNull(Text)))),
+                ("frozen", Frozen()),
                 ("limits", Shape(
                     ("standard", Text),
                     ("strict", Text),

@@ -19,7 +19,7 @@ public sealed class OperationsTools(WalletServices services)
 
     /// <summary>server_status: what an agent may need to know before it asks for a signature.</summary>
     [McpServerTool(Name = "server_status", Title = "Server status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
-    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, the rate and resource limits, and the approval mode (form, operator or passkey) with the number of enrolled approvers. Read-only; it reveals no key, secret or file content.")]
+    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, whether the operator froze the wallet (frozen: false, or since, reason and by; while frozen every signature and export is refused with code frozen, and only the operator can lift it), the rate and resource limits, and the approval mode (form, operator or passkey) with the number of enrolled approvers. Read-only; it reveals no key, secret or file content.")]
     public JsonObject Status()
     {
         var lockedUntil = services.App.Status.LockedUntil();
@@ -45,6 +45,7 @@ public sealed class OperationsTools(WalletServices services)
                 ["locked"] = lockedUntil is not null,
                 ["locked_until"] = lockedUntil?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             },
+            ["frozen"] = services.App.Status.Frozen().ToJson(),
             ["limits"] = RateLimits.Describe(services.Options.RateLimits),
             ["approvals"] = Approvals(),
         };

@@ -77,7 +77,7 @@ public sealed class TransactionTools(WalletServices services)
 
     /// <summary>policy_check: what the policy would decide, without signing.</summary>
     [McpServerTool(Name = "policy_check", Title = "Check a transaction against the policy", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
-    [Description("Evaluates a transaction (XRPL JSON object, not a string) against the operator's signing policy for a wallet and returns the decision (allow, approve = a human must approve, deny), every reason, and the effect model's reading (effects: what moves, to whom, from which ledger objects, key changes). It signs nothing and cannot change the policy (policy is an operator action on the CLI).")]
+    [Description("Evaluates a transaction (XRPL JSON object, not a string) against the operator's signing policy for a wallet and returns the decision (allow, approve = a human must approve, deny), every reason, and the effect model's reading (effects: what moves, to whom, from which ledger objects, key changes). It signs nothing and cannot change the policy (policy is an operator action on the CLI). frozen is false, or says since when the operator froze the wallet (tx_sign is then refused whatever the decision).")]
     public async Task<JsonObject> PolicyCheckAsync(
         Pipeline.ToolCall call,
         [Description("The wallet's name or classic address.")] string wallet,
@@ -91,6 +91,8 @@ public sealed class TransactionTools(WalletServices services)
             ["decision"] = DecisionWord(decision),
             ["reasons"] = Reasons(decision.Reasons),
             ["effects"] = OutputDefence.LedgerData(decision.Effects?.ToJson()),
+            // The decision stands as the policy reads it; while the operator's freeze holds, tx_sign refuses anyway.
+            ["frozen"] = services.App.Status.Frozen().ToJson(),
         };
     }
 
@@ -151,10 +153,11 @@ public sealed class TransactionTools(WalletServices services)
     /// <summary>How long before the call's deadline a submission stops waiting, so the signed result still gets out.</summary>
     private static readonly TimeSpan SubmitMargin = TimeSpan.FromSeconds(2);
 
-    /// <summary>allow, approve or deny.</summary>
+    /// <summary>allow, delay, approve or deny.</summary>
     internal static string DecisionWord(PolicyDecision decision) => decision.Kind switch
     {
         PolicyDecisionKind.Allow => "allow",
+        PolicyDecisionKind.Delay => "delay",
         PolicyDecisionKind.Approve => "approve",
         _ => "deny",
     };

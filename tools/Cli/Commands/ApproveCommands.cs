@@ -103,7 +103,7 @@ internal static class ApproveCommands
     {
         context.Error.WriteLine($"{request.Id} (expires {request.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}):");
         context.Error.Write(request.Summary.ToText());
-        var page = new Hosting.Approvals.ApprovalPage(app.Approvals, request.Id, app.ApprovalRules);
+        var page = new Hosting.Approvals.ApprovalPage(app.Approvals, request.Id, app.ApprovalRules, app.Freeze);
         try
         {
             page.StartAsync(CancellationToken.None).GetAwaiter().GetResult();

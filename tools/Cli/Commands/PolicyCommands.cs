@@ -47,6 +47,7 @@ internal static class PolicyCommands
                     ["outcome"] = reason.Outcome.ToString().ToLowerInvariant(),
                 })]),
                 ["effects"] = decision.Effects?.ToJson(),
+                ["frozen"] = app.Status.Frozen().ToJson(),
             };
         }));
         return command;

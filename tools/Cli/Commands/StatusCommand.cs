@@ -7,7 +7,9 @@ namespace HsmWallet.Cli.Commands;
 
 /// <summary>
 /// `hsmwallet status`: what an operator checks first when signing stops: where the home is, which slots the
-/// vault has, whether each hardware slot's token or TPM answers now, and whether unlocking is locked out.
+/// vault has, whether each hardware slot's token or TPM answers now, whether unlocking is locked out, and whether
+/// the wallet is frozen (the marker file; this command does not unlock, so a freeze only the vault records shows on
+/// the next command that unlocks).
 /// Needs no secret.
 /// </summary>
 internal static class StatusCommand
@@ -15,14 +17,14 @@ internal static class StatusCommand
     /// <summary>Builds `hsmwallet status`.</summary>
     public static Command Create(CliContext context)
     {
-        var command = new Command("status", "Show the home, the vault's slots and their hardware, and the lockout state.");
+        var command = new Command("status", "Show the home, the vault's slots and their hardware, the lockout state and whether the wallet is frozen.");
         command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) => Describe(app)));
         return command;
     }
 
     private static JsonObject Describe(WalletApplication app)
     {
-        var result = new JsonObject { ["home"] = app.Home.Root };
+        var result = new JsonObject { ["home"] = app.Home.Root, ["frozen"] = app.Status.Frozen().ToJson() };
         if (!app.Status.VaultExists)
         {
             result["vault"] = false;

@@ -69,6 +69,15 @@ internal sealed class TerminalApprover : IApprover
 
     private Hosting.Application.WalletApplication? _app;
 
+    /// <summary>For `unfreeze` with no passkey approver enrolled: --yes lifts; else the operator confirms on a terminal; a script must say --yes (exit 2).</summary>
+    public static TerminalApprover ForUnfreeze(CliContext context, bool yes) => new(
+        context,
+        yes,
+        true,
+        "Lift the freeze, so signatures and exports start again? Type yes: ",
+        () => new ApprovalException("invalid_input", "--yes: is needed to lift a freeze when stdin is not a terminal"),
+        () => new ApprovalException("approval_declined", "not lifted: the unfreeze was not confirmed (or pass --yes)"));
+
     /// <inheritdoc />
     public Task<ApprovalGrant> ApproveAsync(ApprovalRequest request, OperationContext context)
     {

@@ -27,6 +27,7 @@ internal static class CliFlags
         ("pcrs", "--pcrs"),
         ("out", "--out"),
         ("key_type", "--key-type"),
+        ("reason", "--reason"),
     ];
 
     /// <summary>The message of <paramref name="error"/> in the CLI's words.</summary>

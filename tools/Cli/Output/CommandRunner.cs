@@ -180,6 +180,8 @@ internal static class CommandRunner
                 return new Failure(ExitCodes.BadInput, "invalid_input", CliFlags.Message(invalid));
             case CommandFailedException failed:
                 return new Failure(ExitCodes.Failed, failed.Code, error.Message, failed.Extra);
+            case WalletFrozenException frozen:
+                return new Failure(ExitCodes.Failed, WalletFrozenException.Code, error.Message, new JsonObject { ["frozen"] = frozen.State.ToJson() });
             case PolicyDeniedException denied:
                 var reasons = new JsonArray([.. denied.Reasons.Select(reason => (JsonNode)new JsonObject { ["rule"] = reason.Rule, ["message"] = reason.Message })]);
                 return new Failure(ExitCodes.Failed, "policy_denied", error.Message, new JsonObject { ["reasons"] = reasons });
