@@ -92,7 +92,7 @@ public sealed class ApprovalPage : LoopbackPage
             .Append("<button id=\"approve\">Approve</button><button id=\"decline\">").Append(request.NotBefore is null ? "Decline" : "Veto").Append("</button>");
         if (_freeze is not null)
         {
-            body.Append("<button id=\"freeze\" class=\"warning\">Freeze everything</button><p>Freeze stops every signature and export of this wallet home at once, until an approver lifts it (`hsmwallet unfreeze`).</p>");
+            body.Append("<button id=\"freeze\" class=\"warning\">Freeze everything</button><p>Freeze stops every signature and export of this wallet home at once, until an approver lifts it (<code>hsmwallet unfreeze</code>).</p>");
         }
 
         var nonce = _rules.Approvers.IssueNonce(Port);
