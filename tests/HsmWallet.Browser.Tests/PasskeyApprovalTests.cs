@@ -83,6 +83,10 @@ public sealed class PasskeyApprovalTests(BrowserFixture fixture) : IClassFixture
         Assert.Equal(ApprovalGrant.ViaPasskey, grant.Via);
         Assert.Equal("alice", Assert.Single(grant.Approvers));
         Assert.StartsWith("Approved by alice", approver.PageStatus, StringComparison.Ordinal);
+        var entry = home.AuditLines().Last(line => line["operation"]!["parameters"]?["approved_via"] is not null)["operation"]!["parameters"]!;
+        Assert.Equal("passkey", entry["approved_via"]!.GetValue<string>());
+        Assert.Equal("alice", PasskeyAssertion.FromAudit(entry["assertions"]![0]!.AsObject()).Approver);
+        Assert.True(home.App.VerifyRecordedApprovals().Ok);
     }
 
     [Fact]

@@ -208,7 +208,7 @@ public sealed class WalletUseCases
             [$"Wallet: {info.Address} ({info.KeyType}, {info.Network})", $"Backup file: {VisibleText.Of(path)}"],
             ["Whoever has this file and a way to open it can sign for this wallet."],
             [$"wallet name: {VisibleText.Of(info.Name)}"]);
-        _ = await ApprovalGate.RequireAsync(approver, new ApprovalRequest("wallet_export", binding, summary, request.ApprovalId), context, ApprovalRules).ConfigureAwait(false);
+        var grant = await ApprovalGate.RequireAsync(approver, new ApprovalRequest("wallet_export", binding, summary, request.ApprovalId), context, ApprovalRules).ConfigureAwait(false);
         var field = request.Destination is BackupDestination.OperatorFile ? "out" : "file_name";
         var bytes = request.Protection switch
         {
@@ -222,7 +222,7 @@ public sealed class WalletUseCases
         };
         ProtectedFile.CreateExclusive(path, bytes, field);
         var result = new ExportResult(path, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-        Record(AuditEventType.WalletExport, context, "export", info, new JsonObject { ["path"] = path, ["sha256"] = result.Sha256 });
+        Record(AuditEventType.WalletExport, context, "export", info, Approved(grant, new JsonObject { ["path"] = path, ["sha256"] = result.Sha256 }));
         return result;
     }
 
@@ -255,14 +255,14 @@ public sealed class WalletUseCases
             [$"Wallet: {info.Address} ({info.KeyType}, {info.Network})"],
             ["Its funds stay on the ledger but nothing can sign for them without a backup."],
             [$"wallet name: {VisibleText.Of(info.Name)}"]);
-        _ = await ApprovalGate.RequireAsync(approver, new ApprovalRequest("wallet_delete", binding, summary, approvalId), context, ApprovalRules).ConfigureAwait(false);
+        var grant = await ApprovalGate.RequireAsync(approver, new ApprovalRequest("wallet_delete", binding, summary, approvalId), context, ApprovalRules).ConfigureAwait(false);
         var deleted = _vault.Update(_unlock(), vault =>
         {
             WalletFreeze.ThrowIfFrozen(_freeze.Current(vault));
             return vault.DeleteWallet(info.Address);
         });
         _wallets.Removed(deleted);
-        Record(AuditEventType.WalletDelete, context, "delete", deleted);
+        Record(AuditEventType.WalletDelete, context, "delete", deleted, Approved(grant, []));
         return deleted;
     }
 
@@ -342,6 +342,20 @@ public sealed class WalletUseCases
         var folder = Path.Combine(_vault.Home.Root, BackupFolderName);
         ProtectedFile.EnsurePrivateDirectory(folder);
         return folder;
+    }
+
+    /// <summary><paramref name="extra"/> with how <paramref name="grant"/> was given and, for passkeys, what an auditor needs to check each approver's signature.</summary>
+    private static JsonObject Approved(ApprovalGrant grant, JsonObject extra)
+    {
+        extra["approved_via"] = grant.Via;
+        if (grant.Passkeys.Count > 0)
+        {
+            extra["approval_binding"] = grant.Binding;
+            extra["approvers"] = new JsonArray([.. grant.Approvers.Select(name => (JsonNode)name)]);
+            extra["assertions"] = new JsonArray([.. grant.Passkeys.Select(passkey => (JsonNode)passkey.Assertion.ToAudit(passkey.Approver))]);
+        }
+
+        return extra;
     }
 
     private void Record(AuditEventType type, OperationContext context, string operation, WalletInfo wallet, JsonObject? extra = null, AuditResult result = AuditResult.Success, string? code = null)

@@ -19,6 +19,13 @@ public sealed class ApprovalPage : LoopbackPage
     private readonly string _approvalId;
     private readonly ApprovalRules _rules;
     private readonly Core.UseCases.FreezeUseCases? _freeze;
+    private int _views;
+
+    /// <summary>
+    /// The most views one page serves: each draws a nonce through an unlock (an Argon2 run on a password vault), and the
+    /// page's address is known to the agent, so views are bounded; a person needs a handful, a quorum one each.
+    /// </summary>
+    public const int MaximumViews = 64;
 
     /// <summary>
     /// A page for stored request <paramref name="approvalId"/>, answered under <paramref name="rules"/> (its approvers and
@@ -49,6 +56,11 @@ public sealed class ApprovalPage : LoopbackPage
         catch (ApprovalException)
         {
             return PageText.Frame("HsmWallet approval", "<h1>This approval is over</h1><p>It expired or was used. Nothing more can be done here.</p>", string.Empty, scriptNonce);
+        }
+
+        if (Interlocked.Increment(ref _views) > MaximumViews)
+        {
+            return PageText.Frame("HsmWallet approval", "<h1>This page was viewed too often</h1><p>Ask for a new approval (or run <code>hsmwallet approve " + Html(request.Id) + "</code> for a new page).</p>", string.Empty, scriptNonce);
         }
 
         var summary = request.Summary;
