@@ -119,4 +119,27 @@ public sealed class PasskeyModeTests
         Assert.Empty(server.Services.App.Approvals.ListPending());
         Assert.Equal(0, Signed(server));
     }
+
+    [Fact]
+    public async Task When_nobody_answers_the_page_within_the_calls_time_the_agent_gets_the_page_and_the_id_not_a_timeout()
+    {
+        ElicitRequestParams? asked = null;
+        await using var server = await TestServer.StartAsync(WithApprover(request =>
+        {
+            asked = request;
+            return new ElicitResult { Action = "accept" };
+        }) with
+        {
+            UrlElicitation = true,
+            Pipeline = new() { AutoReplenishRateLimits = false, Timeout = TimeSpan.FromSeconds(5) },
+        });
+        await server.OkAsync("wallet_create", new { name = "payer" });
+
+        var pending = await server.ErrorAsync("tx_sign", Payment, "approval_pending");
+
+        Assert.Equal(asked!.Url, pending["approval_url"]!.GetValue<string>());
+        Assert.Equal(asked.ElicitationId, pending["approval_id"]!.GetValue<string>());
+        Assert.Single(server.Services.App.Approvals.ListPending());
+        Assert.Equal(0, Signed(server));
+    }
 }

@@ -28,6 +28,9 @@ public sealed class McpApprover : IApprover
     private readonly ModelContextProtocol.Server.McpServer? _server;
     private readonly TimeSpan _wait;
 
+    /// <summary>How long before the call's deadline a URL-mode wait stops, so the answer (approval_pending with the page) still gets out.</summary>
+    private static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(2);
+
     /// <summary>Binds the store, Core's rules, the server's open pages, the client's session (null in tests without one) and how long a URL elicitation waits.</summary>
     public McpApprover(ApprovalStore store, ApprovalRules rules, ApprovalPages pages, ModelContextProtocol.Server.McpServer? server, TimeSpan? wait = null)
     {
@@ -163,11 +166,23 @@ public sealed class McpApprover : IApprover
             throw new ToolRefusedException("approval_declined", "the person declined to open the approval page; nothing was signed or changed");
         }
 
-        var state = await PasskeyApprover.WaitForDecisionAsync(_store, pending.Id, _wait, context.Cancellation).ConfigureAwait(false);
-        await _server.SendNotificationAsync(
-            NotificationMethods.ElicitationCompleteNotification,
-            new ElicitationCompleteNotificationParams { ElicitationId = pending.Id },
-            cancellationToken: context.Cancellation).ConfigureAwait(false);
+        // Wait within the call's own deadline (less a margin to answer): past it the request stays, and the agent retries with its id.
+        var wait = _wait;
+        if (context.Deadline is { } deadline)
+        {
+            var left = deadline - DateTimeOffset.UtcNow - DeadlineMargin;
+            wait = left < TimeSpan.Zero ? TimeSpan.Zero : left < wait ? left : wait;
+        }
+
+        var state = await PasskeyApprover.WaitForDecisionAsync(_store, pending.Id, wait, context.Cancellation).ConfigureAwait(false);
+        if (state != ApprovalState.Pending)
+        {
+            await _server.SendNotificationAsync(
+                NotificationMethods.ElicitationCompleteNotification,
+                new ElicitationCompleteNotificationParams { ElicitationId = pending.Id },
+                cancellationToken: context.Cancellation).ConfigureAwait(false);
+        }
+
         return state switch
         {
             ApprovalState.Approved => _store.Redeem(pending.Id, request.Binding),
