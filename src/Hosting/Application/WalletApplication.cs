@@ -10,6 +10,7 @@ using HsmWallet.Hosting.Approvals;
 using HsmWallet.Hosting.Audit;
 using HsmWallet.KeyProviders;
 using HsmWallet.KeyProviders.KeyFile;
+using HsmWallet.KeyProviders.Pkcs11.OnToken;
 
 namespace HsmWallet.Hosting.Application;
 
@@ -41,8 +42,12 @@ public sealed class WalletApplication : IDisposable
         Approvers = new PasskeyApproverStore(new WalletVault(Home, _vault.Providers, options.Time), Unlock);
         PasskeyVerifier = new Fido2Passkeys();
         var passkeys = new PasskeyGrantCheck(Approvers, PasskeyVerifier);
-        Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, passkeys);
-        Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock, passkeys);
+        // Keys on a token sign there; every other wallet's key is opened from the vault. Both through one signing path.
+        var tokenSigner = new TokenWalletSigner(new Pkcs11TokenKeys(), _vault.Lockout);
+        Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, passkeys, tokenSigner);
+        OnToken = new OnTokenUseCases(_vault, Wallets);
+        Transactions = new TransactionUseCases(
+            new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time, [tokenSigner, new VaultKeySigner()]), Ledger, Unlock, passkeys);
         Status = new StatusUseCase(_vault);
         Slots = new SlotUseCases(_vault, Audit, Unlock);
         Policy = new PolicyUseCases(_vault, Unlock);
@@ -87,6 +92,9 @@ public sealed class WalletApplication : IDisposable
 
     /// <summary>List, resolve, create, import, export and delete.</summary>
     public WalletUseCases Wallets { get; }
+
+    /// <summary>Wallets whose key is generated on a PKCS#11 token and never leaves it: creation and what the token offers.</summary>
+    public OnTokenUseCases OnToken { get; }
 
     /// <summary>Policy check, sign and submit.</summary>
     public TransactionUseCases Transactions { get; }
