@@ -111,12 +111,12 @@ public sealed class WalletUseCases
         WalletInfo info;
         try
         {
-            if (generated.PublicKey.Length != PublicKeys.Length)
+            if (generated.PublicKey.Length != PublicKeys.Length || PublicKeys.KeyTypeOf(generated.PublicKey, "public_key") != type)
             {
-                throw new InvalidInputException("public_key", $"the {token.TokenDescription} returned a public key of the wrong length");
+                throw new InvalidInputException("public_key", $"the {token.TokenDescription} returned a public key that is not a {KeyTypes.Name(type)} key");
             }
 
-            var address = KeyHashing.AccountIdOf(generated.PublicKey).ToClassicAddress();
+            var address = PublicKeys.ToAccountId(generated.PublicKey, "public_key").ToClassicAddress();
             var description = new WalletDescription(name, KeyTypes.Name(type), network, address, Convert.ToHexString(generated.PublicKey)) { Token = generated.Key };
             info = Add(description, ReadOnlySpan<byte>.Empty);
         }
