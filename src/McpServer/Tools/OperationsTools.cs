@@ -19,7 +19,7 @@ public sealed class OperationsTools(WalletServices services)
 
     /// <summary>server_status: what an agent may need to know before it asks for a signature.</summary>
     [McpServerTool(Name = "server_status", Title = "Server status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
-    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, and the rate and resource limits. Read-only; it reveals no key, secret or file content.")]
+    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, the rate and resource limits, and (when the vault has a PKCS#11 slot) which key types wallet_create can generate on that token (on_token). Read-only; it reveals no key, secret or file content.")]
     public JsonObject Status()
     {
         var lockedUntil = services.App.Status.LockedUntil();
@@ -36,7 +36,7 @@ public sealed class OperationsTools(WalletServices services)
             unlocker["healthy"] = health.TryGetValue(kind, out var healthy) && healthy;
         }
 
-        return new JsonObject
+        var status = new JsonObject
         {
             ["network"] = services.NetworkName,
             ["unlockers"] = unlockers,
@@ -47,5 +47,17 @@ public sealed class OperationsTools(WalletServices services)
             },
             ["limits"] = RateLimits.Describe(services.Options.RateLimits),
         };
+        if (services.App.OnToken.Status() is { } onToken)
+        {
+            status["on_token"] = new JsonObject
+            {
+                ["token"] = onToken.Token,
+                ["key_types"] = new JsonArray([.. onToken.KeyTypes.Select(type => (JsonNode)type)]),
+                ["missing"] = new JsonArray([.. onToken.Missing.Select(item => (JsonNode)new JsonObject { ["key_type"] = item.Key, ["lacks"] = item.Value })]),
+                ["problem"] = onToken.Problem,
+            };
+        }
+
+        return status;
     }
 }
