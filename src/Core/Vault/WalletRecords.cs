@@ -245,6 +245,16 @@ internal sealed class WalletRecords
         {
             throw new InvalidInputException("public_key", "must be hex");
         }
+
+        if (wallet.Token is { } token)
+        {
+            // Bounded so an on-token record stays within the per-wallet size the wallet limit's arithmetic assumes.
+            if (token.Module.Length > 256 || token.KeyLabel.Length is 0 or > 128 || token.TokenLabel?.Length > 32 || token.TokenSerial?.Length > 16
+                || token.KeyId is { Length: > 64 } || token.Kind.Length > 16)
+            {
+                throw new InvalidInputException("token", "module path at most 256 characters, key label 1 to 128, token label at most 32, token serial at most 16, key id at most 32 bytes");
+            }
+        }
     }
 
     private static byte[] SerializeInfo(WalletInfo info)

@@ -72,6 +72,17 @@ public sealed class OnTokenCommandTests : IDisposable
     }
 
     [Fact]
+    public void Status_lists_the_key_types_the_vaults_token_can_keep_on_the_device()
+    {
+        var result = Run("status", "--home", _home, "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        var onToken = JsonNode.Parse(result.Stdout)!["on_token"]!;
+        Assert.Equal(TokenLabel, (string)onToken["token"]!);
+        Assert.Equal(["secp256k1", "ed25519"], onToken["key_types"]!.AsArray().Select(type => (string)type!));
+    }
+
+    [Fact]
     public void Wallet_import_on_token_is_refused_before_any_secret_is_read()
     {
         var result = Run("wallet", "import", "--home", _home, "--name", "imported", "--on-token", "--pin-file", _pin, "--json");

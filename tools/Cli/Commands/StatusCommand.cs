@@ -7,7 +7,8 @@ namespace HsmWallet.Cli.Commands;
 
 /// <summary>
 /// `hsmwallet status`: what an operator checks first when signing stops: where the home is, which slots the
-/// vault has, whether each hardware slot's token or TPM answers now, and whether unlocking is locked out.
+/// vault has, whether each hardware slot's token or TPM answers now, whether unlocking is locked out, and which key types the vault's
+/// token can keep on the device (on-token wallets).
 /// Needs no secret.
 /// </summary>
 internal static class StatusCommand
@@ -55,6 +56,18 @@ internal static class StatusCommand
             ["locked_until"] = lockedUntil is { } until ? JsonStyle.Time(until) : null,
             ["tries_left"] = app.Status.TriesLeft(),
         };
+        if (app.OnToken.Status() is { } onToken)
+        {
+            // Which key types `wallet create --on-token` can make on the vault's token, and what it lacks for the others.
+            result["on_token"] = new JsonObject
+            {
+                ["token"] = onToken.Token,
+                ["key_types"] = new JsonArray([.. onToken.KeyTypes.Select(type => (JsonNode)type)]),
+                ["missing"] = new JsonArray([.. onToken.Missing.Select(item => (JsonNode)new JsonObject { ["key_type"] = item.Key, ["lacks"] = item.Value })]),
+                ["problem"] = onToken.Problem,
+            };
+        }
+
         return result;
     }
 
