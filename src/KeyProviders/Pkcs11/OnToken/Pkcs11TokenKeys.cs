@@ -82,7 +82,7 @@ public sealed class Pkcs11TokenKeys : ITokenKeys
             {
                 if (Pkcs11KeyObjects.TryFind(session, LabelOnly(configuration), CKO.CKO_PRIVATE_KEY, KeyTypeOf(keyType)) is not null)
                 {
-                    throw new InvalidInputException("key-label", $"the {configuration.TokenDescription} already holds a key labelled '{key.KeyLabel}': choose another --key-label");
+                    throw new InvalidInputException("key-label", $"the {configuration.TokenDescription} already holds a key labelled '{key.KeyLabel}' (perhaps of a deleted wallet): choose another wallet name or key label");
                 }
 
                 var (publicHandle, _) = GenerateKeyPair(session, keyType, configuration, persistent: true);
