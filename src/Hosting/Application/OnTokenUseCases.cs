@@ -34,18 +34,26 @@ public sealed class OnTokenUseCases
 {
     private readonly WalletVault _vault;
     private readonly WalletUseCases _wallets;
+    private readonly Func<UnlockOptions> _unlock;
 
-    /// <summary>Binds the vault (for its slot table) and the wallet use cases.</summary>
-    internal OnTokenUseCases(WalletVault vault, WalletUseCases wallets)
+    /// <summary>Binds the vault (for its slot table), the wallet use cases and how each operation unlocks.</summary>
+    internal OnTokenUseCases(WalletVault vault, WalletUseCases wallets, Func<UnlockOptions> unlock)
     {
         _vault = vault;
         _wallets = wallets;
+        _unlock = unlock;
     }
 
-    /// <summary>The token of the vault's first PKCS#11 slot, or null when the vault has none (then no agent can create on-token wallets).</summary>
-    public TokenKeyReference? ServerToken(string keyLabel)
+    /// <summary>
+    /// The token of the vault's first PKCS#11 slot, or null when the vault has none (then no agent can create on-token
+    /// wallets). Read without unlocking (for status); creation reads the slot table from an unlocked, authenticated vault.
+    /// </summary>
+    public TokenKeyReference? ServerToken(string keyLabel) =>
+        ServerToken(_vault.Exists ? _vault.ListSlots() : [], keyLabel);
+
+    private static TokenKeyReference? ServerToken(IReadOnlyList<SlotInfo> slots, string keyLabel)
     {
-        var slot = _vault.Exists ? _vault.ListSlots().FirstOrDefault(candidate => candidate.Kind == Pkcs11KeyProvider.KindName) : null;
+        var slot = slots.FirstOrDefault(candidate => candidate.Kind == Pkcs11KeyProvider.KindName);
         if (slot?.Parameters["token"] is not JsonObject token)
         {
             return null;
@@ -93,7 +101,8 @@ public sealed class OnTokenUseCases
         }
         else
         {
-            token = ServerToken(keyLabel)
+            // The slot table as the unlock authenticated it: an edited vault.json cannot point new keys at another module.
+            token = ServerToken(_vault.Read(_unlock(), vault => vault.Slots), keyLabel)
                 ?? throw new InvalidInputException("on_token", "needs a token: this vault has no PKCS#11 slot, so name one with --module and --token-label or --token-serial");
         }
 

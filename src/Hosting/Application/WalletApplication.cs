@@ -45,7 +45,7 @@ public sealed class WalletApplication : IDisposable
         // Keys on a token sign there; every other wallet's key is opened from the vault. Both through one signing path.
         var tokenSigner = new TokenWalletSigner(new Pkcs11TokenKeys(), _vault.Lockout);
         Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, passkeys, tokenSigner);
-        OnToken = new OnTokenUseCases(_vault, Wallets);
+        OnToken = new OnTokenUseCases(_vault, Wallets, Unlock);
         Transactions = new TransactionUseCases(
             new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time, [tokenSigner, new VaultKeySigner()]), Ledger, Unlock, passkeys);
         Status = new StatusUseCase(_vault);

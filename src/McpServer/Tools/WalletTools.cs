@@ -72,11 +72,11 @@ public sealed class WalletTools(WalletServices services)
         [Description("A new wallet name: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, never shaped like an address (r... or X...).")] string name,
         [Description("ed25519 (default) or secp256k1.")] string? key_type = null,
         [Description("mainnet, testnet or devnet (default: the server's network).")] string? network = null,
-        [Description("true: generate the key on the token of the vault's PKCS#11 slot, where it stays (default false).")] bool? on_token = null)
+        [Description("true: generate the key on the token of the vault's PKCS#11 slot, where it stays (default false).")] bool on_token = false)
     {
         var chosenNetwork = network ?? services.App.WalletNetwork;
         var context = WalletServices.Context(call);
-        var info = on_token == true
+        var info = on_token
             ? services.App.OnToken.Create(name, key_type ?? "ed25519", chosenNetwork, null, context)
             : services.App.Wallets.Create(name, key_type ?? "ed25519", chosenNetwork, context);
         var result = Describe(info);
