@@ -8,9 +8,11 @@ using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Secrets.Sources;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.Vault;
+using HsmWallet.Core.Xrpl.Keys;
 using HsmWallet.KeyProviders;
 using HsmWallet.KeyProviders.Password;
 using HsmWallet.KeyProviders.Pkcs11;
+using HsmWallet.KeyProviders.Pkcs11.OnToken;
 using HsmWallet.KeyProviders.Tests.Tpm.Fixtures;
 using HsmWallet.KeyProviders.Tpm;
 using HsmWallet.McpServer.Composition;
@@ -19,10 +21,16 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
-// Usage: dotnet run --project bench/HsmWallet.McpServer.Bench -c Release [-- --starts N --signatures N]
+// Usage: dotnet run --project bench/HsmWallet.McpServer.Bench -c Release [-- --starts N --signatures N] [--on-token-only]
 var starts = Option("--starts", 15);
 var signatures = Option("--signatures", 200);
 Console.WriteLine($"hsmwallet-mcp bench on {Environment.ProcessorCount} CPUs, {RuntimeInformation.OSDescription}");
+if (Environment.GetCommandLineArgs().Contains("--on-token-only"))
+{
+    await OnTokenAsync(signatures);
+    Cleanup();
+    return 0;
+}
 
 var server = Path.Combine(AppContext.BaseDirectory, "hsmwallet-mcp");
 var coldFirst = new List<double>();
@@ -54,12 +62,64 @@ foreach (var (name, prepare, options) in Unlockers(swtpm))
     Report($"tx_sign round trip, {name} (ms)", samples);
 }
 
-foreach (var folder in Scratch.Folders)
+await OnTokenAsync(signatures);
+Cleanup();
+return 0;
+
+static void Cleanup()
 {
-    Directory.Delete(folder, recursive: true);
+    foreach (var folder in Scratch.Folders)
+    {
+        Directory.Delete(folder, recursive: true);
+    }
 }
 
-return 0;
+// Keys that never leave the token (issue 18): tx_sign over MCP with an on-token key against the raw token sign
+// (login, sign, logout) on the same SoftHSM2 token in the same run, for each key type. autofill is off here, so the
+// ledger round trip that autofill adds is not in either figure.
+static async Task OnTokenAsync(int count)
+{
+    var pin = SecretFile("314159");
+    var token = SoftHsm(pin);
+    var pinBytes = Encoding.ASCII.GetBytes(File.ReadAllText(pin));
+    var tokens = new Pkcs11TokenKeys();
+    foreach (var keyType in new[] { KeyType.Secp256k1, KeyType.Ed25519 })
+    {
+        var name = KeyTypes.Name(keyType);
+        var overMcp = await SignRoundTripsAsync(
+            home => CreateVault(home, pin, SecretKind.Pin, new Pkcs11KeyProvider(token)),
+            options => options with { PinFile = pin },
+            count,
+            new Dictionary<string, object?> { ["name"] = "bench-" + name, ["key_type"] = name, ["on_token"] = true });
+        // The same vault and token, the key held in the vault instead: what the signing path costs without the token's signature.
+        var vaultHeld = await SignRoundTripsAsync(
+            home => CreateVault(home, pin, SecretKind.Pin, new Pkcs11KeyProvider(token)),
+            options => options with { PinFile = pin },
+            count,
+            new Dictionary<string, object?> { ["name"] = "bench-vault-" + name, ["key_type"] = name });
+        var reference = new TokenKeyReference(Pkcs11TokenKeys.KindName, token.ModulePath, token.TokenLabel, null, "bench-raw-" + name, null);
+        var generated = tokens.Generate(reference, keyType, pinBytes);
+        var message = new byte[200];
+        var raw = new List<double>();
+        for (var i = 0; i < count + 5; i++)
+        {
+            message[0] = (byte)i;
+            var clock = Stopwatch.StartNew();
+            _ = tokens.Sign(generated.Key, keyType, message, pinBytes);
+            if (i >= 5)
+            {
+                raw.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        Report($"tx_sign round trip over MCP, on-token {name} (ms)", overMcp);
+        Report($"raw token sign (login, sign, logout), {name} (ms)", raw);
+        Report($"tx_sign round trip over MCP, vault-held {name}, same token vault (ms)", vaultHeld);
+        raw.Sort();
+        overMcp.Sort();
+        Console.WriteLine(FormattableString.Invariant($"{"  ratio of medians (MCP / raw)",-62} {overMcp[overMcp.Count / 2] / raw[raw.Count / 2]:F2}"));
+    }
+}
 
 static int Option(string name, int fallback)
 {
@@ -151,6 +211,12 @@ static void CreateVault(string home, string secretFile, SecretKind kind, IKeyPro
 
 static Pkcs11SlotConfiguration SoftHsm(string pinFile)
 {
+    // The module reads SOFTHSM2_CONF once, when first loaded: one token for the whole run.
+    if (Scratch.Token is { } existing)
+    {
+        return existing;
+    }
+
     const string Module = "/usr/lib/softhsm/libsofthsm2.so";
     var root = NewHome();
     var tokens = Path.Combine(root, "tokens");
@@ -162,10 +228,11 @@ static Pkcs11SlotConfiguration SoftHsm(string pinFile)
     Pkcs11Provisioner.InitializeToken(Module, "bench", Encoding.ASCII.GetBytes("27182818"), pin);
     var configuration = new Pkcs11SlotConfiguration(Module, "bench", null, "vault-aes", null, Pkcs11WrapMode.AesGcm);
     Pkcs11Provisioner.GenerateKey(configuration, pin);
+    Scratch.Token = configuration;
     return configuration;
 }
 
-static async Task<List<double>> SignRoundTripsAsync(Action<string> prepare, Func<ServerOptions, ServerOptions> options, int count)
+static async Task<List<double>> SignRoundTripsAsync(Action<string> prepare, Func<ServerOptions, ServerOptions> options, int count, Dictionary<string, object?>? create = null)
 {
     var home = NewHome();
     prepare(home);
@@ -181,7 +248,13 @@ static async Task<List<double>> SignRoundTripsAsync(Action<string> prepare, Func
     await host.StartAsync();
     var limits = host.Services.GetRequiredService<ToolPipeline>().RateLimits;
     await using var client = await McpClient.CreateAsync(new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()));
-    await client.CallToolAsync("wallet_create", new Dictionary<string, object?> { ["name"] = "bench" });
+    var created = await client.CallToolAsync("wallet_create", create ?? new Dictionary<string, object?> { ["name"] = "bench" });
+    if (created.IsError == true)
+    {
+        throw new InvalidOperationException(string.Concat(created.Content.OfType<TextContentBlock>().Select(block => block.Text)));
+    }
+
+    var wallet = create?["name"] as string ?? "bench";
     var samples = new List<double>();
     for (var sequence = 1; sequence <= count + 5; sequence++)
     {
@@ -189,7 +262,7 @@ static async Task<List<double>> SignRoundTripsAsync(Action<string> prepare, Func
         limits.Replenish();
         var arguments = new Dictionary<string, object?>
         {
-            ["wallet"] = "bench",
+            ["wallet"] = wallet,
             ["autofill"] = false,
             ["tx"] = JsonNode.Parse($$"""{"TransactionType":"Payment","Destination":"rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe","Amount":"1000","Fee":"12","Sequence":{{sequence}}}"""),
         };
@@ -215,6 +288,8 @@ static async Task<List<double>> SignRoundTripsAsync(Action<string> prepare, Func
 internal static class Scratch
 {
     internal static List<string> Folders { get; } = [];
+
+    internal static Pkcs11SlotConfiguration? Token { get; set; }
 }
 
 internal static partial class NativeMethods

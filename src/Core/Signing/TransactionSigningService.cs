@@ -33,10 +33,14 @@ public sealed class TransactionSigningService
     private readonly TimeProvider _time;
     private readonly TrustedPolicy _policy;
     private readonly WalletFreeze _freeze;
+    private readonly IReadOnlyList<IWalletSigner> _signers;
     private readonly Lock _gate = new();
 
-    /// <summary>Binds the vault, its wallet list, the network, the audit log and (for autofill) a ledger client.</summary>
-    public TransactionSigningService(WalletVault vault, WalletDirectory wallets, LedgerNetwork network, IAuditLog audit, LedgerClient? ledger = null, TimeProvider? time = null)
+    /// <summary>
+    /// Binds the vault, its wallet list, the network, the audit log, (for autofill) a ledger client, and the signers
+    /// wallets' keys are opened with (the vault-held key when none are given; a host adds a token signer).
+    /// </summary>
+    public TransactionSigningService(WalletVault vault, WalletDirectory wallets, LedgerNetwork network, IAuditLog audit, LedgerClient? ledger = null, TimeProvider? time = null, IReadOnlyList<IWalletSigner>? signers = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
         ArgumentNullException.ThrowIfNull(wallets);
@@ -50,6 +54,7 @@ public sealed class TransactionSigningService
         _time = time ?? TimeProvider.System;
         _policy = new TrustedPolicy(vault);
         _freeze = new WalletFreeze(vault);
+        _signers = signers is { Count: > 0 } ? signers : [new VaultKeySigner()];
     }
 
     /// <summary>The network transactions are prepared for.</summary>
@@ -164,11 +169,17 @@ public sealed class TransactionSigningService
                 // The vault's own freeze record, read by this very unlock: a deleted marker file does not lift a freeze.
                 // Only then is the Sequence reserved, so a refused signature leaves nothing reserved.
                 RefuseIfFrozen(_freeze.Current(vault), prepared, context);
-                signingState?.Reserve(account, prepared.Transaction);
 
-                return vault.WithWalletSecret(prepared.Wallet.Address, (secret, info) =>
+                // The record as this unlock reads it, not as the preparation listed it: where the key lives comes from
+                // the authenticated vault under the signing lock.
+                var wallet = vault.FindWallet(prepared.Wallet.Address);
+                var signer = _signers.FirstOrDefault(candidate => candidate.Signs(wallet))
+                    ?? throw new InvalidInputException("wallet", wallet.IsOnToken
+                        ? $"its key lives on the {wallet.Token!.TokenDescription} and this host has no signer for {wallet.Token.Kind} tokens"
+                        : "no signer of this host opens its key");
+                signingState?.Reserve(account, prepared.Transaction);
+                return signer.WithSigner(wallet, vault, unlock, key =>
                 {
-                    using var key = WalletKeys.Open(secret, info);
                     if (prepared.Multisign)
                     {
                         var share = TransactionSigner.SignAsMultisigner(prepared.Transaction, key, prepared.SigningFor);

@@ -25,7 +25,7 @@ public sealed class WalletUseCases
     private readonly WalletFreeze _freeze;
 
     /// <summary>Binds the vault, its wallet list, the audit log, the pending approvals and how each operation unlocks.</summary>
-    public WalletUseCases(WalletVault vault, WalletDirectory wallets, IAuditLog audit, ApprovalStore approvals, Func<UnlockOptions> unlock, TimeProvider? time = null, ApprovalRules? approvalRules = null)
+    public WalletUseCases(WalletVault vault, WalletDirectory wallets, IAuditLog audit, ApprovalStore approvals, Func<UnlockOptions> unlock, TimeProvider? time = null, ApprovalRules? approvalRules = null, TokenWalletSigner? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
         ArgumentNullException.ThrowIfNull(wallets);
@@ -40,7 +40,11 @@ public sealed class WalletUseCases
         _time = time ?? TimeProvider.System;
         ApprovalRules = approvalRules;
         _freeze = new WalletFreeze(vault);
+        Tokens = tokens;
     }
+
+    /// <summary>The signer for wallets whose key lives on a token, when this host has token support; null otherwise.</summary>
+    public TokenWalletSigner? Tokens { get; }
 
     /// <summary>What a grant must be (the mode in force, verified passkeys, the quorum); without them only a form or operator grant counts.</summary>
     public ApprovalRules? ApprovalRules { get; }
@@ -79,6 +83,73 @@ public sealed class WalletUseCases
         Record(AuditEventType.WalletCreate, context, "create", info);
         return info;
     }
+
+    /// <summary>
+    /// Generates a wallet whose key pair is made on the token <paramref name="token"/> names and never leaves it
+    /// (sensitive, not extractable): the token is probed for the key type first, the key generated under the PIN
+    /// (counted by the lockout), and the record keeps only the token reference and the public key. A wallet that
+    /// cannot be stored after all has its new key pair destroyed on the token.
+    /// </summary>
+    public WalletInfo CreateOnToken(string name, string keyType, string network, TokenKeyReference token, OperationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(context);
+        var signer = Tokens is { } tokens && string.Equals(tokens.Tokens.Kind, token.Kind, StringComparison.Ordinal)
+            ? tokens
+            : throw new InvalidInputException("on_token", $"this host has no support for {token.Kind} tokens");
+        var type = KeyTypes.Parse(keyType, "key_type");
+        CheckNetwork(network);
+        MainnetSlotRule.Check(_vault, network, "network");
+        var unlock = _unlock();
+        // Checked before the token is touched, so a name in use never leaves a key pair behind on the device.
+        if (_wallets.List(unlock).Any(wallet => string.Equals(wallet.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidInputException("name", "is already used by another wallet");
+        }
+
+        signer.Tokens.Probe(token).Require(type, token.TokenDescription);
+        var generated = signer.WithPin(token, unlock, pin => signer.Tokens.Generate(token, type, pin));
+        WalletInfo info;
+        try
+        {
+            if (generated.PublicKey.Length != PublicKeys.Length || PublicKeys.KeyTypeOf(generated.PublicKey, "public_key") != type)
+            {
+                throw new InvalidInputException("public_key", $"the {token.TokenDescription} returned a public key that is not a {KeyTypes.Name(type)} key");
+            }
+
+            var address = PublicKeys.ToAccountId(generated.PublicKey, "public_key").ToClassicAddress();
+            var description = new WalletDescription(name, KeyTypes.Name(type), network, address, Convert.ToHexString(generated.PublicKey)) { Token = generated.Key };
+            info = Add(description, ReadOnlySpan<byte>.Empty);
+        }
+        catch
+        {
+            try
+            {
+                signer.WithPin(generated.Key, unlock, pin =>
+                {
+                    signer.Tokens.Destroy(generated.Key, pin);
+                    return true;
+                });
+            }
+            catch (Exception cleanup) when (cleanup is not OutOfMemoryException)
+            {
+                // The record was not written: the orphaned key pair signs for nothing HsmWallet knows; the first error is the one to report.
+            }
+
+            throw;
+        }
+
+        Record(AuditEventType.WalletCreate, context, "create", info, new JsonObject { ["on_token"] = true, ["token"] = token.TokenLabel ?? token.TokenSerial });
+        return info;
+    }
+
+    /// <summary>
+    /// Refuses an import onto a token: a key that ever existed outside the device never becomes an on-token key,
+    /// since a copy may live on. Front ends call this when asked to import with an on-token option.
+    /// </summary>
+    public static InvalidInputException ImportOnTokenRefused() =>
+        new("on-token", "an imported key existed outside the token and never becomes an on-token key: create a new wallet with `wallet create --on-token` and move the funds to it");
 
     /// <summary>
     /// Stores an existing key the operator typed or piped (a family seed's entropy, or a derived private key) as
@@ -179,6 +250,13 @@ public sealed class WalletUseCases
         ArgumentNullException.ThrowIfNull(approver);
         ArgumentNullException.ThrowIfNull(context);
         var info = Resolve(request.Wallet, request.NameOnly);
+        if (info.IsOnToken)
+        {
+            throw new InvalidInputException(
+                "wallet",
+                $"its key lives on the {info.Token!.TokenDescription} and cannot be exported: back it up at the token level (the device's own backup) or sign through a multisign setup with a second token (docs/on-token-keys.md)");
+        }
+
         try
         {
             return await ExportUnfrozenAsync(info, request, approver, context).ConfigureAwait(false);

@@ -9,4 +9,8 @@ namespace HsmWallet.Core.Vault;
 /// <param name="Network">"mainnet", "testnet" or "devnet".</param>
 /// <param name="Address">The classic address (r...).</param>
 /// <param name="PublicKey">The public key in hex.</param>
-public sealed record WalletDescription(string Name, string KeyType, string Network, string Address, string PublicKey);
+public sealed record WalletDescription(string Name, string KeyType, string Network, string Address, string PublicKey)
+{
+    /// <summary>Where the key lives when it was generated on a device and never leaves it; null for a vault-held secret.</summary>
+    public TokenKeyReference? Token { get; init; }
+}

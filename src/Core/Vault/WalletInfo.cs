@@ -11,4 +11,11 @@ namespace HsmWallet.Core.Vault;
 /// <param name="Address">The classic address.</param>
 /// <param name="PublicKey">The public key in hex.</param>
 /// <param name="Created">When the record was added.</param>
-public sealed record WalletInfo(string Id, string Name, string KeyType, string Network, string Address, string PublicKey, DateTimeOffset Created);
+public sealed record WalletInfo(string Id, string Name, string KeyType, string Network, string Address, string PublicKey, DateTimeOffset Created)
+{
+    /// <summary>Where the signing key lives when it never leaves a device; null for a key the vault holds encrypted.</summary>
+    public TokenKeyReference? Token { get; init; }
+
+    /// <summary>True when the key is on a device: no secret is stored, and nothing can export or import it.</summary>
+    public bool IsOnToken => Token is not null;
+}

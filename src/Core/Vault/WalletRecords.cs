@@ -18,6 +18,12 @@ internal sealed class WalletRecords
     private const string SecretPart = "wallet-secret";
     private const int MaximumSecretLength = 128;
 
+    /// <summary>
+    /// What an on-token wallet's secret part holds: no key, only this marker, so every record keeps one shape and a
+    /// swapped info part cannot turn a vault-held key into a token reference unnoticed (the parts are bound by id).
+    /// </summary>
+    private static readonly byte[] OnTokenMarker = "on-token"u8.ToArray();
+
     private static readonly HashSet<string> Networks = new(StringComparer.Ordinal) { "mainnet", "testnet", "devnet" };
     private static readonly System.Buffers.SearchValues<char> Base58Characters =
         System.Buffers.SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
@@ -84,6 +90,11 @@ internal sealed class WalletRecords
     public T WithSecret<T>(ReadOnlySpan<byte> vaultKey, string nameOrAddress, WalletSecretHandler<T> use)
     {
         var (info, record) = Find(vaultKey, nameOrAddress);
+        if (info.IsOnToken)
+        {
+            throw new InvalidInputException("wallet", $"its key lives on the {info.Token!.TokenDescription} and never leaves it: it is signed with there, and cannot be read, exported or copied");
+        }
+
         using var secret = RecordCipher.Open(
             vaultKey, SecretPart, _document.RecordAssociatedData(record.Id, SecretPart), record.Secret, $"wallet record {info.Id}");
         return use(secret.ReadOnlySpan, info);
@@ -96,7 +107,16 @@ internal sealed class WalletRecords
     public WalletInfo Add(ReadOnlySpan<byte> vaultKey, WalletDescription wallet, ReadOnlySpan<byte> secret, bool hasStrongSlot, Func<int> limit)
     {
         Validate(wallet);
-        if (secret.IsEmpty || secret.Length > MaximumSecretLength)
+        if (wallet.Token is not null)
+        {
+            if (!secret.IsEmpty)
+            {
+                throw new InvalidInputException("secret", "an on-token wallet stores no secret: its key never leaves the token");
+            }
+
+            secret = OnTokenMarker;
+        }
+        else if (secret.IsEmpty || secret.Length > MaximumSecretLength)
         {
             throw new InvalidInputException("secret", $"must be 1 to {MaximumSecretLength} bytes");
         }
@@ -128,7 +148,10 @@ internal sealed class WalletRecords
         }
 
         var id = RandomNumberGenerator.GetBytes(16);
-        var info = new WalletInfo(Convert.ToHexStringLower(id), wallet.Name, wallet.KeyType, wallet.Network, wallet.Address, wallet.PublicKey, _time.GetUtcNow());
+        var info = new WalletInfo(Convert.ToHexStringLower(id), wallet.Name, wallet.KeyType, wallet.Network, wallet.Address, wallet.PublicKey, _time.GetUtcNow())
+        {
+            Token = wallet.Token,
+        };
         var infoBytes = SerializeInfo(info);
         try
         {
@@ -163,6 +186,13 @@ internal sealed class WalletRecords
     public byte[] Export(ReadOnlySpan<byte> vaultKey, string nameOrAddress)
     {
         var wallet = Find(vaultKey, nameOrAddress);
+        if (wallet.Info.IsOnToken)
+        {
+            throw new InvalidInputException(
+                "wallet",
+                $"its key lives on the {wallet.Info.Token!.TokenDescription} and cannot be exported: back it up at the token level (the device's own backup) or sign through a multisign setup with a second token (docs/on-token-keys.md)");
+        }
+
         var copy = VaultDocument.Parse(_document.Serialize());
         copy.Records.RemoveAll(record => !record.Id.AsSpan().SequenceEqual(wallet.Record.Id));
         copy.Generation = 1;
@@ -215,6 +245,16 @@ internal sealed class WalletRecords
         {
             throw new InvalidInputException("public_key", "must be hex");
         }
+
+        if (wallet.Token is { } token)
+        {
+            // Bounded so an on-token record stays within the per-wallet size the wallet limit's arithmetic assumes.
+            if (token.Module.Length > 256 || token.KeyLabel.Length is 0 or > 128 || token.TokenLabel?.Length > 32 || token.TokenSerial?.Length > 16
+                || token.KeyId is { Length: > 64 } || token.Kind.Length > 16)
+            {
+                throw new InvalidInputException("token", "module path at most 256 characters, key label 1 to 128, token label at most 32, token serial at most 16, key id at most 32 bytes");
+            }
+        }
     }
 
     private static byte[] SerializeInfo(WalletInfo info)
@@ -228,6 +268,11 @@ internal sealed class WalletRecords
             ["publicKey"] = info.PublicKey,
             ["created"] = VaultDocument.FormatTime(info.Created),
         };
+        if (info.Token is not null)
+        {
+            json["token"] = info.Token.ToJson();
+        }
+
         return JsonSerializer.SerializeToUtf8Bytes(json);
     }
 
@@ -243,7 +288,10 @@ internal sealed class WalletRecords
                 json["network"]!.GetValue<string>(),
                 json["address"]!.GetValue<string>(),
                 json["publicKey"]!.GetValue<string>(),
-                VaultDocument.ParseTime(json["created"]!.GetValue<string>()));
+                VaultDocument.ParseTime(json["created"]!.GetValue<string>()))
+            {
+                Token = json["token"] is JsonObject token ? TokenKeyReference.FromJson(token) : null,
+            };
         }
         catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException or NullReferenceException)
         {

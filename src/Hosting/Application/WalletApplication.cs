@@ -10,6 +10,7 @@ using HsmWallet.Hosting.Approvals;
 using HsmWallet.Hosting.Audit;
 using HsmWallet.KeyProviders;
 using HsmWallet.KeyProviders.KeyFile;
+using HsmWallet.KeyProviders.Pkcs11.OnToken;
 
 namespace HsmWallet.Hosting.Application;
 
@@ -44,8 +45,12 @@ public sealed class WalletApplication : IDisposable
         _vault.Written += Approvers.Observe;
         PasskeyVerifier = new Fido2Passkeys();
         ApprovalRules = new ApprovalRules(Approvers, PasskeyVerifier, options.ApprovalMode);
-        Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, ApprovalRules);
-        Transactions = new TransactionUseCases(new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time), Ledger, Unlock, ApprovalRules);
+        // Keys on a token sign there; every other wallet's key is opened from the vault. Both through one signing path.
+        var tokenSigner = new TokenWalletSigner(new Pkcs11TokenKeys(), _vault.Lockout);
+        Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, ApprovalRules, tokenSigner);
+        OnToken = new OnTokenUseCases(_vault, Wallets, Unlock);
+        Transactions = new TransactionUseCases(
+            new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time, [tokenSigner, new VaultKeySigner()]), Ledger, Unlock, ApprovalRules);
         Freeze = new FreezeUseCases(_vault, Audit, Approvers, ApprovalRules, Unlock, options.Time);
         Status = new StatusUseCase(_vault, Freeze);
         Slots = new SlotUseCases(_vault, Audit, Unlock);
@@ -97,6 +102,9 @@ public sealed class WalletApplication : IDisposable
 
     /// <summary>List, resolve, create, import, export and delete.</summary>
     public WalletUseCases Wallets { get; }
+
+    /// <summary>Wallets whose key is generated on a PKCS#11 token and never leaves it: creation and what the token offers.</summary>
+    public OnTokenUseCases OnToken { get; }
 
     /// <summary>Policy check, sign and submit.</summary>
     public TransactionUseCases Transactions { get; }

@@ -159,7 +159,8 @@ public static class ToolDeclarations
             RateTier.Standard,
             null,
             [],
-            Shape(
+            WithOptional(
+                Shape(
                 ("network", Text),
                 ("unlockers", ArrayOf(Shape(("slot", Int), ("kind", Text), ("hardware", Bool), ("healthy", Bool)))),
                 ("lockout", Shape(("locked", Bool), ("locked_until", OrNull(Text)))),
@@ -171,7 +172,13 @@ public static class ToolDeclarations
                     ("concurrent_operations", Int),
                     ("timeout_seconds", Int),
                     ("max_request_bytes", Int))),
-                ("approvals", Shape(("mode", Text), ("approvers", OrNull(Int)))))),
+                ("approvals", Shape(("mode", Text), ("approvers", OrNull(Int))))),
+                // Only when the vault has a PKCS#11 slot: the key types wallet_create's on_token can make on that token.
+                ("on_token", Shape(
+                    ("token", Text),
+                    ("key_types", ArrayOf(Text)),
+                    ("missing", ArrayOf(Shape(("key_type", Text), ("lacks", Text)))),
+                    ("problem", OrNull(Text)))))),
         new(
             "wallet_lines",
             ToolClass.ReadOnly,
@@ -255,8 +262,8 @@ public static class ToolDeclarations
             ToolClass.Sensitive,
             RateTier.Strict,
             null,
-            [Required("name", ArgumentKind.Name), Optional("key_type", ArgumentKind.KeyType), Optional("network", ArgumentKind.Network)],
-            Wallet(("public_key", Text))),
+            [Required("name", ArgumentKind.Name), Optional("key_type", ArgumentKind.KeyType), Optional("network", ArgumentKind.Network), Optional("on_token", ArgumentKind.Boolean)],
+            WithOptional(Wallet(("public_key", Text)), ("on_token", Bool))),
         new(
             "tx_sign",
             ToolClass.Sensitive,

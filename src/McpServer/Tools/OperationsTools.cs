@@ -19,7 +19,7 @@ public sealed class OperationsTools(WalletServices services)
 
     /// <summary>server_status: what an agent may need to know before it asks for a signature.</summary>
     [McpServerTool(Name = "server_status", Title = "Server status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
-    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, whether the operator froze the wallet (frozen: false, or since, reason and by; while frozen every signature and export is refused with code frozen, and only the operator can lift it), the rate and resource limits, and the approval mode (form, operator or passkey) with the number of enrolled approvers. Read-only; it reveals no key, secret or file content.")]
+    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, whether the operator froze the wallet (frozen: false, or since, reason and by; while frozen every signature and export is refused with code frozen, and only the operator can lift it), the rate and resource limits, the approval mode (form, operator or passkey) with the number of enrolled approvers, and (when the vault has a PKCS#11 slot) which key types wallet_create can generate on that token (on_token). Read-only; it reveals no key, secret or file content.")]
     public JsonObject Status()
     {
         var lockedUntil = services.App.Status.LockedUntil();
@@ -36,7 +36,7 @@ public sealed class OperationsTools(WalletServices services)
             unlocker["healthy"] = health.TryGetValue(kind, out var healthy) && healthy;
         }
 
-        return new JsonObject
+        var status = new JsonObject
         {
             ["network"] = services.NetworkName,
             ["unlockers"] = unlockers,
@@ -49,6 +49,18 @@ public sealed class OperationsTools(WalletServices services)
             ["limits"] = RateLimits.Describe(services.Options.RateLimits),
             ["approvals"] = Approvals(),
         };
+        if (services.App.OnToken.Status() is { } onToken)
+        {
+            status["on_token"] = new JsonObject
+            {
+                ["token"] = onToken.Token,
+                ["key_types"] = new JsonArray([.. onToken.KeyTypes.Select(type => (JsonNode)type)]),
+                ["missing"] = new JsonArray([.. onToken.Missing.Select(item => (JsonNode)new JsonObject { ["key_type"] = item.Key, ["lacks"] = item.Value })]),
+                ["problem"] = onToken.Problem,
+            };
+        }
+
+        return status;
     }
 
     /// <summary>The approval mode in force and how many approvers are enrolled; "unknown" when the vault cannot be read now (approvals then fail closed).</summary>

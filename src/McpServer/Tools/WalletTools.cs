@@ -64,19 +64,28 @@ public sealed class WalletTools(WalletServices services)
         };
     }
 
-    /// <summary>wallet_create: a new wallet whose seed is generated and kept in the vault.</summary>
+    /// <summary>wallet_create: a new wallet whose seed is generated and kept in the vault, or whose key is generated on the server's token.</summary>
     [McpServerTool(Name = "wallet_create", Title = "Create a wallet", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
-    [Description("Creates a new wallet in the vault: the seed is generated inside the server, encrypted, and never returned. Returns its name, classic address and public key; fund the address before using it. Mainnet wallets need a hardware or password slot on the vault (the operator enrols one with `hsmwallet slot add`). It cannot import an existing seed: importing is an operator action on the CLI.")]
+    [Description("Creates a new wallet in the vault: the seed is generated inside the server, encrypted, and never returned. With on_token=true the key pair is generated on the server's PKCS#11 token instead and never leaves it (server_status lists the key types that token offers; such a wallet cannot be exported). Returns its name, classic address and public key; fund the address before using it. Mainnet wallets need a hardware or password slot on the vault (the operator enrols one with `hsmwallet slot add`). It cannot import an existing seed: importing is an operator action on the CLI.")]
     public JsonObject Create(
         ToolCall call,
         [Description("A new wallet name: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, never shaped like an address (r... or X...).")] string name,
         [Description("ed25519 (default) or secp256k1.")] string? key_type = null,
-        [Description("mainnet, testnet or devnet (default: the server's network).")] string? network = null)
+        [Description("mainnet, testnet or devnet (default: the server's network).")] string? network = null,
+        [Description("true: generate the key on the token of the vault's PKCS#11 slot, where it stays (default false).")] bool on_token = false)
     {
         var chosenNetwork = network ?? services.App.WalletNetwork;
-        var info = services.App.Wallets.Create(name, key_type ?? "ed25519", chosenNetwork, WalletServices.Context(call));
+        var context = WalletServices.Context(call);
+        var info = on_token
+            ? services.App.OnToken.Create(name, key_type ?? "ed25519", chosenNetwork, null, context)
+            : services.App.Wallets.Create(name, key_type ?? "ed25519", chosenNetwork, context);
         var result = Describe(info);
         result["public_key"] = info.PublicKey;
+        if (info.IsOnToken)
+        {
+            result["on_token"] = true;
+        }
+
         return result;
     }
 

@@ -7,9 +7,9 @@ namespace HsmWallet.Cli.Commands;
 
 /// <summary>
 /// `hsmwallet status`: what an operator checks first when signing stops: where the home is, which slots the
-/// vault has, whether each hardware slot's token or TPM answers now, whether unlocking is locked out, and whether
+/// vault has, whether each hardware slot's token or TPM answers now, whether unlocking is locked out, whether
 /// the wallet is frozen (the marker file; this command does not unlock, so a freeze only the vault records shows on
-/// the next command that unlocks).
+/// the next command that unlocks), and which key types the vault's token can keep on the device (on-token wallets).
 /// Needs no secret.
 /// </summary>
 internal static class StatusCommand
@@ -57,6 +57,18 @@ internal static class StatusCommand
             ["locked_until"] = lockedUntil is { } until ? JsonStyle.Time(until) : null,
             ["tries_left"] = app.Status.TriesLeft(),
         };
+        if (app.OnToken.Status() is { } onToken)
+        {
+            // Which key types `wallet create --on-token` can make on the vault's token, and what it lacks for the others.
+            result["on_token"] = new JsonObject
+            {
+                ["token"] = onToken.Token,
+                ["key_types"] = new JsonArray([.. onToken.KeyTypes.Select(type => (JsonNode)type)]),
+                ["missing"] = new JsonArray([.. onToken.Missing.Select(item => (JsonNode)new JsonObject { ["key_type"] = item.Key, ["lacks"] = item.Value })]),
+                ["problem"] = onToken.Problem,
+            };
+        }
+
         return result;
     }
 

@@ -41,11 +41,28 @@ internal static class WalletCommands
     {
         var name = NameOption("The new wallet's name.");
         var keyType = KeyTypeOption();
-        var command = new Command("create", "Generate a new wallet in the vault; prints its address, never its seed.") { name, keyType };
+        var onToken = new Option<bool>("--on-token") { Description = "Generate the key pair on a PKCS#11 token, where it stays: it signs there and can never be exported (docs/on-token-keys.md)." };
+        var module = new Option<string>("--module") { Description = "With --on-token: absolute path of the PKCS#11 module (default: the token of the vault's PKCS#11 slot)." };
+        var tokenLabel = new Option<string>("--token-label") { Description = "With --on-token: the token's label." };
+        var tokenSerial = new Option<string>("--token-serial") { Description = "With --on-token: the token's serial number." };
+        var keyLabel = new Option<string>("--key-label") { Description = "With --on-token: the new key pair's label (default hsmwallet-NAME)." };
+        var command = new Command("create", "Generate a new wallet in the vault (or, with --on-token, on a PKCS#11 token); prints its address, never its seed.")
+        {
+            name, keyType, onToken, module, tokenLabel, tokenSerial, keyLabel,
+        };
         command.SetAction(parse => CommandRunner.ExecuteUseCase(context, parse, AuditEventType.WalletCreate, (app, operation) =>
         {
             var type = KeyMaterial.KeyTypeOption(parse.GetValue(keyType)) ?? KeyType.Ed25519;
-            return SlotJson.Describe(app.Wallets.Create(parse.GetValue(name)!, KeyTypes.Name(type), app.WalletNetwork, operation));
+            var tokenOptions = new[] { module, tokenLabel, tokenSerial, keyLabel }.FirstOrDefault(option => parse.GetResult(option) is not null);
+            if (!parse.GetValue(onToken))
+            {
+                return tokenOptions is null
+                    ? SlotJson.Describe(app.Wallets.Create(parse.GetValue(name)!, KeyTypes.Name(type), app.WalletNetwork, operation))
+                    : throw new InvalidInputException(tokenOptions.Name, "is only for --on-token");
+            }
+
+            var choice = new OnTokenChoice(parse.GetValue(module), parse.GetValue(tokenLabel), parse.GetValue(tokenSerial), parse.GetValue(keyLabel));
+            return SlotJson.Describe(app.OnToken.Create(parse.GetValue(name)!, KeyTypes.Name(type), app.WalletNetwork, choice, operation));
         }));
         return command;
     }
@@ -57,12 +74,19 @@ internal static class WalletCommands
         var keyType = KeyTypeOption();
         var path = new Option<string>("--path") { Description = "BIP-44 path for a mnemonic, m/44'/144'/ACCOUNT'/0/INDEX." };
         var passphrase = new Option<string>("--passphrase-file") { Description = "A 0600 file holding the BIP-39 passphrase." };
+        var onToken = new Option<bool>("--on-token") { Description = "Refused: a key that existed outside a token never becomes an on-token key." };
         var command = new Command("import", "Import a family seed or BIP-39 words read from stdin (or a prompt) into the vault.")
         {
-            name, mnemonic, keyType, path, passphrase,
+            name, mnemonic, keyType, path, passphrase, onToken,
         };
         command.SetAction(parse => CommandRunner.ExecuteUseCase(context, parse, AuditEventType.WalletImport, (app, operation) =>
         {
+            if (parse.GetValue(onToken))
+            {
+                // Refused before any secret is read.
+                throw WalletUseCases.ImportOnTokenRefused();
+            }
+
             var type = KeyMaterial.KeyTypeOption(parse.GetValue(keyType));
             var network = app.WalletNetwork;
             using var secret = SecretInput.Read(context, SecretPrompt);

@@ -38,7 +38,7 @@ internal static class SlotJson
     public static JsonObject Describe(WalletInfo wallet)
     {
         ArgumentNullException.ThrowIfNull(wallet);
-        return new JsonObject
+        var json = new JsonObject
         {
             ["name"] = wallet.Name,
             ["address"] = wallet.Address,
@@ -47,6 +47,13 @@ internal static class SlotJson
             ["network"] = wallet.Network,
             ["created"] = Time(wallet.Created),
         };
+        if (wallet.Token is { } token)
+        {
+            // Where the key lives (never a secret): the token and the key object's label.
+            json["on_token"] = new JsonObject { ["token"] = token.TokenLabel ?? token.TokenSerial, ["key_label"] = token.KeyLabel };
+        }
+
+        return json;
     }
 
     /// <summary>ISO 8601 UTC, the form every time in the CLI's JSON takes.</summary>

@@ -30,6 +30,28 @@ public static class XrplSignature
         };
     }
 
+    /// <summary>
+    /// Turns a raw secp256k1 ECDSA signature (r || s, 32 bytes each, as PKCS#11's CKM_ECDSA returns it) into what the
+    /// ledger accepts: S normalized to the low half of the order, then strict DER. A device need not emit low S.
+    /// Throws <see cref="InvalidInputException"/> naming "signature" for anything that is not a valid r || s.
+    /// </summary>
+    public static byte[] EncodeSecp256k1(ReadOnlySpan<byte> rawSignature)
+    {
+        if (rawSignature.Length != EcdsaSignatureEncoding.CompactLength || !SecpECDSASignature.TryCreateFromCompact(rawSignature, out var signature))
+        {
+            throw new InvalidInputException("signature", "must be r || s of 64 bytes with both below the secp256k1 order");
+        }
+
+        if (signature.TryNormalize(out var lowS))
+        {
+            signature = lowS;
+        }
+
+        Span<byte> der = stackalloc byte[72];
+        signature.WriteDerToSpan(der, out var length);
+        return der[..length].ToArray();
+    }
+
     private static bool VerifySecp256k1(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> publicKey)
     {
         Span<byte> compact = stackalloc byte[EcdsaSignatureEncoding.CompactLength];

@@ -10,7 +10,7 @@ namespace HsmWallet.Core.Xrpl.Keys;
 /// pinned buffer zeroed on Dispose, and nothing public returns it, so code that holds a key cannot
 /// leak it by accident. Sign may be called from several threads at once; Dispose must not race it.
 /// </summary>
-public sealed class XrplSigningKey : IDisposable
+public sealed class XrplSigningKey : IXrplSigner, IDisposable
 {
     /// <summary>The field name errors about a raw private key carry.</summary>
     public const string PrivateKeyField = "private_key";

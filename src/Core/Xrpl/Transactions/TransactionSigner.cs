@@ -17,7 +17,7 @@ public static class TransactionSigner
     /// Signs a transaction with one key. <paramref name="signingFor"/> names the account when the key
     /// is that account's regular key; otherwise the transaction's Account must be the key's own.
     /// </summary>
-    public static SignedTransaction Sign(JsonObject transaction, XrplSigningKey key, AccountId? signingFor = null)
+    public static SignedTransaction Sign(JsonObject transaction, IXrplSigner key, AccountId? signingFor = null)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(key);
@@ -39,7 +39,7 @@ public static class TransactionSigner
     /// Signs as one member of a signer list. <paramref name="signerAccount"/> is the listed account when
     /// the key is that account's regular key; by default the key's own account signs.
     /// </summary>
-    public static MultisignSignature SignAsMultisigner(JsonObject transaction, XrplSigningKey key, AccountId? signerAccount = null)
+    public static MultisignSignature SignAsMultisigner(JsonObject transaction, IXrplSigner key, AccountId? signerAccount = null)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(key);
