@@ -151,6 +151,7 @@ internal static class SeedCorpus
             (1, "{\"wallet\":\"\\ud800\"}"),
             (13, "{\"wallet\":\"main\",\"tx\":{\"TransactionType\":\"Payment\",\"Memos\":[{\"Memo\":{\"MemoData\":\"\\udfff\"}}]}}"),
             (4, "{\"tx\":{\"TransactionType\":\"Payment\",\"\\ud800\":\"1\"}}"),
+            (0, "{\"\\ud800\":1}"),
         ];
         seeds.AddRange(undecodable.Select(seed => new[] { (byte)seed.Tool }.Concat(Utf8(seed.Json)).ToArray()));
         return seeds;
