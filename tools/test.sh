@@ -30,7 +30,8 @@ dotnet build HsmWallet.sln --no-restore -c Release
 status=0
 dotnet test HsmWallet.sln --no-build -c Release --logger "trx" --results-directory "$results" || status=$?
 # Each parser fuzzed briefly from the committed seed corpus (docs/testing.md): a crash or a hang fails the run.
-# The crash-consistency harness (200 kill points) and the disk-full test ran above, inside dotnet test.
+# The crash-consistency harness (200 kill points), the disk-full test and the soak (45 s of a mixed flood against a
+# failing ledger, SoakTests; HSMWALLET_SOAK_SECONDS sets it) ran above, inside dotnet test.
 bash tools/fuzz.sh all "${HSMWALLET_FUZZ_SECONDS:-45}" || status=1
 # The GitHub workflows are code too: actionlint fails the run on any finding.
 bash tools/lint-workflows.sh || status=1

@@ -130,6 +130,10 @@ internal static class FuzzTargets
                 return;
             }
 
+            // A key that cannot be read as text never reaches the validator: the SDK could not read such a request, so
+            // the server's transport refuses it naming "arguments" (BoundedLineStream), as this check does (found by fuzzing).
+            JsonText.RefuseUndecodable(document.RootElement, "arguments");
+
             arguments = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
@@ -137,6 +141,10 @@ internal static class FuzzTargets
             }
         }
         catch (JsonException)
+        {
+            return;
+        }
+        catch (InvalidInputException)
         {
             return;
         }

@@ -142,6 +142,18 @@ internal static class SeedCorpus
             """{"wallet":"main","file_name":"main-backup.json"}""",
             """{"wallet":"main","approval_id":"0f8fad5b-d9cb-469f-a165-70867728950e"}""",
         ];
-        return arguments.Select((json, tool) => new[] { (byte)tool }.Concat(Utf8(json)).ToArray()).ToList();
+        var seeds = arguments.Select((json, tool) => new[] { (byte)tool }.Concat(Utf8(json)).ToArray()).ToList();
+
+        // Escapes of half a surrogate pair: valid JSON that cannot be read as text (a string argument, a transaction's
+        // string and key); the validator must refuse them naming the field, never throw (issue 21).
+        (int Tool, string Json)[] undecodable =
+        [
+            (1, "{\"wallet\":\"\\ud800\"}"),
+            (13, "{\"wallet\":\"main\",\"tx\":{\"TransactionType\":\"Payment\",\"Memos\":[{\"Memo\":{\"MemoData\":\"\\udfff\"}}]}}"),
+            (4, "{\"tx\":{\"TransactionType\":\"Payment\",\"\\ud800\":\"1\"}}"),
+            (0, "{\"\\ud800\":1}"),
+        ];
+        seeds.AddRange(undecodable.Select(seed => new[] { (byte)seed.Tool }.Concat(Utf8(seed.Json)).ToArray()));
+        return seeds;
     }
 }

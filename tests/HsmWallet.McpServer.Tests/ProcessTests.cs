@@ -117,6 +117,42 @@ public sealed class ProcessTests
         Assert.StartsWith("hsmwallet-mcp: --rate-strict", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Half_a_surrogate_pair_in_an_argument_is_answered_invalid_input_naming_the_field_and_the_server_stays_up()
+    {
+        var home = NewHome();
+        string[] session =
+        [
+            Session[0],
+            Session[1],
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"wallet_balance","arguments":{"wallet":"\ud800"}}}""",
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"tx_sign","arguments":{"wallet":"payer","tx":{"TransactionType":"Payment","Destination":"rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe","Amount":"1000","Memos":[{"Memo":{"MemoData":"\udfff"}}]}}}}""",
+            """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"wallet_list","arguments":{"\udc00x":1}}}""",
+            """{"jsonrpc":"2.0","id":5,"method":"tools/list","params":{"cursor":"\ud800"}}""",
+            """{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"audit_verify","arguments":{}}}""",
+        ];
+
+        var run = await RunRawAsync(["--home", home, "--network", "testnet"], session);
+
+        Assert.Equal(0, run.ExitCode);
+        var byId = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonNode.Parse(line)!.AsObject())
+            .Where(message => message["id"] is not null)
+            .ToDictionary(message => message["id"]!.GetValue<int>());
+        foreach (var (id, field) in new[] { (2, "wallet"), (3, "tx.Memos[0].Memo.MemoData"), (4, "arguments") })
+        {
+            var error = byId[id]["result"]!["structuredContent"]!["error"]!;
+            Assert.Equal("invalid_input", error["code"]!.GetValue<string>());
+            Assert.StartsWith(field + ": must be valid Unicode text", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        // Not a tool call: JSON-RPC's Invalid params, naming where.
+        Assert.Equal(-32602, byId[5]["error"]!["code"]!.GetValue<int>());
+        Assert.StartsWith("params.cursor: must be valid Unicode text", byId[5]["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(JsonNode.Parse(byId[6]["result"]!["content"]![0]!["text"]!.GetValue<string>())!["ok"]!.GetValue<bool>());
+        Assert.DoesNotContain("InvalidOperationException", run.Stderr, StringComparison.Ordinal);
+    }
+
     private static readonly string[] BrokenHomeSession =
     [
         Session[0],

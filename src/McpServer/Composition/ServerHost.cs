@@ -149,6 +149,13 @@ public static class ServerHost
                 bytes);
             return output.WriteMessageAsync(TooLargeAnswer(id, input.MaxMessageBytes), cancellationToken);
         };
+        input.TextNotDecodable = (line, cancellationToken) =>
+        {
+            serilog.Warning("refused a JSON-RPC message whose {Path} cannot be read as text (half a surrogate pair); the server goes on with the next message", line.Path);
+            return line.Id is { } id
+                ? output.WriteMessageAsync(UndecodableAnswer(id, line, pipeline), cancellationToken)
+                : Task.CompletedTask;
+        };
         mcp.WithStreamServerTransport(input, output);
         return builder.Build();
     }
@@ -173,6 +180,29 @@ public static class ServerHost
                 writer.Flush();
             }
         }
+    }
+
+    /// <summary>
+    /// The answer to a message with text that cannot be read: for a tools/call argument, the tool's invalid_input
+    /// result naming the argument (rate-limited and audited by the pipeline as any invalid input); otherwise JSON-RPC
+    /// Invalid params naming the path.
+    /// </summary>
+    internal static byte[] UndecodableAnswer(ReadOnlyMemory<byte> id, UndecodableLine line, ToolPipeline pipeline)
+    {
+        const string Arguments = "params.arguments";
+        var answer = new System.Text.Json.Nodes.JsonObject { ["jsonrpc"] = "2.0", ["id"] = System.Text.Json.Nodes.JsonNode.Parse(id.Span) };
+        if (line.Method == "tools/call" && (line.Path == Arguments || line.Path.StartsWith(Arguments + ".", StringComparison.Ordinal)))
+        {
+            var field = line.Path == Arguments ? "arguments" : line.Path[(Arguments.Length + 1)..];
+            var result = pipeline.RefuseUndecodable(line.ToolName, field);
+            answer["result"] = System.Text.Json.JsonSerializer.SerializeToNode(result, ModelContextProtocol.McpJsonUtilities.DefaultOptions);
+        }
+        else
+        {
+            answer["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = -32602, ["message"] = $"{line.Path}: {Core.JsonText.Rule}" };
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(answer.ToJsonString() + "\n");
     }
 
     /// <summary>The JSON-RPC answer to a refused over-long line: Invalid Request, with its id when it was found (else null).</summary>

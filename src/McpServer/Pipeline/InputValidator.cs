@@ -63,6 +63,8 @@ public static partial class InputValidator
                 continue;
             }
 
+            // Half a surrogate pair ("\ud800") parses as JSON but cannot be read as text: refused here naming the field.
+            JsonText.RefuseUndecodable(value, name);
             cleaned[name] = ToElement(ValidateValue(name, rule, value));
         }
 

@@ -180,20 +180,48 @@ public sealed partial class ToolPipeline : IDisposable
         catch (Exception error)
 #pragma warning restore CA1031
         {
-            var result = ErrorBodies.From(error, correlationId, out var code);
-            var safeName = InputValidator.Clean(toolName, InputValidator.MaxNameLength);
-            var errorType = error.GetType().Name;
-            LogRefusal(safeName, code, errorType, correlationId);
-            if (code == "internal")
-            {
-                // The stack says where, never what: exception messages stay out of the log as well.
-                var where = error.StackTrace ?? string.Empty;
-                LogInternal(errorType, correlationId, where);
-            }
-
-            AuditRefusal(toolName, code, correlationId);
-            return result;
+            return Refuse(error, toolName, correlationId);
         }
+    }
+
+    /// <summary>
+    /// The answer to a tools/call whose arguments hold text that cannot be read (an escape of half a surrogate pair):
+    /// the SDK cannot read such a request, so the transport hands it here instead (BoundedLineStream). It spends the
+    /// tool's rate tier and is audited as any invalid input, naming <paramref name="field"/> and the rule.
+    /// </summary>
+    public CallToolResult RefuseUndecodable(string? toolName, string field)
+    {
+        var correlationId = Guid.NewGuid().ToString("N");
+        var name = toolName ?? string.Empty;
+        try
+        {
+            var known = ToolCatalog.TryClassify(name, out _, out var tier);
+            _rateLimits.Take(known ? tier : RateTier.Standard);
+            return Refuse(new InvalidInputException(field, JsonText.Rule), name, correlationId);
+        }
+#pragma warning disable CA1031 // Fail-secure, as in RunAsync: the rate limit's refusal becomes its coded error body.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            return Refuse(error, name, correlationId);
+        }
+    }
+
+    private CallToolResult Refuse(Exception error, string toolName, string correlationId)
+    {
+        var result = ErrorBodies.From(error, correlationId, out var code);
+        var safeName = InputValidator.Clean(toolName, InputValidator.MaxNameLength);
+        var errorType = error.GetType().Name;
+        LogRefusal(safeName, code, errorType, correlationId);
+        if (code == "internal")
+        {
+            // The stack says where, never what: exception messages stay out of the log as well.
+            var where = error.StackTrace ?? string.Empty;
+            LogInternal(errorType, correlationId, where);
+        }
+
+        AuditRefusal(toolName, code, correlationId);
+        return result;
     }
 
     /// <summary>

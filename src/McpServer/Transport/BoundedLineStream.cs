@@ -32,6 +32,7 @@ public sealed class BoundedLineStream : Stream
     private long _discarded;
     private byte[]? _discardedId;
     private bool _endOfInput;
+    private UndecodableLine? _undecodable;
 
     /// <summary>Wraps <paramref name="inner"/> (stdin) with a limit of <paramref name="maxMessageBytes"/> bytes per line, newline excluded.</summary>
     public BoundedLineStream(Stream inner, int maxMessageBytes = DefaultMaxMessageBytes)
@@ -47,6 +48,12 @@ public sealed class BoundedLineStream : Stream
     /// null when it was not among the first bytes) and how many bytes were dropped.
     /// </summary>
     public Func<ReadOnlyMemory<byte>?, long, CancellationToken, Task>? MessageTooLarge { get; set; }
+
+    /// <summary>
+    /// Told once per line held back because a key or string in it cannot be read as text (an escape of half a
+    /// surrogate pair, such as "\ud800"): the SDK would fail on it with an error naming nothing, so the host answers it.
+    /// </summary>
+    public Func<UndecodableLine, CancellationToken, Task>? TextNotDecodable { get; set; }
 
     /// <summary>The longest line handed on, in bytes without the newline.</summary>
     public int MaxMessageBytes => _limit;
@@ -96,6 +103,7 @@ public sealed class BoundedLineStream : Stream
                     if (_lineLength > 0 && !_discarding)
                     {
                         Hand();
+                        await TellUndecodableAsync(cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -118,6 +126,8 @@ public sealed class BoundedLineStream : Stream
             {
                 await handler(done.Id, done.Bytes, cancellationToken).ConfigureAwait(false);
             }
+
+            await TellUndecodableAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -263,9 +273,139 @@ public sealed class BoundedLineStream : Stream
         _lineLength += bytes.Length;
     }
 
+    private async Task TellUndecodableAsync(CancellationToken cancellationToken)
+    {
+        if (_undecodable is { } line)
+        {
+            _undecodable = null;
+            if (TextNotDecodable is { } handler)
+            {
+                await handler(line, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first key or string of a JSON-RPC message that cannot be read as text because of an escape of half a
+    /// surrogate pair, with the message's id, method and tool name; null when there is none (or the line is not JSON,
+    /// which the SDK answers itself). Raw bytes that are not UTF-8 are not looked for: the SDK reads the line as text,
+    /// so they arrive as U+FFFD.
+    /// </summary>
+    internal static UndecodableLine? FindUndecodable(ReadOnlySpan<byte> line)
+    {
+        if (line.IndexOf("\\ud"u8) < 0 && line.IndexOf("\\uD"u8) < 0)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 256 });
+        var containers = new List<(bool IsArray, int Count, string Path)>();
+        string? name = null;
+        string? bad = null;
+        byte[]? id = null;
+        string? method = null;
+        string? tool = null;
+        try
+        {
+            while (reader.Read())
+            {
+                var token = reader.TokenType;
+                if (token == JsonTokenType.PropertyName)
+                {
+                    if (!TryText(ref reader, out name))
+                    {
+                        bad ??= containers[^1].Path;
+                    }
+
+                    continue;
+                }
+
+                if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+                {
+                    containers.RemoveAt(containers.Count - 1);
+                    continue;
+                }
+
+                var path = string.Empty;
+                if (containers.Count > 0)
+                {
+                    var top = containers[^1];
+                    if (top.IsArray)
+                    {
+                        path = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{top.Path}[{top.Count}]");
+                        containers[^1] = (true, top.Count + 1, top.Path);
+                    }
+                    else
+                    {
+                        var key = name is { } known && known.Length is > 0 and <= 64 && known.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? known : "<key>";
+                        path = top.Path.Length == 0 ? key : top.Path + "." + key;
+                    }
+                }
+
+                if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    containers.Add((token == JsonTokenType.StartArray, 0, path));
+                }
+                else if (token == JsonTokenType.String)
+                {
+                    if (!TryText(ref reader, out var text))
+                    {
+                        bad ??= path;
+                    }
+                    else if (path == "method")
+                    {
+                        method = text;
+                    }
+                    else if (path == "params.name")
+                    {
+                        tool = text;
+                    }
+
+                    if (path == "id" && text is not null)
+                    {
+                        id = JsonSerializer.SerializeToUtf8Bytes(text);
+                    }
+                }
+                else if (token == JsonTokenType.Number && path == "id")
+                {
+                    id = reader.ValueSpan.ToArray();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return bad is null ? null : new UndecodableLine(id, method, tool, bad.Length == 0 ? "message" : bad);
+    }
+
+    // False only for an escape that cannot be read as text; bytes that are not UTF-8 give null text, not false.
+    private static bool TryText(ref Utf8JsonReader reader, out string? text)
+    {
+        try
+        {
+            text = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return !reader.ValueIsEscaped;
+        }
+    }
+
     // The held-back line is complete: it becomes what the next reads return, and its buffer is reused for the next line.
+    // A line the SDK could not read as text is held back instead and told to TextNotDecodable.
     private void Hand()
     {
+        if (FindUndecodable(_line.AsSpan(0, _lineLength)) is { } undecodable)
+        {
+            _undecodable = undecodable;
+            _lineLength = 0;
+            return;
+        }
+
         (_ready, _line) = (_line, _ready);
         _readyOffset = 0;
         _readyCount = _lineLength;

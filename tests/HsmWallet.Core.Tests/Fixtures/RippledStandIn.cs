@@ -34,7 +34,9 @@ public sealed class RippledStandIn : IAsyncDisposable
     private readonly Dictionary<AccountId, List<JsonObject>> _objects = [];
     private readonly Dictionary<AccountId, List<JsonObject>> _nfts = [];
 
+    private readonly Dictionary<LedgerFault, int> _faultCounts = [];
     private int _httpRequests;
+    private int _restarts;
 
     private RippledStandIn(int port)
     {
@@ -98,6 +100,49 @@ public sealed class RippledStandIn : IAsyncDisposable
 
     /// <summary>How many account_lines, account_objects and account_nfts requests arrived.</summary>
     public int AccountReadCount { get; private set; }
+
+    /// <summary>
+    /// Decides, for each JSON-RPC request, whether the stand-in misbehaves (null: it always answers well); the soak
+    /// test's failing ledger. Called once per request, from the request's task.
+    /// </summary>
+    public Func<LedgerFault>? Faults { get; set; }
+
+    /// <summary>How long a <see cref="LedgerFault.Slow"/> answer waits before it is sent.</summary>
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many restarts (<see cref="RestartAsync"/>) the stand-in went through.</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>How many requests were answered with each fault, by fault.</summary>
+    public IReadOnlyDictionary<LedgerFault, int> FaultCounts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<LedgerFault, int>(_faultCounts);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops listening (requests in flight fail, WebSockets break, new connections are refused) for
+    /// <paramref name="downtime"/>, then listens again on the same port with the same ledger state, as a rippled
+    /// restart seen from a client.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        Interlocked.Increment(ref _restarts);
+        _listener.Stop();
+        DropWebSockets();
+        await Task.Delay(downtime, _stop.Token).ConfigureAwait(false);
+        _listener.Start();
+        var accept = Task.Run(AcceptLoopAsync);
+        lock (_gate)
+        {
+            _tasks.Add(accept);
+        }
+    }
 
     /// <summary>Starts the stand-in on a free loopback port; with an interval, ledgers close on a timer.</summary>
     public static RippledStandIn Start(TimeSpan? closeInterval = null)
@@ -326,6 +371,12 @@ public sealed class RippledStandIn : IAsyncDisposable
             var task = Task.Run(() => context.Request.IsWebSocketRequest ? ServeWebSocketAsync(context) : ServeHttpAsync(context));
             lock (_gate)
             {
+                // A long run (the soak test) serves many thousand requests: only the ones still running are kept.
+                if (_tasks.Count > 1000)
+                {
+                    _tasks.RemoveAll(done => done.IsCompleted);
+                }
+
                 _tasks.Add(task);
             }
         }
@@ -347,14 +398,41 @@ public sealed class RippledStandIn : IAsyncDisposable
             var request = JsonNode.Parse(text)!.AsObject();
             var method = request["method"]!.GetValue<string>();
             var parameters = request["params"]?[0] as JsonObject ?? new JsonObject();
-            var body = Encoding.UTF8.GetBytes(new JsonObject { ["result"] = Answer(method, parameters) }.ToJsonString());
+            var fault = Faults?.Invoke() ?? LedgerFault.None;
+            if (fault != LedgerFault.None)
+            {
+                lock (_gate)
+                {
+                    _faultCounts[fault] = _faultCounts.GetValueOrDefault(fault) + 1;
+                }
+            }
+
+            switch (fault)
+            {
+                case LedgerFault.Drop:
+                    context.Response.Abort();
+                    return;
+                case LedgerFault.ServerError:
+                    context.Response.StatusCode = 503;
+                    context.Response.Close();
+                    return;
+                case LedgerFault.Slow:
+                    await Task.Delay(SlowDelay, _stop.Token);
+                    break;
+            }
+
+            var result = fault == LedgerFault.Error
+                ? Error("tooBusy", "The server is too busy to help you now.")
+                : Answer(method, parameters);
+            var body = Encoding.UTF8.GetBytes(new JsonObject { ["result"] = result }.ToJsonString());
             context.Response.ContentType = "application/json";
             context.Response.ContentLength64 = body.Length;
             await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
         }
-        catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or IOException)
+        catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or IOException or OperationCanceledException or InvalidOperationException)
         {
+            // A restart or a stop in the middle of an answer: the client sees a broken connection.
         }
     }
 
@@ -833,4 +911,23 @@ public sealed class RippledStandIn : IAsyncDisposable
             ["tx_json"] = txJson,
         };
     }
+}
+
+/// <summary>How the stand-in answers one JSON-RPC request when <see cref="RippledStandIn.Faults"/> is set.</summary>
+public enum LedgerFault
+{
+    /// <summary>Answers as rippled does.</summary>
+    None,
+
+    /// <summary>Answers after <see cref="RippledStandIn.SlowDelay"/>.</summary>
+    Slow,
+
+    /// <summary>Answers rippled's tooBusy error.</summary>
+    Error,
+
+    /// <summary>Answers HTTP 503 with no body, as a proxy in front of a node that is down.</summary>
+    ServerError,
+
+    /// <summary>Breaks the connection without an answer.</summary>
+    Drop,
 }

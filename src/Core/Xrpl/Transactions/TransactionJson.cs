@@ -28,6 +28,7 @@ public static class TransactionJson
                 throw new InvalidInputException(field, "must be a JSON object");
             }
 
+            JsonText.RefuseUndecodable(document.RootElement, field);
             RefuseRepeatedKeys(document.RootElement, field);
             return JsonObject.Create(document.RootElement.Clone())!;
         }
@@ -74,7 +75,5 @@ public static class TransactionJson
         }
     }
 
-    // Only a plain identifier is echoed in an error: a key is the agent's text and may carry anything.
-    private static string PathOf(string path, string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? path + "." + name : path + ".<key>";
+    private static string PathOf(string path, string name) => JsonText.PathOf(path, name);
 }
