@@ -84,7 +84,7 @@ public sealed class PolicyEngine
                 reasons.Add(Approve("active_hours_utc", $"signing outside the active hours {start}:00-{end}:00 UTC needs approval"));
             }
 
-            ApplyQuorumAndDelay(rules, value, reasons);
+            ApplyQuorumAndDelay(rules, value, totals, reasons);
             return new PolicyDecision(reasons) { Effects = effects };
         }
         catch (InvalidInputException exception)
@@ -121,11 +121,11 @@ public sealed class PolicyEngine
     /// approvers (and every approval does when no amount is named); a transaction the rules allow waits the delay when above
     /// its amounts (or always, when none is named). A transaction that already needs a human is not delayed: the person decides.
     /// </summary>
-    private static void ApplyQuorumAndDelay(PolicyRules rules, TransactionValue value, List<PolicyReason> reasons)
+    private static void ApplyQuorumAndDelay(PolicyRules rules, TransactionValue value, PolicyCounters.Totals totals, List<PolicyReason> reasons)
     {
         if (rules.ApprovalQuorum is (int approvers, var quorumAbove))
         {
-            var above = Above(value, quorumAbove);
+            var above = Above(value, quorumAbove, totals);
             if (above is not null)
             {
                 reasons.Add(Approve("approval_quorum", $"{above} is above the quorum's amount, so {approvers} approvers must approve") with { Quorum = approvers });
@@ -144,7 +144,7 @@ public sealed class PolicyEngine
 
         if (rules.SigningDelay is (TimeSpan delay, var delayAbove) && reasons.All(reason => reason.Outcome == PolicyDecisionKind.Allow))
         {
-            var above = Above(value, delayAbove);
+            var above = Above(value, delayAbove, totals);
             if (delayAbove.Count == 0 || above is not null)
             {
                 var what = above ?? "every transaction";
@@ -153,15 +153,20 @@ public sealed class PolicyEngine
         }
     }
 
-    /// <summary>The first "AMOUNT ASSET" of <paramref name="value"/> above its amount in <paramref name="limits"/>, or null.</summary>
-    private static string? Above(TransactionValue value, System.Collections.Frozen.FrozenDictionary<string, decimal> limits)
+    /// <summary>
+    /// The first asset whose amount in <paramref name="value"/>, added to what the wallet moved in the sliding 24 hours, is
+    /// above its amount in <paramref name="limits"/>, in words; or null. Counting the window means many small transactions
+    /// reach the amount just as one large one does.
+    /// </summary>
+    private static string? Above(TransactionValue value, System.Collections.Frozen.FrozenDictionary<string, decimal> limits, PolicyCounters.Totals totals)
     {
         foreach (var (asset, limit) in limits)
         {
             var amount = value.AmountOf(asset);
-            if (amount > limit)
+            var window = totals.DayVolume.GetValueOrDefault(asset) + amount;
+            if (amount > 0 && window > limit)
             {
-                return $"{Text(amount)} {asset}";
+                return window == amount ? $"{Text(amount)} {asset}" : $"{Text(amount)} {asset} ({Text(window)} {asset} in the last 24 hours with this one)";
             }
         }
 

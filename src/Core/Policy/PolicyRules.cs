@@ -31,7 +31,10 @@ public sealed class PolicyRules
     public FrozenDictionary<string, decimal> MaxDailyVolume { get; init; } = FrozenDictionary<string, decimal>.Empty;
 
     /// <summary>The assets that hourly or daily volume limits name: the only ones the counters must add up.</summary>
-    public IReadOnlyList<string> VolumeAssets => _volumeAssets ??= [.. MaxHourlyVolume.Keys.Union(MaxDailyVolume.Keys, StringComparer.Ordinal)];
+    public IReadOnlyList<string> VolumeAssets => _volumeAssets ??= [.. MaxHourlyVolume.Keys
+        .Union(MaxDailyVolume.Keys, StringComparer.Ordinal)
+        .Union(ApprovalQuorum?.Above.Keys ?? [], StringComparer.Ordinal)
+        .Union(SigningDelay?.Above.Keys ?? [], StringComparer.Ordinal)];
 
     /// <summary>Most transactions signed in a sliding hour; beyond it, denied.</summary>
     public int? MaxTransactionsPerHour { get; init; }
@@ -68,13 +71,15 @@ public sealed class PolicyRules
 
     /// <summary>
     /// The quorum: how many distinct approvers' passkeys an approval needs (null: one person), and the amounts above which a
-    /// transaction needs that quorum even where no other rule asks for a human (empty: the quorum applies to every approval).
+    /// transaction needs that quorum even where no other rule asks for a human (empty: the quorum applies to every approval),
+    /// compared with what the wallet moved in the sliding 24 hours including this transaction, so splitting does not evade it.
     /// </summary>
     public (int Approvers, FrozenDictionary<string, decimal> Above)? ApprovalQuorum { get; init; }
 
     /// <summary>
     /// The delay tier: how long a transaction waits, vetoable, before it may be signed without a person's yes, and the amounts
-    /// above which it applies (empty: every transaction the other rules allow).
+    /// above which it applies (empty: every transaction the other rules allow), compared with the sliding 24 hours' total
+    /// including this transaction, as for the quorum.
     /// </summary>
     public (TimeSpan Delay, FrozenDictionary<string, decimal> Above)? SigningDelay { get; init; }
 }

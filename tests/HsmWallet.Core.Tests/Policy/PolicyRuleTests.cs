@@ -216,4 +216,22 @@ public sealed class PolicyRuleTests
 
         Assert.Contains(field, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Splitting_a_payment_does_not_evade_the_quorum_or_the_delay_the_24_hour_total_counts()
+    {
+        var engine = Engine(Document("""{"max_per_transaction":{"XRP":"1000"},"approval_quorum":{"approvers":2,"above":{"XRP":"1000"}},"delay":{"minutes":10,"above":{"XRP":"600"}}}"""), Clock());
+
+        var first = engine.Evaluate("testnet", Wallet, Payment(500_000_000));
+        engine.RecordSigned("testnet", Wallet, Payment(500_000_000));
+        var second = engine.Evaluate("testnet", Wallet, Payment(400_000_000));
+        engine.RecordSigned("testnet", Wallet, Payment(400_000_000));
+        var third = engine.Evaluate("testnet", Wallet, Payment(400_000_000));
+
+        Assert.Equal(PolicyDecisionKind.Allow, first.Kind);
+        Assert.Equal(PolicyDecisionKind.Delay, second.Kind);
+        Assert.Equal(PolicyDecisionKind.Approve, third.Kind);
+        Assert.Equal(2, third.Quorum);
+        Assert.Contains("in the last 24 hours", Assert.Single(third.Reasons, reason => reason.Rule == "approval_quorum").Message, StringComparison.Ordinal);
+    }
 }
