@@ -106,9 +106,13 @@ public static class ServerHost
             () => started?.App.Approvals)
         {
             StartupFailure = () => startup.Failure,
+            ResolveWalletName = reference => (started ?? throw new InvalidOperationException("no wallet home")).App.Wallets.Resolve(reference).Name,
         };
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Over HTTP a web application (Kestrel configured from the options only); over stdio a plain host.
+        var http = parts.Options.Http;
+        var web = http is null ? null : Http.HttpFront.CreateBuilder(http, parts.Options.MaxMessageBytes);
+        IHostApplicationBuilder builder = web is not null ? web : Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(serilog, dispose: true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -137,6 +141,14 @@ public static class ServerHost
             // (As IEnumerable<Type>: a list would bind to the overload that takes one tool object.)
             .WithTools((IEnumerable<Type>)ToolTypes, Output.OutputDefence.SerializerOptions)
             .WithRequestFilters(filters => filters.AddCallToolFilter(pipeline.Wrap).AddListToolsFilter(ToolPipeline.PublishOutputSchemas));
+        if (web is not null)
+        {
+            Http.HttpFront.AddTransport(mcp);
+            var app = web.Build();
+            Http.HttpFront.Map(app, http!, new Hosting.Agents.AgentRegistry(parts.Options.HomePath));
+            return app;
+        }
+
         // The SDK's stream transport over bounded streams: a line longer than the limit is dropped while it is read
         // (never buffered whole) and answered with a JSON-RPC error between the SDK's own messages.
         var output = new MessageOutputStream(parts.Output ?? new BufferedStream(Console.OpenStandardOutput()));
@@ -150,7 +162,7 @@ public static class ServerHost
             return output.WriteMessageAsync(TooLargeAnswer(id, input.MaxMessageBytes), cancellationToken);
         };
         mcp.WithStreamServerTransport(input, output);
-        return builder.Build();
+        return ((HostApplicationBuilder)builder).Build();
     }
 
     /// <summary>The log when the home cannot hold one: stderr only, so the reason is still on the operator's screen.</summary>

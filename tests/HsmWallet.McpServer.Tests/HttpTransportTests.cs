@@ -1,0 +1,119 @@
+using System.Net;
+using HsmWallet.McpServer.Http;
+using HsmWallet.McpServer.Tests.Support;
+
+namespace HsmWallet.McpServer.Tests;
+
+/// <summary>
+/// hsmwallet-mcp --http: the SDK's client over Streamable HTTP reaches the same tools through the same pipeline, only
+/// with an agent's bearer token, only from this server's Host and no foreign Origin; each agent sees only its wallets
+/// and the audit log names it.
+/// </summary>
+public sealed class HttpTransportTests
+{
+    private const string Destination = "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe";
+
+    private static object Payment() =>
+        new { TransactionType = "Payment", Destination, Amount = "1000", Fee = "12", Sequence = 1, LastLedgerSequence = 5000 };
+
+    [Fact]
+    public async Task An_agent_with_a_token_lists_tools_creates_a_wallet_and_signs_over_HTTP_and_the_audit_names_it()
+    {
+        await using var server = await HttpTestServer.StartAsync();
+        var token = server.Agents.Add("ops", null);
+        await using var client = await server.ConnectAsync(token);
+        var tools = await client.ListToolsAsync();
+        Assert.Contains(tools, tool => tool.Name == "tx_sign");
+        var (createError, created) = await server.CallAsync(client, "wallet_create", new { name = "alpha" });
+        Assert.False(createError, created.ToJsonString());
+        var (signError, signed) = await server.CallAsync(client, "tx_sign", new { wallet = "alpha", tx = Payment(), autofill = false });
+        Assert.False(signError, signed.ToJsonString());
+        Assert.False(string.IsNullOrEmpty(signed["tx_blob"]?.GetValue<string>()));
+        var entry = Assert.Single(server.AuditEntries("transaction.sign"));
+        Assert.Contains("agent:ops", entry.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_token_a_wrong_token_and_a_revoked_token_are_refused_with_401_and_a_bearer_challenge()
+    {
+        await using var server = await HttpTestServer.StartAsync();
+        var token = server.Agents.Add("ops", null);
+        using (var ok = await server.PostInitializeAsync(token))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        foreach (var presented in new[] { null, "hwa_" + new string('A', 43), token + "x" })
+        {
+            using var refused = await server.PostInitializeAsync(presented);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("Bearer", Assert.Single(refused.Headers.WwwAuthenticate).Scheme);
+        }
+
+        server.Agents.Revoke("ops");
+        using var revoked = await server.PostInitializeAsync(token);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(() => server.ConnectAsync(token));
+    }
+
+    [Fact]
+    public async Task Another_agents_wallet_is_refused_as_unknown_and_absent_from_wallet_list()
+    {
+        await using var server = await HttpTestServer.StartAsync();
+        await using var admin = await server.ConnectAsync(server.Agents.Add("admin", null));
+        var (_, beta) = await server.CallAsync(admin, "wallet_create", new { name = "beta" });
+        await server.CallAsync(admin, "wallet_create", new { name = "alpha" });
+        await using var limited = await server.ConnectAsync(server.Agents.Add("alice", ["alpha"]));
+
+        var (_, listed) = await server.CallAsync(limited, "wallet_list");
+        var names = listed["wallets"]!.AsArray().Select(wallet => wallet!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(["alpha"], names);
+
+        var (_, unknown) = await server.CallAsync(limited, "tx_sign", new { wallet = "nosuch", tx = Payment(), autofill = false });
+        foreach (var reference in new[] { "beta", beta["address"]!.GetValue<string>() })
+        {
+            var (isError, body) = await server.CallAsync(limited, "tx_sign", new { wallet = reference, tx = Payment(), autofill = false });
+            Assert.True(isError);
+            Assert.Equal(unknown["error"]!["code"]!.ToJsonString(), body["error"]!["code"]!.ToJsonString());
+            Assert.Equal(unknown["error"]!["message"]!.ToJsonString(), body["error"]!["message"]!.ToJsonString());
+        }
+
+        var (createError, _) = await server.CallAsync(limited, "wallet_create", new { name = "gamma" });
+        Assert.True(createError);
+        Assert.Empty(server.AuditEntries("transaction.sign"));
+        var (signError, signed) = await server.CallAsync(limited, "tx_sign", new { wallet = "alpha", tx = Payment(), autofill = false });
+        Assert.False(signError, signed.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_request_from_another_sites_Origin_is_refused_with_403_and_an_allowed_one_passes()
+    {
+        await using var server = await HttpTestServer.StartAsync(port => HttpSettings.Parse($"127.0.0.1:{port}", null, ["https://console.example"], null, null));
+        var token = server.Agents.Add("ops", null);
+        using var foreign = await server.PostInitializeAsync(token, origin: "https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        using var allowed = await server.PostInitializeAsync(token, origin: "https://console.example");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_Host_header_other_than_the_listen_address_is_refused_as_DNS_rebinding_is()
+    {
+        await using var server = await HttpTestServer.StartAsync();
+        var token = server.Agents.Add("ops", null);
+        using var rebound = await server.PostInitializeAsync(token, host: $"attacker.example:{server.Port}");
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, rebound.StatusCode);
+        using var local = await server.PostInitializeAsync(token, host: $"localhost:{server.Port}");
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+    }
+
+    [Fact]
+    public void A_non_loopback_address_without_TLS_is_refused_naming_the_option()
+    {
+        var error = Assert.Throws<Core.InvalidInputException>(() => HttpSettings.Parse("0.0.0.0:8765", null, null, null, null));
+        Assert.Equal("--listen", error.Field);
+        Assert.Contains("--tls-cert", error.Message, StringComparison.Ordinal);
+        Assert.Throws<Core.InvalidInputException>(() => HttpSettings.Parse("127.0.0.1:8765", null, null, "cert.pem", null));
+        Assert.Equal(8765, HttpSettings.Parse(null, null, null, null, null).Listen.Port);
+    }
+}
