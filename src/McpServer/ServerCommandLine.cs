@@ -50,10 +50,11 @@ public static class ServerCommandLine
         var allowedOrigin = new Option<string[]>("--allowed-origin") { Description = "With --http: a browser Origin accepted (scheme://host[:port]; repeatable); any other Origin is refused with 403." };
         var tlsCert = new Option<string>("--tls-cert") { Description = "With --http: the PEM certificate (chain) file to serve HTTPS with." };
         var tlsKey = new Option<string>("--tls-key") { Description = "With --http: the PEM private key file of --tls-cert (0600)." };
-        var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
+        var metricsListen = new Option<string>("--metrics") { Description = $"Serve /metrics (Prometheus), /healthz and /readyz on ADDRESS:PORT, a port of its own (e.g. 127.0.0.1:{Metrics.MetricsEndpoint.DocumentedPort}); off unless given." };
+        var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio, or Streamable HTTP with --http). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
         {
             home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes, rateStandard, rateStrict, rateCritical, approvals,
-            http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey,
+            http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, metricsListen,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -84,6 +85,7 @@ public static class ServerCommandLine
                     Slot = parse.GetValue(slot),
                     MaxMessageBytes = messageLimit,
                     Approvals = parse.GetValue(approvals) is { } mode ? Core.Approvals.ApprovalModes.Parse(mode, "--approvals") : null,
+                    Metrics = parse.GetValue(metricsListen) is { } metricsText ? Metrics.MetricsEndpoint.Parse(metricsText) : null,
                     Http = HttpFrom(parse, http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey),
                 };
             }

@@ -108,6 +108,34 @@ public sealed class HttpTransportTests
     }
 
     [Fact]
+    public async Task The_metrics_port_counts_signatures_by_result_and_unlocks_by_kind_and_answers_health_and_readiness()
+    {
+        await using var server = await HttpTestServer.StartAsync();
+        await using var client = await server.ConnectAsync(server.Agents.Add("ops", null));
+        await server.CallAsync(client, "wallet_create", new { name = "alpha" });
+        var (signError, _) = await server.CallAsync(client, "tx_sign", new { wallet = "alpha", tx = Payment(), autofill = false });
+        var (refused, _) = await server.CallAsync(client, "tx_sign", new { wallet = "nosuch", tx = Payment(), autofill = false });
+        Assert.False(signError);
+        Assert.True(refused);
+
+        using var http = new HttpClient { BaseAddress = server.MetricsBase };
+        var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        Assert.Contains("hsmwallet_signatures_total{result=\"permitted\",reason=\"\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("hsmwallet_signatures_total{result=\"refused\",reason=\"invalid_input\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("hsmwallet_unlock_seconds_count{kind=\"keyfile\"}", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("alpha", metrics, StringComparison.Ordinal);
+        using var health = await http.GetAsync(new Uri("healthz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var ready = await http.GetAsync(new Uri("readyz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+        File.SetUnixFileMode(Path.Combine(server.Home, "vault.json"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        using var notReady = await http.GetAsync(new Uri("readyz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Contains("vault", await notReady.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_non_loopback_address_without_TLS_is_refused_naming_the_option()
     {
         var error = Assert.Throws<Core.InvalidInputException>(() => HttpSettings.Parse("0.0.0.0:8765", null, null, null, null));

@@ -55,12 +55,13 @@ public static class ServerHost
         ToolDeclarations.Check(ToolTypes);
         var stderr = parts.Error ?? Console.Error;
         var startup = new ServerStartup();
+        var metrics = parts.Options.Metrics is null ? null : new Metrics.ServerMetrics();
         WalletServices? services = null;
         Serilog.Core.Logger serilog;
         try
         {
             // The home first (created 0700 and checked private), then the log folder inside it.
-            services = new WalletServices(parts.Options, parts.Providers, parts.Time);
+            services = new WalletServices(parts.Options, metrics is null ? parts.Providers : metrics.Timed(parts.Providers ?? KeyProviders.StandardKeyProviders.CreateRegistry()), parts.Time);
             serilog = OperationalLog.Create(services.App.Home.Root, "hsmwallet-mcp", parts.Error);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
@@ -106,6 +107,7 @@ public static class ServerHost
             () => started?.App.Approvals)
         {
             StartupFailure = () => startup.Failure,
+            Metrics = metrics,
             ResolveWalletName = reference => (started ?? throw new InvalidOperationException("no wallet home")).App.Wallets.Resolve(reference).Name,
         };
 
@@ -123,6 +125,12 @@ public static class ServerHost
         }
 
         builder.Services.AddSingleton(startup);
+        if (metrics is not null)
+        {
+            builder.Services.AddSingleton(metrics);
+            builder.Services.AddSingleton(new Metrics.MetricsEndpoint(parts.Options.Metrics!, metrics, () => NotReady(startup, started)));
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<Metrics.MetricsEndpoint>());
+        }
 
         // Registered so the SDK binds a tool's ToolCall parameter from the request's services (and keeps it out of the
         // inputSchema); only the pipeline supplies one (ToolCallServices), so a call that bypassed it fails here.
@@ -163,6 +171,40 @@ public static class ServerHost
         };
         mcp.WithStreamServerTransport(input, output);
         return ((HostApplicationBuilder)builder).Build();
+    }
+
+    /// <summary>Why the server is not ready to serve tools (/readyz), or null: started, vault readable, audit log open and writable.</summary>
+    internal static string? NotReady(ServerStartup startup, WalletServices? started)
+    {
+        if (!startup.Ready.IsCompleted)
+        {
+            return "starting";
+        }
+
+        if (startup.Failure is not null || started is null)
+        {
+            return "the server cannot serve tools (its log says why)";
+        }
+
+        try
+        {
+            Core.Secrets.Files.ProtectedFile.CheckPrivateFile(started.App.Home.VaultPath);
+            using var vault = File.OpenRead(started.App.Home.VaultPath);
+        }
+#pragma warning disable CA1031 // Any failure means not ready; the reason stays generic (no path, no exception text).
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return "the vault is not readable";
+        }
+
+        var audit = started.App.Home.AuditDirectory;
+        if (!started.App.Audit.IsOpen || !Directory.Exists(audit) || !File.GetUnixFileMode(audit).HasFlag(UnixFileMode.UserWrite))
+        {
+            return "the audit log is not writable";
+        }
+
+        return null;
     }
 
     /// <summary>The log when the home cannot hold one: stderr only, so the reason is still on the operator's screen.</summary>

@@ -68,6 +68,9 @@ public sealed partial class ToolPipeline : IDisposable
     /// </summary>
     public Func<string, string>? ResolveWalletName { get; init; }
 
+    /// <summary>Where each call's outcome is counted for --metrics (null: not counted).</summary>
+    public Metrics.ServerMetrics? Metrics { get; init; }
+
     /// <summary>The rate limiters of an agent over HTTP (one set per agent, made at its first call; the registry bounds the agents).</summary>
     public RateLimits RateLimitsOf(string agent) =>
         _agentLimits.GetOrAdd(agent, _ => new RateLimits(_options.AutoReplenishRateLimits, _options.RateLimits));
@@ -194,12 +197,16 @@ public sealed partial class ToolPipeline : IDisposable
                 var result = await running.WaitAsync(timeout.Token).ConfigureAwait(false);
                 if (result.IsError == true)
                 {
-                    return IsOurErrorBody(result)
+                    var ours = IsOurErrorBody(result);
+                    Metrics?.ToolOutcome(toolName, ours ? ErrorCode(result) : "invalid_input");
+                    return ours
                         ? result
                         : ErrorBodies.Build("invalid_input", "arguments: do not match the tool's input schema", correlationId);
                 }
 
-                return WithStructuredContent(result);
+                var done = WithStructuredContent(result);
+                Metrics?.ToolOutcome(toolName, null, done.StructuredContent);
+                return done;
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -226,6 +233,7 @@ public sealed partial class ToolPipeline : IDisposable
             }
 
             AuditRefusal(toolName, code, correlationId, agent);
+            Metrics?.ToolOutcome(toolName, code);
             return result;
         }
     }
@@ -371,6 +379,19 @@ public sealed partial class ToolPipeline : IDisposable
         }
 
         return total;
+    }
+
+    private static string ErrorCode(CallToolResult result)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(result.Content.OfType<TextContentBlock>().First().Text);
+            return document.RootElement.GetProperty("error").GetProperty("code").GetString() ?? "internal";
+        }
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return "internal";
+        }
     }
 
     private static bool IsOurErrorBody(CallToolResult result) =>

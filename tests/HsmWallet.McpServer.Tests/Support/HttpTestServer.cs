@@ -35,6 +35,9 @@ public sealed class HttpTestServer : IAsyncDisposable
 
     public AgentRegistry Agents => new(Home);
 
+    /// <summary>The metrics listener's base address (--metrics on a free loopback port).</summary>
+    public Uri MetricsBase => new($"http://127.0.0.1:{_host.Services.GetRequiredService<Metrics.MetricsEndpoint>().Port}/");
+
     public ToolPipeline Pipeline => _host.Services.GetRequiredService<ToolPipeline>();
 
     public static async Task<HttpTestServer> StartAsync(Func<int, HttpSettings>? settings = null, string? policy = null)
@@ -51,7 +54,7 @@ public sealed class HttpTestServer : IAsyncDisposable
         var http = settings?.Invoke(port) ?? new HttpSettings { Listen = new IPEndPoint(IPAddress.Loopback, port) };
         var host = ServerHost.Build(new ServerHost.Parts
         {
-            Options = new ServerOptions { HomePath = home, Network = Core.Ledger.LedgerNetwork.Testnet, Http = http },
+            Options = new ServerOptions { HomePath = home, Network = Core.Ledger.LedgerNetwork.Testnet, Http = http, Metrics = new IPEndPoint(IPAddress.Loopback, 0) },
             Pipeline = new ToolPipelineOptions { AutoReplenishRateLimits = false },
             Error = TextWriter.Null,
         });
