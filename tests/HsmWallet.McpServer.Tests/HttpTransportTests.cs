@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using HsmWallet.McpServer.Http;
 using HsmWallet.McpServer.Tests.Support;
 
@@ -133,6 +135,167 @@ public sealed class HttpTransportTests
         using var notReady = await http.GetAsync(new Uri("readyz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
         Assert.Contains("vault", await notReady.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_agent_has_its_own_rate_limits()
+    {
+        await using var server = await HttpTestServer.StartAsync();
+        await using var greedy = await server.ConnectAsync(server.Agents.Add("greedy", null));
+        await using var other = await server.ConnectAsync(server.Agents.Add("other", null));
+        var sign = new { wallet = "nosuch", tx = Payment(), autofill = false };
+
+        var codes = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (_, body) = await HttpTestServer.CallUnrefilledAsync(greedy, "tx_sign", sign);
+            codes.Add(body["error"]!["code"]!.GetValue<string>());
+        }
+
+        var (_, others) = await HttpTestServer.CallUnrefilledAsync(other, "tx_sign", sign);
+        Assert.Equal("rate_limited", codes[^1]);
+        Assert.Equal("invalid_input", others["error"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_body_longer_than_the_message_limit_is_refused_with_413()
+    {
+        await using var server = await HttpTestServer.StartAsync();
+        var token = server.Agents.Add("ops", null);
+        var padding = new string('a', Transport.BoundedLineStream.DefaultMaxMessageBytes + 1024);
+        using var response = await server.PostInitializeAsync(token, body: "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":\"" + padding + "\"}}");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Over_TLS_the_SDK_client_calls_tools_and_a_key_file_open_to_others_is_refused()
+    {
+        var folder = Directory.CreateTempSubdirectory("hsmwallet-tls-").FullName;
+        try
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddIpAddress(IPAddress.Loopback);
+            names.AddDnsName("localhost");
+            request.CertificateExtensions.Add(names.Build());
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            var certificateFile = Path.Combine(folder, "cert.pem");
+            var keyFile = Path.Combine(folder, "key.pem");
+            File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
+            File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+            await Assert.ThrowsAsync<Core.Secrets.Files.UnsafeFilePermissionsException>(() => HttpTestServer.StartAsync(port => HttpSettings.Parse($"127.0.0.1:{port}", null, null, certificateFile, keyFile)));
+
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var thumbprint = certificate.Thumbprint;
+#pragma warning disable CA2000 // The server disposes the client it is given.
+            var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == thumbprint };
+            await using var server = await HttpTestServer.StartAsync(port => HttpSettings.Parse($"127.0.0.1:{port}", null, null, certificateFile, keyFile), http: new HttpClient(handler, disposeHandler: true));
+#pragma warning restore CA2000
+            Assert.Equal("https", server.Endpoint.Scheme);
+            await using var client = await server.ConnectAsync(server.Agents.Add("ops", null));
+            var (isError, listed) = await server.CallAsync(client, "wallet_list");
+            Assert.False(isError, listed.ToJsonString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_real_process_with_http_serves_on_its_listen_port_and_refuses_bad_http_options_naming_them()
+    {
+        var home = Directory.CreateTempSubdirectory("hsmwallet-mcp-http-process-").FullName;
+        try
+        {
+            File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var (openCode, openError) = RunToExit(home, "--http", "--listen", "0.0.0.0:8765");
+            Assert.Equal(2, openCode);
+            Assert.Contains("--listen", openError, StringComparison.Ordinal);
+            Assert.Contains("--tls-cert", openError, StringComparison.Ordinal);
+            var (strayCode, strayError) = RunToExit(home, "--allowed-origin", "https://a.example");
+            Assert.Equal(2, strayCode);
+            Assert.Contains("--allowed-origin", strayError, StringComparison.Ordinal);
+
+            var port = FreePort();
+            using var process = Start(home, "--http", "--listen", $"127.0.0.1:{port}");
+            try
+            {
+                using var client = new HttpClient();
+                HttpResponseMessage? answer = null;
+                for (var attempt = 0; attempt < 200 && answer is null; attempt++)
+                {
+                    try
+                    {
+                        answer = await client.PostAsync(new Uri($"http://127.0.0.1:{port}/mcp"), new StringContent("{}"));
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(100);
+                    }
+                }
+
+                Assert.NotNull(answer);
+                Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+                answer.Dispose();
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private static System.Diagnostics.Process Start(string home, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hsmwallet-mcp.dll"));
+        foreach (var argument in (string[])["--home", home, "--network", "testnet", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("HSMWALLET_HOME");
+        start.Environment.Remove("HSMWALLET_NETWORK");
+        start.Environment.Remove("HSMWALLET_PASSWORD");
+        start.Environment.Remove("ASPNETCORE_URLS");
+        return System.Diagnostics.Process.Start(start)!;
+    }
+
+    private static (int ExitCode, string Stderr) RunToExit(string home, params string[] arguments)
+    {
+        using var process = Start(home, arguments);
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stderr);
+    }
+
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        try
+        {
+            return ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        finally
+        {
+            probe.Stop();
+        }
     }
 
     [Fact]

@@ -31,7 +31,13 @@ public sealed class HttpTestServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public Uri Endpoint => new($"http://127.0.0.1:{Port}{HttpSettings.EndpointPath}");
+    public Uri Endpoint => new($"{(Tls ? "https" : "http")}://127.0.0.1:{Port}{HttpSettings.EndpointPath}");
+
+    /// <summary>True when the server was started with --tls-cert and --tls-key.</summary>
+    public bool Tls { get; private init; }
+
+    /// <summary>The HTTP client every request of this test goes through (trusting the test's own certificate only).</summary>
+    public HttpClient Http { get; init; } = new();
 
     public AgentRegistry Agents => new(Home);
 
@@ -40,7 +46,7 @@ public sealed class HttpTestServer : IAsyncDisposable
 
     public ToolPipeline Pipeline => _host.Services.GetRequiredService<ToolPipeline>();
 
-    public static async Task<HttpTestServer> StartAsync(Func<int, HttpSettings>? settings = null, string? policy = null)
+    public static async Task<HttpTestServer> StartAsync(Func<int, HttpSettings>? settings = null, string? policy = null, HttpClient? http = null)
     {
         var home = Directory.CreateTempSubdirectory("hsmwallet-mcp-http-").FullName;
         File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -51,26 +57,39 @@ public sealed class HttpTestServer : IAsyncDisposable
         }
 
         var port = FreePort();
-        var http = settings?.Invoke(port) ?? new HttpSettings { Listen = new IPEndPoint(IPAddress.Loopback, port) };
+        var listen = settings?.Invoke(port) ?? new HttpSettings { Listen = new IPEndPoint(IPAddress.Loopback, port) };
         var host = ServerHost.Build(new ServerHost.Parts
         {
-            Options = new ServerOptions { HomePath = home, Network = Core.Ledger.LedgerNetwork.Testnet, Http = http, Metrics = new IPEndPoint(IPAddress.Loopback, 0) },
+            Options = new ServerOptions { HomePath = home, Network = Core.Ledger.LedgerNetwork.Testnet, Http = listen, Metrics = new IPEndPoint(IPAddress.Loopback, 0) },
             Pipeline = new ToolPipelineOptions { AutoReplenishRateLimits = false },
             Error = TextWriter.Null,
         });
         await host.StartAsync().ConfigureAwait(false);
         await host.Services.GetRequiredService<ServerStartup>().Ready.ConfigureAwait(false);
-        return new HttpTestServer(home, host, port);
+        return new HttpTestServer(home, host, port) { Tls = listen.Tls, Http = http ?? new HttpClient() };
     }
 
     /// <summary>An MCP client over HTTP presenting <paramref name="token"/> as its bearer token.</summary>
     public Task<McpClient> ConnectAsync(string token) =>
-        McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = Endpoint,
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
-        }));
+        McpClient.CreateAsync(new HttpClientTransport(
+            new HttpClientTransportOptions
+            {
+                Endpoint = Endpoint,
+                TransportMode = HttpTransportMode.StreamableHttp,
+                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
+            },
+            Http,
+            null,
+            ownsHttpClient: false));
+
+    /// <summary>Calls a tool without refilling any rate limiter; returns whether it was an error and its JSON body.</summary>
+    public static async Task<(bool IsError, JsonObject Body)> CallUnrefilledAsync(McpClient client, string tool, object arguments)
+    {
+        var dictionary = JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(arguments))!;
+        var result = await client.CallToolAsync(tool, dictionary).ConfigureAwait(false);
+        var text = string.Concat(result.Content.OfType<TextContentBlock>().Select(block => block.Text));
+        return (result.IsError == true, JsonNode.Parse(text)!.AsObject());
+    }
 
     /// <summary>Calls a tool (rate limits refilled first); returns whether it was an error and its JSON body.</summary>
     public async Task<(bool IsError, JsonObject Body)> CallAsync(McpClient client, string tool, object? arguments = null)
@@ -85,16 +104,17 @@ public sealed class HttpTestServer : IAsyncDisposable
     }
 
     /// <summary>Posts an initialize request by hand with these headers; returns the status code.</summary>
-    public async Task<HttpResponseMessage> PostInitializeAsync(string? token, string? origin = null, string? host = null)
+    public async Task<HttpResponseMessage> PostInitializeAsync(string? token, string? origin = null, string? host = null, string? body = null)
     {
-        using var client = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint)
         {
             Content = new StringContent(
-                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""",
+                body ?? """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""",
                 System.Text.Encoding.UTF8,
                 "application/json"),
         };
+        // A body too large is refused from its Content-Length alone: the client waits for 100 Continue before sending it.
+        request.Headers.ExpectContinue = body is not null;
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Accept.ParseAdd("text/event-stream");
         if (token is not null)
@@ -112,7 +132,7 @@ public sealed class HttpTestServer : IAsyncDisposable
             request.Headers.Host = host;
         }
 
-        return await client.SendAsync(request).ConfigureAwait(false);
+        return await Http.SendAsync(request).ConfigureAwait(false);
     }
 
     /// <summary>Every audit entry written so far.</summary>
@@ -127,6 +147,7 @@ public sealed class HttpTestServer : IAsyncDisposable
     {
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
+        Http.Dispose();
         try
         {
             Directory.Delete(Home, recursive: true);
