@@ -82,6 +82,7 @@ public sealed class HttpTransportTests
 
         var (createError, _) = await server.CallAsync(limited, "wallet_create", new { name = "gamma" });
         Assert.True(createError);
+        Assert.Contains(server.AuditEntries("security.invalid_input"), entry => entry.ToJsonString().Contains("agent:alice", StringComparison.Ordinal));
         Assert.Empty(server.AuditEntries("transaction.sign"));
         var (signError, signed) = await server.CallAsync(limited, "tx_sign", new { wallet = "alpha", tx = Payment(), autofill = false });
         Assert.False(signError, signed.ToJsonString());
@@ -155,6 +156,27 @@ public sealed class HttpTransportTests
         var (_, others) = await HttpTestServer.CallUnrefilledAsync(other, "tx_sign", sign);
         Assert.Equal("rate_limited", codes[^1]);
         Assert.Equal("invalid_input", others["error"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Each_agent_has_its_own_bound_of_pending_approvals()
+    {
+        await using var server = await HttpTestServer.StartAsync(policy: """{"version":1,"networks":{"testnet":{"default":{"new_destination_requires_approval":true}}}}""");
+        await using var greedy = await server.ConnectAsync(server.Agents.Add("greedy", null));
+        await using var other = await server.ConnectAsync(server.Agents.Add("other", null));
+        await server.CallAsync(greedy, "wallet_create", new { name = "payer" });
+        object Sign(int amount) => new { wallet = "payer", tx = new { TransactionType = "Payment", Destination, Amount = amount.ToString(System.Globalization.CultureInfo.InvariantCulture), Fee = "12", Sequence = 1, LastLedgerSequence = 5000 }, autofill = false };
+
+        for (var i = 0; i < Core.Approvals.ApprovalStore.DefaultMaxPendingPerAgent; i++)
+        {
+            var (_, pending) = await server.CallAsync(greedy, "tx_sign", Sign(1000 + i));
+            Assert.Equal("approval_pending", pending["error"]!["code"]!.GetValue<string>());
+        }
+
+        var (_, over) = await server.CallAsync(greedy, "tx_sign", Sign(5000));
+        var (_, others) = await server.CallAsync(other, "tx_sign", Sign(6000));
+        Assert.Equal("rate_limited", over["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("approval_pending", others["error"]!["code"]!.GetValue<string>());
     }
 
     [Fact]

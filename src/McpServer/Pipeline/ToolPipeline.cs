@@ -407,10 +407,10 @@ public sealed partial class ToolPipeline : IDisposable
             switch (code)
             {
                 case "rate_limited":
-                    _refusals.Record(AuditEventType.SecurityRateLimit, tool, code, correlationId);
+                    _refusals.Record(AuditEventType.SecurityRateLimit, tool, code, correlationId, ActorId(agent));
                     break;
                 case "invalid_input":
-                    _refusals.Record(AuditEventType.SecurityInvalidInput, tool, code, correlationId);
+                    _refusals.Record(AuditEventType.SecurityInvalidInput, tool, code, correlationId, ActorId(agent));
                     break;
                 case "approval_declined" or "approval_pending" or "approval_delayed" when ToolDeclarations.TryGet(toolName, out var declaration) && declaration.ApprovalAudit is { } eventType:
                     Append(eventType, tool, code, correlationId, agent);
@@ -430,12 +430,14 @@ public sealed partial class ToolPipeline : IDisposable
         }
     }
 
+    private static string ActorId(Hosting.Agents.AgentRecord? agent) => agent is null ? ApprovalStore.DefaultAgent : "agent:" + agent.Name;
+
     private void Append(AuditEventType eventType, string tool, string code, string correlationId, Hosting.Agents.AgentRecord? agent) =>
         _audit()?.Append(new AuditEvent(
             eventType,
             tool,
             correlationId,
-            new AuditActor(AuditActorType.User, agent is null ? ApprovalStore.DefaultAgent : "agent:" + agent.Name),
+            new AuditActor(AuditActorType.User, ActorId(agent)),
             "tools/call",
             null,
             AuditResult.Denied,
