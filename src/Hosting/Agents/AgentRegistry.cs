@@ -40,6 +40,7 @@ public sealed class AgentRegistry
     public const string TokenPrefix = "hwa_";
 
     private const int MaximumFileBytes = 256 * 1024;
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
     private readonly string _path;
     private readonly TimeProvider _time;
 
@@ -77,6 +78,8 @@ public sealed class AgentRegistry
             }
         }
 
+        // Two `agent add` at once must not lose one: the read-modify-write holds the file's lock.
+        using var fileLock = FileLock.Acquire(_path, LockWait);
         var entries = Read();
         if (entries.Any(entry => string.Equals(entry.Record.Name, name, StringComparison.OrdinalIgnoreCase)))
         {
@@ -101,6 +104,7 @@ public sealed class AgentRegistry
     public AgentRecord Revoke(string name)
     {
         CheckName(name, "name");
+        using var fileLock = FileLock.Acquire(_path, LockWait);
         var entries = Read();
         var index = entries.FindIndex(entry => string.Equals(entry.Record.Name, name, StringComparison.Ordinal));
         if (index < 0)
