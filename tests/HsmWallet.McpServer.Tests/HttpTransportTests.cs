@@ -177,6 +177,12 @@ public sealed class HttpTransportTests
         var (_, others) = await server.CallAsync(other, "tx_sign", Sign(6000));
         Assert.Equal("rate_limited", over["error"]!["code"]!.GetValue<string>());
         Assert.Equal("approval_pending", others["error"]!["code"]!.GetValue<string>());
+
+        using var http = new HttpClient { BaseAddress = server.MetricsBase };
+        var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        var asked = Core.Approvals.ApprovalStore.DefaultMaxPendingPerAgent + 1;
+        Assert.Contains($"hsmwallet_approvals_total{{event=\"asked\"}} {asked}", metrics, StringComparison.Ordinal);
+        Assert.Contains($"hsmwallet_signatures_total{{result=\"refused\",reason=\"approval_pending\"}} {asked}", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
