@@ -44,9 +44,17 @@ public static class ServerCommandLine
         var rateStrict = new Option<string>("--rate-strict") { Description = "Rate limit of signing, submitting and creating: COUNT/PERIOD[,burst=N]; default 20/min,burst=2." };
         var rateCritical = new Option<string>("--rate-critical") { Description = "Rate limit of export and delete: COUNT/PERIOD, a sliding window; default 5/5min." };
         var approvals = new Option<string>("--approvals") { Description = "The approval mode: form (the client's form), operator (`hsmwallet approve`) or passkey (an approver's passkey on a local page); default: the vault's (passkey once an approver is enrolled). A weaker mode than the vault's is not used." };
-        var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
+        var http = new Option<bool>("--http") { Description = $"Serve MCP over Streamable HTTP at {Http.HttpSettings.EndpointPath} instead of stdio; every request needs an agent's bearer token (hsmwallet agent add)." };
+        var listen = new Option<string>("--listen") { Description = $"With --http: ADDRESS:PORT to listen on (default 127.0.0.1:{Http.HttpSettings.DefaultPort}); a non-loopback address needs --tls-cert and --tls-key." };
+        var allowedHost = new Option<string[]>("--allowed-host") { Description = "With --http: a Host header value accepted beside the listen address (HOST or HOST:PORT; repeatable).", AllowMultipleArgumentsPerToken = false };
+        var allowedOrigin = new Option<string[]>("--allowed-origin") { Description = "With --http: a browser Origin accepted (scheme://host[:port]; repeatable); any other Origin is refused with 403." };
+        var tlsCert = new Option<string>("--tls-cert") { Description = "With --http: the PEM certificate (chain) file to serve HTTPS with." };
+        var tlsKey = new Option<string>("--tls-key") { Description = "With --http: the PEM private key file of --tls-cert (0600)." };
+        var metricsListen = new Option<string>("--metrics") { Description = $"Serve /metrics (Prometheus), /healthz and /readyz on ADDRESS:PORT, a port of its own (e.g. 127.0.0.1:{Metrics.MetricsEndpoint.DocumentedPort}); off unless given." };
+        var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio, or Streamable HTTP with --http). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
         {
             home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes, rateStandard, rateStrict, rateCritical, approvals,
+            http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, metricsListen,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -77,6 +85,8 @@ public static class ServerCommandLine
                     Slot = parse.GetValue(slot),
                     MaxMessageBytes = messageLimit,
                     Approvals = parse.GetValue(approvals) is { } mode ? Core.Approvals.ApprovalModes.Parse(mode, "--approvals") : null,
+                    Metrics = parse.GetValue(metricsListen) is { } metricsText ? Metrics.MetricsEndpoint.Parse(metricsText) : null,
+                    Http = HttpFrom(parse, http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey),
                 };
             }
             catch (InvalidInputException error)
@@ -130,6 +140,25 @@ public static class ServerCommandLine
         });
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The --http settings, or null for stdio; an HTTP-only option without --http is refused, naming it.</summary>
+    private static Http.HttpSettings? HttpFrom(ParseResult parse, Option<bool> http, Option<string> listen, Option<string[]> allowedHost, Option<string[]> allowedOrigin, Option<string> tlsCert, Option<string> tlsKey)
+    {
+        if (!parse.GetValue(http))
+        {
+            foreach (var option in new Option[] { listen, allowedHost, allowedOrigin, tlsCert, tlsKey })
+            {
+                if (parse.GetResult(option) is { Implicit: false })
+                {
+                    throw new InvalidInputException(option.Name, "is used with --http only");
+                }
+            }
+
+            return null;
+        }
+
+        return Http.HttpSettings.Parse(parse.GetValue(listen), parse.GetValue(allowedHost), parse.GetValue(allowedOrigin), parse.GetValue(tlsCert), parse.GetValue(tlsKey));
     }
 
     /// <summary>Core and Hosting name fields (network, rpc_url, home); the operator typed options, so the message names the option.</summary>

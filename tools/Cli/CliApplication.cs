@@ -51,6 +51,7 @@ internal static class CliApplication
         root.Subcommands.Add(PolicyCommands.Create(context));
         root.Subcommands.Add(ApproveCommands.Create(context));
         root.Subcommands.Add(ApproverCommands.Create(context));
+        root.Subcommands.Add(AgentCommands.Create(context));
         root.Subcommands.Add(FreezeCommands.Freeze(context));
         root.Subcommands.Add(FreezeCommands.Unfreeze(context));
         root.Subcommands.Add(AuditCommands.Create(context));

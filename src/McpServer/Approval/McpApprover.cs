@@ -44,6 +44,9 @@ public sealed class McpApprover : IApprover
         _wait = wait ?? PasskeyApprover.DefaultWait;
     }
 
+    /// <summary>Whose pending requests a new one counts towards (each agent has its own bound; mcp-client over stdio).</summary>
+    public string Agent { get; init; } = ApprovalStore.DefaultAgent;
+
     /// <inheritdoc />
     public async Task<ApprovalGrant> ApproveAsync(ApprovalRequest request, OperationContext context)
     {
@@ -64,7 +67,7 @@ public sealed class McpApprover : IApprover
 
         if (request.Delay is not null && request.Quorum <= 1)
         {
-            var delayed = _store.Create(request);
+            var delayed = _store.Create(request, agent: Agent);
             throw Delayed(delayed, await _pages.ServeAsync(delayed.Id, context.Cancellation).ConfigureAwait(false));
         }
 
@@ -78,7 +81,7 @@ public sealed class McpApprover : IApprover
             return await ElicitFormAsync(_server!, request, context.Cancellation).ConfigureAwait(false);
         }
 
-        throw Pending(_store.Create(request with { Delay = null }), null);
+        throw Pending(_store.Create(request with { Delay = null }, agent: Agent), null);
     }
 
     /// <summary>The approval_pending refusal for <paramref name="pending"/>, with its page's address when people answer it with passkeys.</summary>
@@ -144,7 +147,7 @@ public sealed class McpApprover : IApprover
                 string.Create(CultureInfo.InvariantCulture, $"this needs {request.Quorum} passkey approvers and fewer are enrolled (`hsmwallet approver add NAME`); nothing was signed or changed"));
         }
 
-        var pending = _store.Create(request);
+        var pending = _store.Create(request, agent: Agent);
         var url = await _pages.ServeAsync(pending.Id, context.Cancellation).ConfigureAwait(false);
         if (!ClientOffersUrls())
         {

@@ -55,12 +55,13 @@ public static class ServerHost
         ToolDeclarations.Check(ToolTypes);
         var stderr = parts.Error ?? Console.Error;
         var startup = new ServerStartup();
+        var metrics = parts.Options.Metrics is null ? null : new Metrics.ServerMetrics();
         WalletServices? services = null;
         Serilog.Core.Logger serilog;
         try
         {
             // The home first (created 0700 and checked private), then the log folder inside it.
-            services = new WalletServices(parts.Options, parts.Providers, parts.Time);
+            services = new WalletServices(parts.Options, metrics is null ? parts.Providers : metrics.Timed(parts.Providers ?? KeyProviders.StandardKeyProviders.CreateRegistry()), parts.Time);
             serilog = OperationalLog.Create(services.App.Home.Root, "hsmwallet-mcp", parts.Error);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
@@ -106,9 +107,14 @@ public static class ServerHost
             () => started?.App.Approvals)
         {
             StartupFailure = () => startup.Failure,
+            Metrics = metrics,
+            ResolveWalletName = reference => (started ?? throw new InvalidOperationException("no wallet home")).App.Wallets.Resolve(reference).Name,
         };
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Over HTTP a web application (Kestrel configured from the options only); over stdio a plain host.
+        var http = parts.Options.Http;
+        var web = http is null ? null : Http.HttpFront.CreateBuilder(http, parts.Options.MaxMessageBytes);
+        IHostApplicationBuilder builder = web is not null ? web : Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(serilog, dispose: true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -119,6 +125,12 @@ public static class ServerHost
         }
 
         builder.Services.AddSingleton(startup);
+        if (metrics is not null)
+        {
+            builder.Services.AddSingleton(metrics);
+            builder.Services.AddSingleton(new Metrics.MetricsEndpoint(parts.Options.Metrics!, metrics, () => NotReady(startup, started)));
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<Metrics.MetricsEndpoint>());
+        }
 
         // Registered so the SDK binds a tool's ToolCall parameter from the request's services (and keeps it out of the
         // inputSchema); only the pipeline supplies one (ToolCallServices), so a call that bypassed it fails here.
@@ -137,6 +149,14 @@ public static class ServerHost
             // (As IEnumerable<Type>: a list would bind to the overload that takes one tool object.)
             .WithTools((IEnumerable<Type>)ToolTypes, Output.OutputDefence.SerializerOptions)
             .WithRequestFilters(filters => filters.AddCallToolFilter(pipeline.Wrap).AddListToolsFilter(ToolPipeline.PublishOutputSchemas));
+        if (web is not null)
+        {
+            Http.HttpFront.AddTransport(mcp);
+            var app = web.Build();
+            Http.HttpFront.Map(app, http!, new Hosting.Agents.AgentRegistry(parts.Options.HomePath));
+            return app;
+        }
+
         // The SDK's stream transport over bounded streams: a line longer than the limit is dropped while it is read
         // (never buffered whole) and answered with a JSON-RPC error between the SDK's own messages.
         var output = new MessageOutputStream(parts.Output ?? new BufferedStream(Console.OpenStandardOutput()));
@@ -157,7 +177,41 @@ public static class ServerHost
                 : Task.CompletedTask;
         };
         mcp.WithStreamServerTransport(input, output);
-        return builder.Build();
+        return ((HostApplicationBuilder)builder).Build();
+    }
+
+    /// <summary>Why the server is not ready to serve tools (/readyz), or null: started, vault readable, audit log open and writable.</summary>
+    internal static string? NotReady(ServerStartup startup, WalletServices? started)
+    {
+        if (!startup.Ready.IsCompleted)
+        {
+            return "starting";
+        }
+
+        if (startup.Failure is not null || started is null)
+        {
+            return "the server cannot serve tools (its log says why)";
+        }
+
+        try
+        {
+            Core.Secrets.Files.ProtectedFile.CheckPrivateFile(started.App.Home.VaultPath);
+            using var vault = File.OpenRead(started.App.Home.VaultPath);
+        }
+#pragma warning disable CA1031 // Any failure means not ready; the reason stays generic (no path, no exception text).
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return "the vault is not readable";
+        }
+
+        var audit = started.App.Home.AuditDirectory;
+        if (!started.App.Audit.IsOpen || !Directory.Exists(audit) || !File.GetUnixFileMode(audit).HasFlag(UnixFileMode.UserWrite))
+        {
+            return "the audit log is not writable";
+        }
+
+        return null;
     }
 
     /// <summary>The log when the home cannot hold one: stderr only, so the reason is still on the operator's screen.</summary>

@@ -38,6 +38,12 @@ public sealed record ServerOptions
     /// <summary>--approvals: the approval mode asked for (form, operator or passkey); the vault's own mode applies when stronger, and when this is null.</summary>
     public Core.Approvals.ApprovalMode? Approvals { get; init; }
 
+    /// <summary>--metrics: where /metrics, /healthz and /readyz are served (null: not served).</summary>
+    public System.Net.IPEndPoint? Metrics { get; init; }
+
+    /// <summary>--http: serve Streamable HTTP with these settings instead of stdio (null: stdio).</summary>
+    public Http.HttpSettings? Http { get; init; }
+
     /// <summary>How long a call waits for people on an approval page the client opened through URL-mode elicitation.</summary>
     public TimeSpan ApprovalWait { get; init; } = Hosting.Approvals.PasskeyApprover.DefaultWait;
 }

@@ -66,13 +66,14 @@ public sealed class WalletServices : IDisposable
     public string NetworkName => App.NetworkName;
 
     /// <summary>The human's approval for this call: the operator's store, elicitation through <paramref name="server"/> when the client offers it.</summary>
-    public McpApprover Approver(ModelContextProtocol.Server.McpServer? server) => new(App.Approvals, App.ApprovalRules, Pages, server, Options.ApprovalWait);
+    public McpApprover Approver(ModelContextProtocol.Server.McpServer? server, ToolCall? call = null) =>
+        new(App.Approvals, App.ApprovalRules, Pages, server, Options.ApprovalWait) { Agent = call?.Actor.Id ?? Core.Approvals.ApprovalStore.DefaultAgent };
 
     /// <summary>The audit and signing context of <paramref name="call"/>, asked by the agent's client.</summary>
     public static OperationContext Context(ToolCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return call.Operation(Actor);
+        return call.Operation(call.Actor);
     }
 
     /// <inheritdoc />

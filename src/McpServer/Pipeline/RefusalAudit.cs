@@ -20,7 +20,7 @@ public sealed class RefusalAudit : IDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _window;
     private readonly Lock _gate = new();
-    private readonly Dictionary<(AuditEventType EventType, string Tool, string Code), Window> _windows = [];
+    private readonly Dictionary<(AuditEventType EventType, string Tool, string Code, string Actor), Window> _windows = [];
     private readonly ITimer _timer;
 
     /// <summary>Writes through <paramref name="audit"/> (null while it is not keyed yet), flushing ended windows every <paramref name="window"/>.</summary>
@@ -37,9 +37,14 @@ public sealed class RefusalAudit : IDisposable
     /// Records one refusal of <paramref name="code"/> by <paramref name="tool"/> (a catalog name or "unknown").
     /// Throws when the entry that must be written now cannot be; the refusal itself stands either way.
     /// </summary>
-    public void Record(AuditEventType eventType, string tool, string code, string correlationId)
+    /// <param name="eventType">The refusal's audit event.</param>
+    /// <param name="tool">The tool's catalog name, or "unknown".</param>
+    /// <param name="code">The error code.</param>
+    /// <param name="correlationId">The refused call's correlation id.</param>
+    /// <param name="actor">Who was refused: agent:NAME over HTTP (each agent has its own windows), mcp-client over stdio.</param>
+    public void Record(AuditEventType eventType, string tool, string code, string correlationId, string actor = Core.Approvals.ApprovalStore.DefaultAgent)
     {
-        var key = (eventType, tool, code);
+        var key = (eventType, tool, code, actor);
         lock (_gate)
         {
             var now = _time.GetUtcNow();
@@ -115,7 +120,7 @@ public sealed class RefusalAudit : IDisposable
         }
     }
 
-    private bool Write((AuditEventType EventType, string Tool, string Code) key, long count, string correlationId, DateTimeOffset? windowStart, DateTimeOffset? windowEnd)
+    private bool Write((AuditEventType EventType, string Tool, string Code, string Actor) key, long count, string correlationId, DateTimeOffset? windowStart, DateTimeOffset? windowEnd)
     {
         var log = _audit();
         if (log is null)
@@ -135,7 +140,7 @@ public sealed class RefusalAudit : IDisposable
             key.EventType,
             key.Tool,
             correlationId,
-            new AuditActor(AuditActorType.User, "mcp-client"),
+            new AuditActor(AuditActorType.User, key.Actor),
             "tools/call",
             parameters,
             AuditResult.Denied,

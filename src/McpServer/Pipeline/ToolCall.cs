@@ -15,6 +15,15 @@ namespace HsmWallet.McpServer.Pipeline;
 /// <param name="Cancellation">Cancelled at the deadline or when the client cancels the request.</param>
 public sealed record ToolCall(string CorrelationId, string ToolName, ToolClass Class, DateTimeOffset Deadline, CancellationToken Cancellation)
 {
+    /// <summary>The agent that asked over HTTP (its bearer token's name and wallets), or null over stdio (the one client the process serves).</summary>
+    public Hosting.Agents.AgentRecord? Agent { get; init; }
+
+    /// <summary>True when the caller may see and use the wallet named <paramref name="walletName"/> (always over stdio).</summary>
+    public bool Sees(string walletName) => Agent?.Sees(walletName) ?? true;
+
+    /// <summary>Who the audit log says asked: agent:NAME over HTTP, mcp-client over stdio.</summary>
+    public AuditActor Actor => Agent is { } agent ? new AuditActor(AuditActorType.User, "agent:" + agent.Name) : new AuditActor(AuditActorType.User, Core.Approvals.ApprovalStore.DefaultAgent);
+
     /// <summary>The audit and signing context Core's use cases take for this call, asked by <paramref name="actor"/>.</summary>
     public OperationContext Operation(AuditActor actor) => new(CorrelationId, actor, ToolName, Deadline, Cancellation);
 }

@@ -30,6 +30,7 @@ public sealed partial class ToolPipeline : IDisposable
     private readonly Func<ApprovalStore?> _approvals;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, DateTimeOffset> _freeRetries = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateLimits> _agentLimits = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Builds the pipeline; <paramref name="audit"/> yields the audit log once the first unlock has keyed it, and
@@ -58,8 +59,31 @@ public sealed partial class ToolPipeline : IDisposable
     /// <summary>The refusal every call gets when the server's start-up found the home unusable (null: none).</summary>
     public Func<ToolRefusedException?> StartupFailure { get; init; } = static () => null;
 
-    /// <summary>The rate limiters (tests refill them by hand).</summary>
+    /// <summary>The rate limiters of the stdio client (tests refill them by hand).</summary>
     public RateLimits RateLimits => _rateLimits;
+
+    /// <summary>
+    /// Names the wallet a wallet argument refers to (by name or address), throwing as an unknown wallet does; the host
+    /// sets it so an agent's wallet list is enforced here, once for every tool that takes a wallet.
+    /// </summary>
+    public Func<string, string>? ResolveWalletName { get; init; }
+
+    /// <summary>Where each call's outcome is counted for --metrics (null: not counted).</summary>
+    public Metrics.ServerMetrics? Metrics { get; init; }
+
+    /// <summary>The rate limiters of an agent over HTTP (one set per agent, made at its first call; the registry bounds the agents).</summary>
+    public RateLimits RateLimitsOf(string agent) =>
+        _agentLimits.GetOrAdd(agent, _ => new RateLimits(_options.AutoReplenishRateLimits, _options.RateLimits));
+
+    /// <summary>Refills every limiter, the stdio client's and each agent's (tests step time this way).</summary>
+    public void ReplenishAll()
+    {
+        _rateLimits.Replenish();
+        foreach (var limits in _agentLimits.Values)
+        {
+            limits.Replenish();
+        }
+    }
 
     /// <summary>Writes the refusal counts not yet in the audit log and stops the periodic flush; the host calls it when the server stops.</summary>
     public void FlushRefusalAudit()
@@ -86,6 +110,11 @@ public sealed partial class ToolPipeline : IDisposable
     {
         _refusals.Dispose();
         _rateLimits.Dispose();
+        foreach (var limits in _agentLimits.Values)
+        {
+            limits.Dispose();
+        }
+
         _concurrency.Dispose();
     }
 
@@ -96,6 +125,8 @@ public sealed partial class ToolPipeline : IDisposable
     {
         var correlationId = Guid.NewGuid().ToString("N");
         var toolName = context.Params?.Name ?? string.Empty;
+        // Over HTTP the bearer token's agent (carried by the SDK as the request's user); null over stdio.
+        var agent = Http.AgentPrincipal.From(context.User);
         try
         {
             // 1. Rate limit per tier, before anything else: every call spends budget, an invalid one too, so
@@ -104,7 +135,7 @@ public sealed partial class ToolPipeline : IDisposable
             var known = ToolCatalog.TryClassify(toolName, out var toolClass, out var tier);
             if (!(known && FreeApprovalRetry(context.Params?.Arguments)))
             {
-                _rateLimits.Take(known ? tier : RateTier.Standard);
+                (agent is null ? _rateLimits : RateLimitsOf(agent.Name)).Take(known ? tier : RateTier.Standard);
             }
 
             // 2. Size: the arguments as JSON, at most 1 MB.
@@ -127,6 +158,12 @@ public sealed partial class ToolPipeline : IDisposable
             if (StartupFailure() is { } unusable)
             {
                 throw new ToolRefusedException(unusable.Code, unusable.Message, (JsonObject)unusable.Extra.DeepClone());
+            }
+
+            // 4b. An agent's wallets: a wallet outside its list is refused exactly as an unknown one, for every tool.
+            if (agent is { Wallets: not null })
+            {
+                CheckAgentScope(agent, toolName, context.Params.Arguments);
             }
 
             // 5. Concurrency: at most N at once; a call past it waits briefly, then is refused.
@@ -152,7 +189,7 @@ public sealed partial class ToolPipeline : IDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.Timeout);
             // The call's context goes to the tool as a parameter (bound from the request's services), never ambient.
-            context.Services = new ToolCallServices(context.Services, new ToolCall(correlationId, toolName, toolClass, DateTimeOffset.UtcNow + _options.Timeout, timeout.Token));
+            context.Services = new ToolCallServices(context.Services, new ToolCall(correlationId, toolName, toolClass, DateTimeOffset.UtcNow + _options.Timeout, timeout.Token) { Agent = agent });
             var running = next(context, timeout.Token).AsTask();
             _ = running.ContinueWith(static (_, lease) => ((RateLimitLease)lease!).Dispose(), slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             try
@@ -160,12 +197,16 @@ public sealed partial class ToolPipeline : IDisposable
                 var result = await running.WaitAsync(timeout.Token).ConfigureAwait(false);
                 if (result.IsError == true)
                 {
-                    return IsOurErrorBody(result)
+                    var ours = IsOurErrorBody(result);
+                    Metrics?.ToolOutcome(toolName, ours ? ErrorCode(result) : "invalid_input");
+                    return ours
                         ? result
                         : ErrorBodies.Build("invalid_input", "arguments: do not match the tool's input schema", correlationId);
                 }
 
-                return WithStructuredContent(result);
+                var done = WithStructuredContent(result);
+                Metrics?.ToolOutcome(toolName, null, done.StructuredContent);
+                return done;
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -180,7 +221,7 @@ public sealed partial class ToolPipeline : IDisposable
         catch (Exception error)
 #pragma warning restore CA1031
         {
-            return Refuse(error, toolName, correlationId);
+            return Refuse(error, toolName, correlationId, agent);
         }
     }
 
@@ -207,7 +248,7 @@ public sealed partial class ToolPipeline : IDisposable
         }
     }
 
-    private CallToolResult Refuse(Exception error, string toolName, string correlationId)
+    private CallToolResult Refuse(Exception error, string toolName, string correlationId, Hosting.Agents.AgentRecord? agent = null)
     {
         var result = ErrorBodies.From(error, correlationId, out var code);
         var safeName = InputValidator.Clean(toolName, InputValidator.MaxNameLength);
@@ -220,7 +261,8 @@ public sealed partial class ToolPipeline : IDisposable
             LogInternal(errorType, correlationId, where);
         }
 
-        AuditRefusal(toolName, code, correlationId);
+        AuditRefusal(toolName, code, correlationId, agent);
+        Metrics?.ToolOutcome(toolName, code);
         return result;
     }
 
@@ -315,6 +357,39 @@ public sealed partial class ToolPipeline : IDisposable
     /// <summary>How many approval ids that had their free retry are remembered (until they expire); past it, retries pay.</summary>
     private const int MaxFreeRetriesRemembered = 1024;
 
+    /// <summary>
+    /// Refuses a call naming a wallet outside <paramref name="agent"/>'s list with the very error an unknown wallet
+    /// gets (so an agent cannot learn which other wallets exist); a new wallet's name must be on its list too.
+    /// </summary>
+    private void CheckAgentScope(Hosting.Agents.AgentRecord agent, string toolName, IDictionary<string, JsonElement>? arguments)
+    {
+        if (arguments is null || !ToolDeclarations.TryGet(toolName, out var declaration))
+        {
+            return;
+        }
+
+        foreach (var argument in declaration.Arguments)
+        {
+            if (!arguments.TryGetValue(argument.Name, out var value) || value.ValueKind != JsonValueKind.String || value.GetString() is not { } reference)
+            {
+                continue;
+            }
+
+            if (argument.Kind == ArgumentKind.Wallet)
+            {
+                var resolve = ResolveWalletName ?? throw new InvalidOperationException("the pipeline has no wallet resolver");
+                if (!agent.Sees(resolve(reference)))
+                {
+                    throw new InvalidInputException(argument.Name, "names no wallet in the vault");
+                }
+            }
+            else if (argument.Kind == ArgumentKind.Name && !agent.Sees(reference))
+            {
+                throw new InvalidInputException(argument.Name, "is not a wallet name this agent may use (hsmwallet agent add --wallets)");
+            }
+        }
+    }
+
     private static ToolRefusedException Busy() =>
         new("rate_limited", "too many operations at once; retry shortly", new JsonObject { ["retry_after_ms"] = 1000 });
 
@@ -334,12 +409,25 @@ public sealed partial class ToolPipeline : IDisposable
         return total;
     }
 
+    private static string ErrorCode(CallToolResult result)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(result.Content.OfType<TextContentBlock>().First().Text);
+            return document.RootElement.GetProperty("error").GetProperty("code").GetString() ?? "internal";
+        }
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return "internal";
+        }
+    }
+
     private static bool IsOurErrorBody(CallToolResult result) =>
         result.Content.OfType<TextContentBlock>().FirstOrDefault()?.Text.StartsWith("{\"error\":{\"code\":", StringComparison.Ordinal) == true;
 
     // 8. Refusals the pipeline decides, and approvals refused or awaited, are audited too (the use cases audit their own
     //    outcomes). The ones an agent can repeat at will go through RefusalAudit: one entry per kind, tool and window, with a count.
-    private void AuditRefusal(string toolName, string code, string correlationId)
+    private void AuditRefusal(string toolName, string code, string correlationId, Hosting.Agents.AgentRecord? agent)
     {
         var tool = ToolDeclarations.ByName.ContainsKey(toolName) ? toolName : "unknown";
         try
@@ -347,13 +435,13 @@ public sealed partial class ToolPipeline : IDisposable
             switch (code)
             {
                 case "rate_limited":
-                    _refusals.Record(AuditEventType.SecurityRateLimit, tool, code, correlationId);
+                    _refusals.Record(AuditEventType.SecurityRateLimit, tool, code, correlationId, ActorId(agent));
                     break;
                 case "invalid_input":
-                    _refusals.Record(AuditEventType.SecurityInvalidInput, tool, code, correlationId);
+                    _refusals.Record(AuditEventType.SecurityInvalidInput, tool, code, correlationId, ActorId(agent));
                     break;
                 case "approval_declined" or "approval_pending" or "approval_delayed" when ToolDeclarations.TryGet(toolName, out var declaration) && declaration.ApprovalAudit is { } eventType:
-                    Append(eventType, tool, code, correlationId);
+                    Append(eventType, tool, code, correlationId, agent);
                     break;
                 default:
                     break;
@@ -370,12 +458,14 @@ public sealed partial class ToolPipeline : IDisposable
         }
     }
 
-    private void Append(AuditEventType eventType, string tool, string code, string correlationId) =>
+    private static string ActorId(Hosting.Agents.AgentRecord? agent) => agent is null ? ApprovalStore.DefaultAgent : "agent:" + agent.Name;
+
+    private void Append(AuditEventType eventType, string tool, string code, string correlationId, Hosting.Agents.AgentRecord? agent) =>
         _audit()?.Append(new AuditEvent(
             eventType,
             tool,
             correlationId,
-            new AuditActor(AuditActorType.User, "mcp-client"),
+            new AuditActor(AuditActorType.User, ActorId(agent)),
             "tools/call",
             null,
             AuditResult.Denied,

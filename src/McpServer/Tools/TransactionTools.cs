@@ -111,7 +111,7 @@ public sealed class TransactionTools(WalletServices services)
         CancellationToken cancellationToken = default)
     {
         var context = WalletServices.Context(call);
-        var (signed, warnings) = await services.App.Transactions.SignAsync(new SigningRequest(wallet, tx, autofill), approval_id, services.Approver(server), context).ConfigureAwait(false);
+        var (signed, warnings) = await services.App.Transactions.SignAsync(new SigningRequest(wallet, tx, autofill), approval_id, services.Approver(server, call), context).ConfigureAwait(false);
         var result = new JsonObject
         {
             ["tx_blob"] = signed.TxBlob,

@@ -1,0 +1,209 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HsmWallet.Core;
+using HsmWallet.Core.Secrets.Files;
+
+namespace HsmWallet.Hosting.Agents;
+
+/// <summary>One agent the operator let in over HTTP: its name, the wallets it may see (null: all) and whether it was revoked.</summary>
+/// <param name="Name">The agent's name, as the audit log names it (agent:NAME).</param>
+/// <param name="Wallets">The wallet names it may see and use, or null for every wallet.</param>
+/// <param name="Created">When `hsmwallet agent add` issued its token.</param>
+/// <param name="Revoked">True once `hsmwallet agent revoke` ran: its token is refused from the next request on.</param>
+public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, DateTimeOffset Created, bool Revoked)
+{
+    /// <summary>True when this agent may see and use the wallet named <paramref name="walletName"/>.</summary>
+    public bool Sees(string walletName) => Wallets is null || Wallets.Contains(walletName, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The agents allowed to call hsmwallet-mcp over HTTP (issue 19), kept in the home's agents.json (0600, written
+/// atomically, never through a link): for each, only the SHA-256 of its bearer token, so the file gives no one a
+/// token. A token is 256 random bits, printed once by `hsmwallet agent add`; a request's token is hashed and compared
+/// with every stored hash in constant time. At most <see cref="MaximumAgents"/> agents, so the file stays small and
+/// is read afresh for every request (a revocation counts at the next request of a running server).
+/// </summary>
+public sealed class AgentRegistry
+{
+    /// <summary>The file's name in the home.</summary>
+    public const string FileName = "agents.json";
+
+    /// <summary>The most agents a home holds (each request reads the whole file).</summary>
+    public const int MaximumAgents = 64;
+
+    /// <summary>The most wallets one agent's list names.</summary>
+    public const int MaximumWalletsPerAgent = 64;
+
+    /// <summary>What every token starts with (so a leaked one is recognisable by secret scanners).</summary>
+    public const string TokenPrefix = "hwa_";
+
+    private const int MaximumFileBytes = 256 * 1024;
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
+    private readonly string _path;
+    private readonly TimeProvider _time;
+
+    /// <summary>The registry of the home at <paramref name="homeRoot"/>.</summary>
+    public AgentRegistry(string homeRoot, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(homeRoot);
+        _path = Path.Combine(homeRoot, FileName);
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The file the registry is kept in.</summary>
+    public string FilePath => _path;
+
+    /// <summary>Every agent, revoked ones included; never a token (none is kept).</summary>
+    public IReadOnlyList<AgentRecord> List() => [.. Read().Select(entry => entry.Record)];
+
+    /// <summary>
+    /// Adds agent <paramref name="name"/> limited to <paramref name="wallets"/> (null: every wallet) and returns its
+    /// bearer token: the only time it exists outside the agent's client.
+    /// </summary>
+    public string Add(string name, IReadOnlyList<string>? wallets)
+    {
+        CheckName(name, "name");
+        if (wallets is not null)
+        {
+            if (wallets.Count is 0 or > MaximumWalletsPerAgent)
+            {
+                throw new InvalidInputException("--wallets", $"must name 1 to {MaximumWalletsPerAgent} wallets");
+            }
+
+            foreach (var wallet in wallets)
+            {
+                CheckName(wallet, "--wallets");
+            }
+        }
+
+        // Two `agent add` at once must not lose one: the read-modify-write holds the file's lock.
+        using var fileLock = FileLock.Acquire(_path, LockWait);
+        var entries = Read();
+        if (entries.Any(entry => string.Equals(entry.Record.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidInputException("name", "is already an agent (revoke it, or choose another name)");
+        }
+
+        if (entries.Count >= MaximumAgents)
+        {
+            throw new InvalidInputException("name", $"cannot be added: a home holds at most {MaximumAgents} agents (revoked ones count)");
+        }
+
+        var secret = RandomNumberGenerator.GetBytes(32);
+        var token = TokenPrefix + Base64Url(secret);
+        CryptographicOperations.ZeroMemory(secret);
+        var record = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false);
+        entries.Add(new Entry(record, Hash(token)));
+        Write(entries);
+        return token;
+    }
+
+    /// <summary>Revokes agent <paramref name="name"/>: its token is refused from now on (the entry stays, for the audit log's names).</summary>
+    public AgentRecord Revoke(string name)
+    {
+        CheckName(name, "name");
+        using var fileLock = FileLock.Acquire(_path, LockWait);
+        var entries = Read();
+        var index = entries.FindIndex(entry => string.Equals(entry.Record.Name, name, StringComparison.Ordinal));
+        if (index < 0)
+        {
+            throw new InvalidInputException("name", "names no agent (see hsmwallet agent list)");
+        }
+
+        entries[index] = entries[index] with { Record = entries[index].Record with { Revoked = true } };
+        Write(entries);
+        return entries[index].Record;
+    }
+
+    /// <summary>
+    /// The agent whose token is <paramref name="token"/>, or null (no such token, or revoked): every stored hash is
+    /// compared, in constant time, whichever matches.
+    /// </summary>
+    public AgentRecord? Authenticate(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 128)
+        {
+            return null;
+        }
+
+        var presented = Hash(token);
+        AgentRecord? found = null;
+        foreach (var entry in Read())
+        {
+            if (CryptographicOperations.FixedTimeEquals(presented, entry.TokenSha256) && !entry.Record.Revoked)
+            {
+                found = entry.Record;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Checks an agent or wallet name: 1 to 64 ASCII letters, digits, '.', '_' or '-'.</summary>
+    public static void CheckName(string? name, string field)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            throw new InvalidInputException(field, "must be 1 to 64 ASCII letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private List<Entry> Read()
+    {
+        if (!File.Exists(_path))
+        {
+            return [];
+        }
+
+        var bytes = ProtectedFile.ReadAllBytes(_path, MaximumFileBytes);
+        try
+        {
+            var root = JsonNode.Parse(bytes)!.AsObject();
+            var entries = new List<Entry>();
+            foreach (var node in root["agents"]!.AsArray())
+            {
+                var agent = node!.AsObject();
+                var wallets = agent["wallets"] is JsonArray list ? list.Select(item => item!.GetValue<string>()).ToList() : null;
+                entries.Add(new Entry(
+                    new AgentRecord(
+                        agent["name"]!.GetValue<string>(),
+                        wallets,
+                        DateTimeOffset.Parse(agent["created"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
+                        agent["revoked"]!.GetValue<bool>()),
+                    Convert.FromHexString(agent["token_sha256"]!.GetValue<string>())));
+            }
+
+            return entries;
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        {
+            throw new InvalidInputException("agents", $"{_path} is not a valid agent list; fix or remove it (every agent then needs a new token)");
+        }
+    }
+
+    private void Write(List<Entry> entries)
+    {
+        var agents = new JsonArray();
+        foreach (var entry in entries)
+        {
+            agents.Add(new JsonObject
+            {
+                ["name"] = entry.Record.Name,
+                ["token_sha256"] = Convert.ToHexStringLower(entry.TokenSha256),
+                ["wallets"] = entry.Record.Wallets is null ? null : new JsonArray([.. entry.Record.Wallets.Select(wallet => (JsonNode)wallet)]),
+                ["created"] = entry.Record.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["revoked"] = entry.Record.Revoked,
+            });
+        }
+
+        ProtectedFile.WriteAtomic(_path, Encoding.UTF8.GetBytes(new JsonObject { ["version"] = 1, ["agents"] = agents }.ToJsonString()), MaximumFileBytes);
+    }
+
+    private sealed record Entry(AgentRecord Record, byte[] TokenSha256);
+}

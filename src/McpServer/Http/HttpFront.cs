@@ -1,0 +1,139 @@
+using System.Security.Cryptography.X509Certificates;
+using HsmWallet.Hosting.Agents;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HsmWallet.McpServer.Http;
+
+/// <summary>
+/// The HTTP face of hsmwallet-mcp: Kestrel configured only from the command line (no appsettings.json, no
+/// ASPNETCORE_* variables: a file an agent can write must not add a listener), and in front of the SDK's Streamable
+/// HTTP endpoint, in this order: Host must be one this server answers to (421 otherwise: a DNS-rebinding page names
+/// its own host), Origin absent or allowed (403), a bearer token of an agent that is not revoked (401 with
+/// WWW-Authenticate). Only then does the request reach the SDK, and each tool call the same pipeline as over stdio.
+/// </summary>
+public static class HttpFront
+{
+    /// <summary>A web application builder that reads no configuration but what <paramref name="settings"/> says.</summary>
+    public static WebApplicationBuilder CreateBuilder(HttpSettings settings, int maxMessageBytes)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        X509Certificate2? certificate = null;
+        if (settings.Tls)
+        {
+            certificate = LoadCertificate(settings.TlsCertificateFile!, settings.TlsKeyFile!);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(settings.Listen, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxMessageBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = HttpSettings.MaximumHeaderBytes;
+            kestrel.Limits.MaxRequestHeaderCount = HttpSettings.MaximumHeaderCount;
+            kestrel.Limits.MaxConcurrentConnections = HttpSettings.MaximumConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = HttpSettings.MaximumConnections;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+        });
+        return builder;
+    }
+
+    /// <summary>The checks in front of the endpoint, then the SDK's endpoint at <see cref="HttpSettings.EndpointPath"/>.</summary>
+    public static void Map(WebApplication app, HttpSettings settings, AgentRegistry agents)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(agents);
+        IReadOnlySet<string>? accepted = null;
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            var response = context.Response;
+            response.Headers.CacheControl = "no-store";
+            response.Headers["X-Content-Type-Options"] = "nosniff";
+            accepted ??= settings.AcceptedHosts(context.Connection.LocalPort);
+            if (!accepted.Contains(request.Headers.Host.ToString()))
+            {
+                await Refuse(response, StatusCodes.Status421MisdirectedRequest, "this server does not answer to that Host (hsmwallet-mcp --allowed-host)").ConfigureAwait(false);
+                return;
+            }
+
+            var origin = request.Headers.Origin.ToString();
+            if (request.Headers.Origin.Count > 0 && !settings.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            {
+                await Refuse(response, StatusCodes.Status403Forbidden, "requests from this Origin are refused (hsmwallet-mcp --allowed-origin)").ConfigureAwait(false);
+                return;
+            }
+
+            var authorization = request.Headers.Authorization.ToString();
+            var token = request.Headers.Authorization.Count == 1 && authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..].Trim() : null;
+            AgentRecord? agent;
+            try
+            {
+                agent = agents.Authenticate(token);
+            }
+            catch (Exception error) when (error is Core.InvalidInputException or IOException or UnauthorizedAccessException or Core.Secrets.Files.UnsafeFilePermissionsException)
+            {
+                await Refuse(response, StatusCodes.Status503ServiceUnavailable, "the server cannot read its agent list; the operator finds the reason by running hsmwallet agent list").ConfigureAwait(false);
+                return;
+            }
+
+            if (agent is null)
+            {
+                response.Headers.WWWAuthenticate = token is null
+                    ? "Bearer realm=\"hsmwallet-mcp\""
+                    : "Bearer realm=\"hsmwallet-mcp\", error=\"invalid_token\"";
+                await Refuse(response, StatusCodes.Status401Unauthorized, "a bearer token of an agent is needed (hsmwallet agent add NAME)").ConfigureAwait(false);
+                return;
+            }
+
+            context.User = AgentPrincipal.For(agent);
+            await next(context).ConfigureAwait(false);
+        });
+        app.MapMcp(HttpSettings.EndpointPath);
+    }
+
+    /// <summary>
+    /// The SDK's Streamable HTTP transport, stateless (its default): no session lives between requests, so nothing an
+    /// agent opens is kept in memory, and each request carries its own bearer token. Stateless means no server-to-client
+    /// request: approvals over HTTP go to the operator (approval_pending, `hsmwallet approve`), never a client form.
+    /// </summary>
+    public static void AddTransport(IMcpServerBuilder mcp) => mcp.WithHttpTransport(options => options.SessionMode = ModelContextProtocol.AspNetCore.HttpServerSessionMode.Stateless);
+
+    private static X509Certificate2 LoadCertificate(string certificateFile, string keyFile)
+    {
+        Core.Secrets.Files.ProtectedFile.CheckPrivateFile(keyFile);
+        try
+        {
+            var pem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+
+            // Kestrel needs a key it can use on this platform; an exported PKCS#12 copy is one (kept in memory only).
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+        catch (Exception error) when (error is System.Security.Cryptography.CryptographicException or IOException or ArgumentException)
+        {
+            throw new Core.InvalidInputException("--tls-cert", "and --tls-key must be a PEM certificate and its PEM private key");
+        }
+    }
+
+    private static async Task Refuse(HttpResponse response, int status, string message)
+    {
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        await response.WriteAsync(message + "\n").ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using HsmWallet.Cli.Output;
+using HsmWallet.Core.Audit;
+using HsmWallet.Hosting.Agents;
+
+namespace HsmWallet.Cli.Commands;
+
+/// <summary>
+/// `hsmwallet agent add NAME [--wallets a,b]`, `agent list` and `agent revoke NAME`: the agents that may call
+/// hsmwallet-mcp --http, each with its own bearer token (printed once by add, kept only as a hash in the home's
+/// agents.json) and its own wallets. add and revoke are audited configuration changes (they open the vault, so only
+/// the operator who can unlock it changes who may call).
+/// </summary>
+internal static class AgentCommands
+{
+    /// <summary>Builds `hsmwallet agent`.</summary>
+    public static Command Create(CliContext context)
+    {
+        var agent = new Command("agent", "Add, list or revoke the agents that may call hsmwallet-mcp --http (docs/deployment.md).");
+        agent.Subcommands.Add(Add(context));
+        agent.Subcommands.Add(List(context));
+        agent.Subcommands.Add(Revoke(context));
+        return agent;
+    }
+
+    private static Command Add(CliContext context)
+    {
+        var name = new Argument<string>("NAME") { Description = "The agent's name (1 to 64 letters, digits, '.', '_' or '-'); the audit log names it agent:NAME." };
+        var wallets = new Option<string?>("--wallets") { Description = "The only wallets it may see and use, by name, comma-separated (default: every wallet)." };
+        var command = new Command("add", "Issue a bearer token for a new agent: printed once on stdout, stored only as its SHA-256.") { name, wallets };
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
+        {
+            var list = parse.GetValue(wallets) is { } text
+                ? text.Split(',', StringSplitOptions.TrimEntries)
+                : null;
+            var registry = new AgentRegistry(app.Home.Root);
+            var token = registry.Add(parse.GetValue(name)!, list);
+            var added = registry.List().First(record => record.Name == parse.GetValue(name));
+            var json = Describe(added);
+            json["token"] = token;
+            json["shown_once"] = true;
+            return json;
+        }));
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var command = new Command("list", "The agents, their wallets and whether they are revoked (never a token: none is kept).");
+        command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
+            new JsonObject { ["agents"] = new JsonArray([.. new AgentRegistry(app.Home.Root).List().Select(agent => (JsonNode)Describe(agent))]) }));
+        return command;
+    }
+
+    private static Command Revoke(CliContext context)
+    {
+        var name = new Argument<string>("NAME") { Description = "The agent whose token is refused from its next request on." };
+        var command = new Command("revoke", "Revoke an agent's token (a running server refuses it at the next request).") { name };
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
+            Describe(new AgentRegistry(app.Home.Root).Revoke(parse.GetValue(name)!))));
+        return command;
+    }
+
+    private static JsonObject Describe(AgentRecord agent) => new()
+    {
+        ["name"] = agent.Name,
+        ["wallets"] = agent.Wallets is null ? "all" : new JsonArray([.. agent.Wallets.Select(wallet => (JsonNode)wallet)]),
+        ["created"] = agent.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["revoked"] = agent.Revoked,
+    };
+}
