@@ -335,4 +335,23 @@ public sealed class HttpTransportTests
         Assert.Throws<Core.InvalidInputException>(() => HttpSettings.Parse("127.0.0.1:8765", null, null, "cert.pem", null));
         Assert.Equal(8765, HttpSettings.Parse(null, null, null, null, null).Listen.Port);
     }
+
+    [Fact]
+    public async Task An_agent_list_changed_behind_the_vaults_back_lets_no_one_in_restored_after_a_revocation_or_deleted()
+    {
+        await using var server = await HttpTestServer.StartAsync();
+        var token = server.Agents.Add("ops", null);
+        var path = Path.Combine(server.Home, Hosting.Agents.AgentRegistry.FileName);
+        var beforeRevocation = await File.ReadAllBytesAsync(path);
+        server.Agents.Revoke("ops");
+
+        // An older copy of the list (the revoked agent alive again) put back by someone who cannot unlock the vault.
+        await File.WriteAllBytesAsync(path, beforeRevocation);
+        var restored = (await server.PostInitializeAsync(token)).StatusCode;
+        File.Delete(path);
+        var deleted = (await server.PostInitializeAsync(token)).StatusCode;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, restored);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, deleted);
+    }
 }

@@ -32,4 +32,7 @@ public static class VaultSettingNames
 
     /// <summary>The operator's freeze (UTF-8 JSON: id, since, by, reason): while present no signature or export happens, whatever the marker file says.</summary>
     public const string Freeze = "freeze.record";
+
+    /// <summary>The SHA-256 of the home's agents.json as `hsmwallet agent` last wrote it, so an agent list changed by anyone else is refused.</summary>
+    public const string AgentsSha256 = "agents.sha256";
 }

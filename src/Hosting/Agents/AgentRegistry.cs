@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
 using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Vault;
 
 namespace HsmWallet.Hosting.Agents;
 
@@ -23,7 +24,10 @@ public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, Da
 /// atomically, never through a link): for each, only the SHA-256 of its bearer token, so the file gives no one a
 /// token. A token is 256 random bits, printed once by `hsmwallet agent add`; a request's token is hashed and compared
 /// with every stored hash in constant time. At most <see cref="MaximumAgents"/> agents, so the file stays small and
-/// is read afresh for every request (a revocation counts at the next request of a running server).
+/// is read afresh for every request (a revocation counts at the next request of a running server). The file's SHA-256
+/// is recorded in the vault's authenticated settings by every change `hsmwallet agent` makes (which unlocks the vault),
+/// and the file is used only while it matches: a process that can write the home but not unlock the vault cannot add
+/// itself, restore a revoked agent or delete the list (each refuses every request until the operator repairs it).
 /// </summary>
 public sealed class AgentRegistry
 {
@@ -41,15 +45,33 @@ public sealed class AgentRegistry
 
     private const int MaximumFileBytes = 256 * 1024;
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
+    private static readonly byte[] NoList = new byte[32];
     private readonly string _path;
     private readonly TimeProvider _time;
+    private readonly WalletVault _vault;
+    private readonly Func<UnlockOptions> _unlock;
+    private RecordedHash? _recorded;
 
-    /// <summary>The registry of the home at <paramref name="homeRoot"/>.</summary>
-    public AgentRegistry(string homeRoot, TimeProvider? time = null)
+    /// <summary>The registry of the home at <paramref name="homeRoot"/>, bound to its vault (opened with <paramref name="unlock"/>) that records the list's hash.</summary>
+    public AgentRegistry(string homeRoot, WalletVault vault, Func<UnlockOptions> unlock, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(homeRoot);
+        ArgumentNullException.ThrowIfNull(vault);
+        ArgumentNullException.ThrowIfNull(unlock);
         _path = Path.Combine(homeRoot, FileName);
+        _vault = vault;
+        _unlock = unlock;
         _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Keeps the hash an unlock of the same vault (by another handle) read, so a request needs no unlock of its own while
+    /// the vault file keeps that generation; only authenticated content is kept.
+    /// </summary>
+    public void Observe(UnlockedVault vault)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        Volatile.Write(ref _recorded, new RecordedHash(vault.Generation, RecordedIn(vault)));
     }
 
     /// <summary>The file the registry is kept in.</summary>
@@ -154,14 +176,40 @@ public sealed class AgentRegistry
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    private byte[] Recorded()
+    {
+        if (Volatile.Read(ref _recorded) is { } known && known.Generation == _vault.StoredGeneration())
+        {
+            return known.Recorded;
+        }
+
+        return _vault.Read(_unlock(), vault =>
+        {
+            var recorded = RecordedIn(vault);
+            Volatile.Write(ref _recorded, new RecordedHash(vault.Generation, recorded));
+            return recorded;
+        });
+    }
+
+    private static byte[] RecordedIn(UnlockedVault vault) =>
+        vault.HasSetting(VaultSettingNames.AgentsSha256) ? vault.WithSetting(VaultSettingNames.AgentsSha256, value => value.ToArray()) : NoList;
+
     private List<Entry> Read()
     {
-        if (!File.Exists(_path))
+        var bytes = File.Exists(_path) ? ProtectedFile.ReadAllBytes(_path, MaximumFileBytes) : null;
+        var actual = bytes is null ? NoList : SHA256.HashData(bytes);
+        if (!CryptographicOperations.FixedTimeEquals(actual, Recorded()))
+        {
+            throw new InvalidInputException(
+                "agents",
+                $"{_path} is not the agent list `hsmwallet agent` last wrote (changed, restored or deleted behind its back); nothing is let in until the operator re-issues the agents");
+        }
+
+        if (bytes is null)
         {
             return [];
         }
 
-        var bytes = ProtectedFile.ReadAllBytes(_path, MaximumFileBytes);
         try
         {
             var root = JsonNode.Parse(bytes)!.AsObject();
@@ -202,8 +250,19 @@ public sealed class AgentRegistry
             });
         }
 
-        ProtectedFile.WriteAtomic(_path, Encoding.UTF8.GetBytes(new JsonObject { ["version"] = 1, ["agents"] = agents }.ToJsonString()), MaximumFileBytes);
+        var bytes = Encoding.UTF8.GetBytes(new JsonObject { ["version"] = 1, ["agents"] = agents }.ToJsonString());
+        ProtectedFile.WriteAtomic(_path, bytes, MaximumFileBytes);
+        // The file first, then its hash in the vault: between the two the list is refused (closed), never trusted unrecorded.
+        var hash = SHA256.HashData(bytes);
+        _vault.Update(_unlock(), vault =>
+        {
+            vault.SetSetting(VaultSettingNames.AgentsSha256, hash);
+            return true;
+        });
+        Volatile.Write(ref _recorded, null);
     }
 
     private sealed record Entry(AgentRecord Record, byte[] TokenSha256);
+
+    private sealed record RecordedHash(long Generation, byte[] Recorded);
 }

@@ -43,6 +43,9 @@ public sealed class WalletApplication : IDisposable
         // The signing path's unlocks and writes keep the approval mode current without unlocks of their own.
         _vault.Unlocked += Approvers.Observe;
         _vault.Written += Approvers.Observe;
+        Agents = new Agents.AgentRegistry(Home.Root, new WalletVault(Home, _vault.Providers, options.Time), Unlock, options.Time);
+        _vault.Unlocked += Agents.Observe;
+        _vault.Written += Agents.Observe;
         PasskeyVerifier = new Fido2Passkeys();
         ApprovalRules = new ApprovalRules(Approvers, PasskeyVerifier, options.ApprovalMode);
         // Keys on a token sign there; every other wallet's key is opened from the vault. Both through one signing path.
@@ -93,6 +96,9 @@ public sealed class WalletApplication : IDisposable
 
     /// <summary>The WebAuthn adapter that checks a passkey's assertions (the approval and enrolment pages use it too).</summary>
     public Fido2Passkeys PasskeyVerifier { get; }
+
+    /// <summary>The agents let in over HTTP (their token hashes in agents.json, the file's hash recorded in the vault).</summary>
+    public Agents.AgentRegistry Agents { get; }
 
     /// <summary>Core's rules for a grant (the mode in force, verified passkeys, quorum, delay), which the use cases apply.</summary>
     public ApprovalRules ApprovalRules { get; }

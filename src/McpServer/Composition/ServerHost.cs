@@ -153,7 +153,8 @@ public static class ServerHost
         {
             Http.HttpFront.AddTransport(mcp);
             var app = web.Build();
-            Http.HttpFront.Map(app, http!, new Hosting.Agents.AgentRegistry(parts.Options.HomePath));
+            // No usable home: no agent list either, so every request is refused (503) rather than let in.
+            Http.HttpFront.Map(app, http!, started?.App.Agents);
             return app;
         }
 

@@ -53,11 +53,10 @@ public static class HttpFront
     }
 
     /// <summary>The checks in front of the endpoint, then the SDK's endpoint at <see cref="HttpSettings.EndpointPath"/>.</summary>
-    public static void Map(WebApplication app, HttpSettings settings, AgentRegistry agents)
+    public static void Map(WebApplication app, HttpSettings settings, AgentRegistry? agents)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(agents);
         IReadOnlySet<string>? accepted = null;
         app.Use(async (context, next) =>
         {
@@ -84,9 +83,10 @@ public static class HttpFront
             AgentRecord? agent;
             try
             {
-                agent = agents.Authenticate(token);
+                agent = (agents ?? throw new Core.InvalidInputException("agents", "the home could not be opened")).Authenticate(token);
             }
-            catch (Exception error) when (error is Core.InvalidInputException or IOException or UnauthorizedAccessException or Core.Secrets.Files.UnsafeFilePermissionsException)
+            catch (Exception error) when (error is Core.InvalidInputException or IOException or UnauthorizedAccessException or Core.Secrets.Files.UnsafeFilePermissionsException
+                or Core.Unlocking.UnlockFailedException or Core.Unlocking.LockedOutException or Core.Unlocking.KeyProviderUnavailableException or Core.Vault.VaultNotFoundException or Core.Vault.VaultIntegrityException)
             {
                 await Refuse(response, StatusCodes.Status503ServiceUnavailable, "the server cannot read its agent list; the operator finds the reason by running hsmwallet agent list").ConfigureAwait(false);
                 return;

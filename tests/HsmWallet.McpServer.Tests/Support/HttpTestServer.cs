@@ -39,7 +39,11 @@ public sealed class HttpTestServer : IAsyncDisposable
     /// <summary>The HTTP client every request of this test goes through (trusting the test's own certificate only).</summary>
     public HttpClient Http { get; init; } = new();
 
-    public AgentRegistry Agents => new(Home);
+    /// <summary>The agent list as `hsmwallet agent` opens it: a handle of its own on the home's vault (another process's view).</summary>
+    public AgentRegistry Agents => new(
+        Home,
+        new Core.Vault.WalletVault(Core.Vault.WalletHome.At(Home), KeyProviders.StandardKeyProviders.CreateRegistry()),
+        () => new Core.Vault.UnlockOptions(Core.Secrets.Sources.SecretSourceChain.ForHost(new Core.Secrets.Sources.SecretOptions { AllowPrompt = false })));
 
     /// <summary>The metrics listener's base address (--metrics on a free loopback port).</summary>
     public Uri MetricsBase => new($"http://127.0.0.1:{_host.Services.GetRequiredService<Metrics.MetricsEndpoint>().Port}/");

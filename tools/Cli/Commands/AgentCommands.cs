@@ -34,7 +34,7 @@ internal static class AgentCommands
             var list = parse.GetValue(wallets) is { } text
                 ? text.Split(',', StringSplitOptions.TrimEntries)
                 : null;
-            var registry = new AgentRegistry(app.Home.Root);
+            var registry = app.Agents;
             var token = registry.Add(parse.GetValue(name)!, list);
             var added = registry.List().First(record => record.Name == parse.GetValue(name));
             var json = Describe(added);
@@ -49,7 +49,7 @@ internal static class AgentCommands
     {
         var command = new Command("list", "The agents, their wallets and whether they are revoked (never a token: none is kept).");
         command.SetAction(parse => CommandRunner.Execute(context, parse, (app, _) =>
-            new JsonObject { ["agents"] = new JsonArray([.. new AgentRegistry(app.Home.Root).List().Select(agent => (JsonNode)Describe(agent))]) }));
+            new JsonObject { ["agents"] = new JsonArray([.. app.Agents.List().Select(agent => (JsonNode)Describe(agent))]) }));
         return command;
     }
 
@@ -58,7 +58,7 @@ internal static class AgentCommands
         var name = new Argument<string>("NAME") { Description = "The agent whose token is refused from its next request on." };
         var command = new Command("revoke", "Revoke an agent's token (a running server refuses it at the next request).") { name };
         command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
-            Describe(new AgentRegistry(app.Home.Root).Revoke(parse.GetValue(name)!))));
+            Describe(app.Agents.Revoke(parse.GetValue(name)!))));
         return command;
     }
 
