@@ -45,4 +45,7 @@ public sealed record ApplicationOptions
 
     /// <summary>The approval mode the host asks for (the stronger of it and the vault's applies); null follows the vault.</summary>
     public Core.Approvals.ApprovalMode? ApprovalMode { get; init; }
+
+    /// <summary>When set, every unwrap of an unlocker is reported with its kind and duration (a host's unlock-latency metric).</summary>
+    public Action<string, TimeSpan>? UnlockTimed { get; init; }
 }

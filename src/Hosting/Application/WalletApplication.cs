@@ -30,7 +30,8 @@ public sealed class WalletApplication : IDisposable
     {
         _options = options;
         Home = WalletHome.At(options.Settings.HomePath);
-        _vault = new WalletVault(Home, options.Providers ?? StandardKeyProviders.CreateRegistry(), options.Time);
+        var providers = options.Providers ?? StandardKeyProviders.CreateRegistry();
+        _vault = new WalletVault(Home, options.UnlockTimed is { } observe ? TimedKeyProviders.Wrap(providers, observe) : providers, options.Time);
         var chain = SecretSourceChain.ForHost(options.Secrets);
         _remembered = options.RemembersSecrets ? new RememberingSecretSource(chain) : null;
         _secrets = (ISecretSource?)_remembered ?? chain;

@@ -61,7 +61,7 @@ public static class ServerHost
         try
         {
             // The home first (created 0700 and checked private), then the log folder inside it.
-            services = new WalletServices(parts.Options, metrics is null ? parts.Providers : metrics.Timed(parts.Providers ?? KeyProviders.StandardKeyProviders.CreateRegistry()), parts.Time);
+            services = new WalletServices(parts.Options, parts.Providers, parts.Time, unlockTimed: metrics is null ? null : metrics.ObserveUnlock);
             serilog = OperationalLog.Create(services.App.Home.Root, "hsmwallet-mcp", parts.Error);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)

@@ -18,7 +18,7 @@ namespace HsmWallet.McpServer.Composition;
 public sealed class WalletServices : IDisposable
 {
     /// <summary>Opens the application on <paramref name="options"/>' home with <paramref name="providers"/> (the standard unlockers when null); reads nothing yet (see <see cref="ZeroConfiguration"/>).</summary>
-    public WalletServices(ServerOptions options, KeyProviderRegistry? providers, TimeProvider? time = null, HttpMessageHandler? ledgerHandler = null)
+    public WalletServices(ServerOptions options, KeyProviderRegistry? providers, TimeProvider? time = null, HttpMessageHandler? ledgerHandler = null, Action<string, TimeSpan>? unlockTimed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -43,6 +43,7 @@ public sealed class WalletServices : IDisposable
             Time = Time,
             LedgerHandler = ledgerHandler,
             ApprovalMode = options.Approvals,
+            UnlockTimed = unlockTimed,
         });
         Pages = new ApprovalPages(App.Approvals, App.ApprovalRules, App.Freeze);
     }

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using HsmWallet.Core.Secrets;
-using HsmWallet.Core.Unlocking;
 using Prometheus;
 
 namespace HsmWallet.McpServer.Metrics;
@@ -85,45 +83,6 @@ public sealed class ServerMetrics
         }
     }
 
-    /// <summary>The unlockers of <paramref name="inner"/>, each unwrap timed under its kind.</summary>
-    public KeyProviderRegistry Timed(KeyProviderRegistry inner)
-    {
-        ArgumentNullException.ThrowIfNull(inner);
-        var registry = new KeyProviderRegistry();
-        foreach (var kind in inner.Kinds)
-        {
-            registry.Register(kind, () => new TimedKeyProvider(inner.Create(kind), _unlock));
-        }
-
-        return registry;
-    }
-
-    /// <summary>An unlocker whose unwraps are observed in the latency histogram; everything else is passed on.</summary>
-    private sealed class TimedKeyProvider(IKeyProvider inner, Histogram latency) : IKeyProvider
-    {
-        public string Kind => inner.Kind;
-
-        public bool IsHardwareBacked => inner.IsHardwareBacked;
-
-        public KeyProviderHealth CheckHealth() => inner.CheckHealth();
-
-        public SecretRequest? EnrolmentSecret(SlotBinding binding) => inner.EnrolmentSecret(binding);
-
-        public SlotEnrolment Enrol(ReadOnlySpan<byte> vaultKey, SlotBinding binding, ReadOnlySpan<byte> secret) => inner.Enrol(vaultKey, binding, secret);
-
-        public SecretRequest? UnlockSecret(System.Text.Json.Nodes.JsonObject parameters, SlotBinding binding) => inner.UnlockSecret(parameters, binding);
-
-        public SecureBuffer Unwrap(System.Text.Json.Nodes.JsonObject parameters, SlotBinding binding, ReadOnlySpan<byte> secret)
-        {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            try
-            {
-                return inner.Unwrap(parameters, binding, secret);
-            }
-            finally
-            {
-                latency.WithLabels(inner.Kind).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
-            }
-        }
-    }
+    /// <summary>Records one unwrap of an unlocker of <paramref name="kind"/> that took <paramref name="elapsed"/> (the application layer times them).</summary>
+    public void ObserveUnlock(string kind, TimeSpan elapsed) => _unlock.WithLabels(kind).Observe(elapsed.TotalSeconds);
 }
