@@ -148,6 +148,11 @@ public sealed partial class ApprovalStore
             throw new ApprovalException("invalid_input", "approval_id: was already " + pending.State.ToString().ToLowerInvariant());
         }
 
+        if (pending.Passkeys.Any(given => string.Equals(given.Assertion.Nonce, approval.Assertion.Nonce, StringComparison.Ordinal)))
+        {
+            throw new ApprovalException("invalid_input", "assertion.nonce: this view of the approval page was already answered; reload it");
+        }
+
         if (pending.Passkeys.Any(given => string.Equals(given.Approver, approval.Approver, StringComparison.Ordinal)))
         {
             throw new ApprovalException("invalid_input", "approver: " + approval.Approver + " has already approved this request; another approver must");

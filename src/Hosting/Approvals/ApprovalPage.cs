@@ -175,11 +175,6 @@ public sealed class ApprovalPage : LoopbackPage
             }
 
             var request = _store.Get(_approvalId);
-            if (request.Passkeys.Any(given => string.Equals(given.Assertion.Nonce, nonce, StringComparison.Ordinal)))
-            {
-                return (409, "Refused: this view of the page was already answered; reload it");
-            }
-
             var assertion = new PasskeyAssertion(credential.ToJsonString(), nonce);
             var approver = _rules.Approvers.Verify(_rules.Verifier, new PasskeyApproval(string.Empty, assertion), request.Binding);
             var updated = _store.AddPasskey(_approvalId, request.Binding, new PasskeyApproval(approver.Name, assertion));

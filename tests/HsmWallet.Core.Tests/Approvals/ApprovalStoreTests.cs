@@ -215,6 +215,7 @@ public sealed class ApprovalStoreTests : IDisposable
         var operatorYes = Assert.Throws<ApprovalException>(() => _store.Approve(request.Id));
         var first = _store.AddPasskey(request.Id, "binding-q", alice);
         var twice = Assert.Throws<ApprovalException>(() => _store.AddPasskey(request.Id, "binding-q", alice with { Assertion = new PasskeyAssertion("{}", new string('3', 64)) }));
+        var sameView = Assert.Throws<ApprovalException>(() => _store.AddPasskey(request.Id, "binding-q", bob with { Assertion = alice.Assertion }));
         var pending = Assert.Throws<ApprovalException>(() => _store.Redeem(request.Id, "binding-q"));
         var second = _store.AddPasskey(request.Id, "binding-q", bob);
         var grant = _store.Redeem(request.Id, "binding-q");
@@ -222,6 +223,7 @@ public sealed class ApprovalStoreTests : IDisposable
         Assert.Contains("passkeys", operatorYes.Message, StringComparison.Ordinal);
         Assert.Equal(ApprovalState.Pending, first.State);
         Assert.Contains("already approved", twice.Message, StringComparison.Ordinal);
+        Assert.StartsWith("assertion.nonce:", sameView.Message, StringComparison.Ordinal);
         Assert.Equal("approval_pending", pending.Code);
         Assert.Equal(ApprovalState.Approved, second.State);
         Assert.Equal(ApprovalGrant.ViaPasskey, grant.Via);
