@@ -35,6 +35,7 @@ public sealed class ProcessHardeningTests : IDisposable
     [Fact]
     public async Task After_an_unlock_the_server_holds_locked_memory_is_not_dumpable_and_has_no_diagnostics_socket()
     {
+        var started = DateTime.UtcNow;
         await using var server = Start(diagnostics: false);
         await server.HandshakeAsync();
 
@@ -48,7 +49,7 @@ public sealed class ProcessHardeningTests : IDisposable
         Assert.NotEqual(0, read.ExitCode);
         Assert.Contains("Permission denied", read.Stderr, StringComparison.Ordinal);
 
-        Assert.Empty(DiagnosticsSockets(server.Pid));
+        Assert.Empty(DiagnosticsSockets(server.Pid, started));
     }
 
     [Fact]
@@ -76,10 +77,11 @@ public sealed class ProcessHardeningTests : IDisposable
     [Fact]
     public async Task The_operator_can_ask_for_the_diagnostics_port_and_the_server_stays_not_dumpable()
     {
+        var started = DateTime.UtcNow;
         await using var server = Start(diagnostics: true);
         await server.HandshakeAsync();
 
-        Assert.NotEmpty(DiagnosticsSockets(server.Pid));
+        Assert.NotEmpty(DiagnosticsSockets(server.Pid, started));
         Assert.Equal("0", Run("stat", "-c", "%u", $"/proc/{server.Pid}/environ").Stdout.Trim());
         Assert.Contains("diagnostics port is open", await server.StopAsync(), StringComparison.Ordinal);
     }
@@ -127,8 +129,15 @@ public sealed class ProcessHardeningTests : IDisposable
         return new RunningServer(Process.Start(start)!);
     }
 
-    private static string[] DiagnosticsSockets(int pid) =>
-        Directory.GetFileSystemEntries(Path.GetTempPath(), $"dotnet-diagnostic-{pid}-*");
+    /// <summary>
+    /// The diagnostics sockets of process <paramref name="pid"/>: only those made since <paramref name="started"/> (just before it was started), since a socket a killed
+    /// process left behind under a pid the kernel has since reused is not this process's.
+    /// </summary>
+    private static string[] DiagnosticsSockets(int pid, DateTime started)
+    {
+        return [.. Directory.GetFileSystemEntries(Path.GetTempPath(), $"dotnet-diagnostic-{pid}-*")
+            .Where(path => File.GetLastWriteTimeUtc(path) >= started.AddSeconds(-1))];
+    }
 
     private static string Field(string[] status, string name) =>
         status.Single(line => line.StartsWith(name, StringComparison.Ordinal))[name.Length..].Trim();
