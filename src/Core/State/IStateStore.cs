@@ -1,0 +1,20 @@
+namespace HsmWallet.Core.State;
+
+/// <summary>
+/// Where the state every limit depends on lives (signing state, policy counters, approvals, lockout): one port with
+/// two backends, the home's files for one host and a database shared by several server instances, so the same
+/// rules hold whichever instance signs. Documents are opaque bytes (the callers seal what must not be edited).
+/// </summary>
+public interface IStateStore
+{
+    /// <summary>What backs this store, for status and logs (never a password).</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> holding <paramref name="scope"/>'s lock across every process and instance sharing
+    /// this store; what it writes becomes durable together when the outermost call returns, and (where the backend
+    /// can) none of it when it throws. A call made inside another on the same thread joins that session and adds its lock.
+    /// Throws <see cref="StateStoreException"/> when the store cannot be reached or the lock is not had in time.
+    /// </summary>
+    T Exclusive<T>(string scope, Func<IStateSession, T> work);
+}
