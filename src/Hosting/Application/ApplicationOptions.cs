@@ -19,6 +19,9 @@ public sealed record ApplicationOptions
     /// <summary>Who the audit log says asked through this front end.</summary>
     public required AuditActor Actor { get; init; }
 
+    /// <summary>Where signing state, counters, approvals and lockout live: null for the home's files, or a store shared by several instances.</summary>
+    public Core.State.IStateStore? StateStore { get; init; }
+
     /// <summary>The slot to unlock with, or null to try each in turn.</summary>
     public int? Slot { get; init; }
 
