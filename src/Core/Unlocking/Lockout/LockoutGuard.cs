@@ -47,7 +47,7 @@ public sealed class LockoutGuard
     }
 
     /// <summary>Creates an empty record (and its key) when a vault is created; an existing valid record is kept.</summary>
-    public void Initialize() => _store.Exclusive(_recordPath, session =>
+    public void Initialize() => _store.ExclusiveOnItsOwn(_recordPath, session =>
     {
         if (session.Read(_recordPath) is not null)
         {
@@ -250,12 +250,13 @@ public sealed class LockoutGuard
         new(DateTimeOffset.FromUnixTimeMilliseconds(until), "too many failed unlocks");
 
     /// <summary>
-    /// Runs <paramref name="work"/> on the verified record under its lock in the store. A missing record starts a
-    /// lockout: the fresh locked record is written (and kept: the session ends normally) before the refusal is thrown.
+    /// Runs <paramref name="work"/> on the verified record under its lock in the store, in a session of its own (a
+    /// failure counted inside a signature that then fails still counts). A missing record starts a lockout: the fresh
+    /// locked record is written (and kept: the session ends normally) before the refusal is thrown.
     /// </summary>
     private T WithRecord<T>(Func<IStateSession, SecureBuffer, LockoutRecord, T> work)
     {
-        var (started, result) = _store.Exclusive(_recordPath, session =>
+        var (started, result) = _store.ExclusiveOnItsOwn(_recordPath, session =>
         {
             if (session.Read(_recordPath) is null)
             {
