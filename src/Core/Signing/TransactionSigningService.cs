@@ -23,7 +23,7 @@ namespace HsmWallet.Core.Signing;
 /// </summary>
 public sealed class TransactionSigningService
 {
-    /// <summary>The state store scope every signature holds from its last policy check to its audit entry.</summary>
+    /// <summary>The state store scope the operator's recovery (`state reseal`) holds; signatures hold their account's scope (<see cref="SigningScopeFor"/>).</summary>
     public const string SigningScope = "state/signing";
 
     private readonly WalletVault _vault;
@@ -36,7 +36,7 @@ public sealed class TransactionSigningService
     private readonly WalletFreeze _freeze;
     private readonly IReadOnlyList<IWalletSigner> _signers;
     private readonly IStateStore _store;
-    private readonly Lock _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AccountId, Lock> _gates = new();
 
     /// <summary>
     /// Binds the vault, its wallet list, the network, the audit log, (for autofill) a ledger client, and the signers
@@ -154,9 +154,12 @@ public sealed class TransactionSigningService
         var account = prepared.SigningFor ?? WalletDirectory.AccountOf(prepared.Wallet);
         // Either side being mainnet (the server's network, or the wallet's on a custom URL) needs a strong slot.
         MainnetSlotRule.Check(_vault, prepared.Network == "mainnet" ? prepared.Network : prepared.Wallet.Network, "network");
-        lock (_gate)
+        // One signature at a time per account, in this process and across every process and instance sharing the store:
+        // the account's Sequences and its counters are read and advanced by one signer at a time; other accounts go on.
+        // (The gates are bounded by the vault's wallets: only a resolved wallet's account gets here.)
+        lock (_gates.GetOrAdd(account, _ => new Lock()))
         {
-            return _store.Exclusive(SigningScope, _ => SignHoldingLock(prepared, unlock, approval, context, account));
+            return _store.Exclusive(SigningScopeFor(account), _ => SignHoldingLock(prepared, unlock, approval, context, account));
         }
     }
 
@@ -225,6 +228,12 @@ public sealed class TransactionSigningService
             AuditEventType.TransactionSign, context.ToolName, context.CorrelationId, context.Actor, "sign", parameters, AuditResult.Success));
         return result;
     }
+
+    /// <summary>
+    /// The state store scope a signature for <paramref name="account"/> holds from its last policy check to its audit
+    /// entry: per account, so the limits (kept per wallet) and the Sequences hold while other accounts sign in parallel.
+    /// </summary>
+    public static string SigningScopeFor(AccountId account) => SigningScope + "-" + Convert.ToHexStringLower(account.Bytes);
 
     /// <summary>The policy's decision for a transaction as it stands (policy_check), without signing anything.</summary>
     public async Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, UnlockOptions unlock, CancellationToken cancellationToken)

@@ -89,6 +89,29 @@ public sealed class SharedStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_wallets_signing_at_once_on_two_instances_lose_no_count()
+    {
+        // Each account has its own signing scope, so the two sign in parallel; the counters they share lose nothing.
+        var bob = _harness.WalletUseCases.Create("bob", "ed25519", "testnet", SigningHarness.Context);
+        var instances = new[] { Instance(_harness.Vault.Home.Root), Instance(CopyOfHome("b")) };
+        var work = Enumerable.Range(1, 24).Select(async index =>
+        {
+            var service = instances[index % 2];
+            var (name, address) = index % 2 == 0 ? ("alice", _wallet.Address) : ("bob", bob.Address);
+            var prepared = await service.PrepareAsync(
+                new SigningRequest(name, SigningHarness.Payment(address, "1000000", sequence: (uint)index), Autofill: false), SigningHarness.Unlock, CancellationToken.None);
+            return await Task.Run(() => service.Sign(prepared, SigningHarness.Unlock, null, SigningHarness.Context));
+        });
+
+        await Task.WhenAll(work);
+
+        var envelope = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_directory.Path, "shared", "state", "policy-counters.json")))!;
+        var entries = envelope["body"]!["entries"]!.AsArray();
+        Assert.Equal(12, entries.Count(entry => (string)entry!["wallet"]! == _wallet.Address));
+        Assert.Equal(12, entries.Count(entry => (string)entry!["wallet"]! == bob.Address));
+    }
+
+    [Fact]
     public async Task A_shared_store_without_its_lockout_record_locks_every_instance()
     {
         var first = Instance(_harness.Vault.Home.Root);
