@@ -84,6 +84,7 @@ public sealed class FileStateStore : IStateStore
         public void Write(string name, ReadOnlySpan<byte> content)
         {
             var path = store.PathOf(StateName.Check(name));
+            StateDocument.CheckSize(content.Length);
             ProtectedFile.EnsurePrivateDirectory(Path.GetDirectoryName(path)!);
             ProtectedFile.WriteAtomic(path, content);
         }

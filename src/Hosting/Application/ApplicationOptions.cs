@@ -46,6 +46,12 @@ public sealed record ApplicationOptions
     /// <summary>The approval mode the host asks for (the stronger of it and the vault's applies); null follows the vault.</summary>
     public Core.Approvals.ApprovalMode? ApprovalMode { get; init; }
 
+    /// <summary>
+    /// Where the signing state, policy counters, approvals and lockout live: null for the home's files, or a shared
+    /// store (PostgreSQL, <c>--state postgres://...</c>) so several server instances keep one set of limits.
+    /// </summary>
+    public Core.State.IStateStore? StateStore { get; init; }
+
     /// <summary>When set, every unwrap of an unlocker is reported with its kind and duration (a host's unlock-latency metric).</summary>
     public Action<string, TimeSpan>? UnlockTimed { get; init; }
 }
