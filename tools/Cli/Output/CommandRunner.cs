@@ -131,7 +131,7 @@ internal static class CommandRunner
                     failure = RecordFailure(audit, failure);
                 }
 
-                CommandLog.Finished(audit, failure.ExitCode, failure.Code, failure.Code == "internal" ? error : null);
+                CommandLog.Finished(audit, failure.ExitCode, failure.Code, failure.Code is "internal" or "state_unavailable" ? error : null);
                 return Report(context, json, failure);
             }
 
