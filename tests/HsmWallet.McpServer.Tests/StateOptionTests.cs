@@ -75,3 +75,22 @@ public sealed class StateOptionTests(PostgresInstance postgres) : IClassFixture<
         return (process.ExitCode, await stdout, await stderr);
     }
 }
+
+/// <summary>A state store failure reaches the agent as server_unavailable with no word of where the database is.</summary>
+public sealed class StateStoreErrorBodyTests
+{
+    [Fact]
+    public void A_state_store_failure_is_server_unavailable_without_the_database_address()
+    {
+        var error = new HsmWallet.Core.State.StateStoreException("state store db.internal:5432/hsmwallet: could not lock it: no answer in time");
+
+        var result = Pipeline.ErrorBodies.From(error, "cid-1", out var code);
+        var text = System.Text.Json.JsonSerializer.Serialize(result);
+
+        Assert.Equal("server_unavailable", code);
+        Assert.True(result.IsError);
+        Assert.Contains("nothing was signed", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("db.internal", text, StringComparison.Ordinal);
+        Assert.False(Composition.ServerStartup.Lasts(error));
+    }
+}
