@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # and OpenSC for PKCS#11; swtpm and tpm2-tss for the TPM; gcc compiles the TPM struct layout probe;
 # acl's setfacl makes systemd-shaped credential files (root's, 0400, user ACL entry); systemd's
 # systemd-analyze and systemd-socket-activate check and run the shipped units, socat is their client;
-# chromium (headless, with a virtual WebAuthn authenticator) runs the passkey approval pages (Browser.Tests).
-required_packages=(libargon2-1 softhsm2 opensc swtpm swtpm-tools tpm2-tools libtss2-dev gcc acl systemd socat chromium)
+# chromium (headless, with a virtual WebAuthn authenticator) runs the passkey approval pages (Browser.Tests);
+# postgresql's initdb and pg_ctl start a private server for the shared state store (tests/Fixtures/PostgresInstance.cs).
+required_packages=(libargon2-1 softhsm2 opensc swtpm swtpm-tools tpm2-tools libtss2-dev gcc acl systemd socat chromium postgresql)
 missing=()
 for package in "${required_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -54,4 +55,12 @@ if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then exit 1; fi
 if [ "$skipped" -gt 0 ] && [ "${CI:-}" = "true" ]; then
   echo "CI: $skipped test(s) skipped; hardware tests must run here." >&2
   exit 1
+fi
+# The PostgreSQL tests fail (never skip) without a server; in CI they must also have run and passed, not been left out.
+if [ "${CI:-}" = "true" ]; then
+  postgres_passed=$(cat "$results"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*>' | grep 'testName="[^"]*Postgres' | grep -c 'outcome="Passed"' || true)
+  if [ "$postgres_passed" -eq 0 ]; then
+    echo "CI: no PostgreSQL state store test passed; they must run here (apt-get install postgresql)." >&2
+    exit 1
+  fi
 fi

@@ -50,15 +50,18 @@ public static class ServerCommandLine
         var allowedOrigin = new Option<string[]>("--allowed-origin") { Description = "With --http: a browser Origin accepted (scheme://host[:port]; repeatable); any other Origin is refused with 403." };
         var tlsCert = new Option<string>("--tls-cert") { Description = "With --http: the PEM certificate (chain) file to serve HTTPS with." };
         var tlsKey = new Option<string>("--tls-key") { Description = "With --http: the PEM private key file of --tls-cert (0600)." };
+        var state = new Option<string>("--state") { Description = "files (default) or postgres://USER@HOST:PORT/DB: where signing state, limits and approvals live, shared by every instance on that database (docs/deployment.md)." };
+        var stateCredential = new Option<string>("--state-credential") { Description = "A 0600/0400 file holding the --state database's password or an Npgsql connection string (default: the systemd credential hsmwallet-state)." };
         var metricsListen = new Option<string>("--metrics") { Description = $"Serve /metrics (Prometheus), /healthz and /readyz on ADDRESS:PORT, a port of its own (e.g. 127.0.0.1:{Metrics.MetricsEndpoint.DocumentedPort}); off unless given." };
         var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio, or Streamable HTTP with --http). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
         {
             home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes, rateStandard, rateStrict, rateCritical, approvals,
-            http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, metricsListen,
+            http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, metricsListen, state, stateCredential,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
             ServerOptions options;
+            Hosting.State.Postgres.PostgresStateStore? stateStore = null;
             try
             {
                 var settings = HostSettings.Resolve(parse.GetValue(home), parse.GetValue(network), parse.GetValue(rpcUrl));
@@ -73,8 +76,11 @@ public static class ServerCommandLine
                     parse.GetValue(rateStandard) is { } standardText ? Pipeline.RateLimitSettings.Parse("--rate-standard", standardText, defaults.Standard, window: false) : defaults.Standard,
                     parse.GetValue(rateStrict) is { } strictText ? Pipeline.RateLimitSettings.Parse("--rate-strict", strictText, defaults.Strict, window: false) : defaults.Strict,
                     parse.GetValue(rateCritical) is { } criticalText ? Pipeline.RateLimitSettings.Parse("--rate-critical", criticalText, defaults.Critical, window: true) : defaults.Critical);
+                stateStore = Hosting.State.StateStoreChoice.Open(
+                    parse.GetValue(state), parse.GetValue(stateCredential), Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY"));
                 options = new ServerOptions
                 {
+                    StateStore = stateStore,
                     RateLimits = rates,
                     HomePath = settings.HomePath,
                     Network = settings.Network,
@@ -91,8 +97,21 @@ public static class ServerCommandLine
             }
             catch (InvalidInputException error)
             {
+                stateStore?.Dispose();
                 await Console.Error.WriteLineAsync($"hsmwallet-mcp: {OptionMessage(error)}").ConfigureAwait(false);
                 return 2;
+            }
+
+            using var ownedStore = stateStore;
+            try
+            {
+                // A database that cannot be reached, or whose schema is not this version's, stops the start here.
+                stateStore?.EnsureSchema();
+            }
+            catch (Core.State.StateStoreException error)
+            {
+                await Console.Error.WriteLineAsync($"hsmwallet-mcp: {error.Message}").ConfigureAwait(false);
+                return 1;
             }
 
             IHost host;

@@ -52,6 +52,8 @@ internal static class CommandExamples
         ["audit verify"] = ["hsmwallet audit verify"],
         ["audit show"] = ["hsmwallet audit show --last 50"],
         ["state reseal"] = ["hsmwallet state reseal"],
+        ["state migrate"] = ["hsmwallet state migrate --state postgres://hsmwallet@db.internal:5432/hsmwallet --state-credential state.pw"],
+        ["state import"] = ["hsmwallet state import --state postgres://hsmwallet@db.internal:5432/hsmwallet --state-credential state.pw"],
         ["completion"] = ["source <(hsmwallet completion bash)     # in ~/.bashrc; zsh: source <(hsmwallet completion zsh)"],
     };
 

@@ -68,6 +68,20 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>Where the signing state, counters and approvals live: the home's files, or a PostgreSQL database shared by several servers.</summary>
+    public static Option<string> State { get; } = new("--state")
+    {
+        Description = "files (default) or postgres://USER@HOST:PORT/DB: where signing state, limits and approvals live (docs/deployment.md); the password comes from --state-credential.",
+        Recursive = true,
+    };
+
+    /// <summary>The database password (or a whole Npgsql connection string) for --state postgres://..., never on the command line.</summary>
+    public static Option<string> StateCredential { get; } = new("--state-credential")
+    {
+        Description = "A 0600/0400 file holding the --state database's password or an Npgsql connection string (default: the systemd credential hsmwallet-state).",
+        Recursive = true,
+    };
+
     /// <summary>Every global option, so the root command adds them in one place.</summary>
-    public static IReadOnlyList<Option> All { get; } = [Json, Home, Network, RpcUrl, PasswordFile, PinFile, KeyFile, RecoveryKeyFile, Slot];
+    public static IReadOnlyList<Option> All { get; } = [Json, Home, Network, RpcUrl, PasswordFile, PinFile, KeyFile, RecoveryKeyFile, Slot, State, StateCredential];
 }

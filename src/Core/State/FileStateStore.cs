@@ -100,6 +100,7 @@ public sealed class FileStateStore : IStateStore
         public void Write(string name, ReadOnlySpan<byte> content)
         {
             var path = store.PathOf(StateName.Check(name));
+            StateDocument.CheckSize(content.Length);
             EnsureFolder(Path.GetDirectoryName(path)!, name);
             ProtectedFile.WriteAtomic(path, content);
         }

@@ -14,6 +14,9 @@ public sealed record ServerOptions
     /// <summary>The ledger network.</summary>
     public required LedgerNetwork Network { get; init; }
 
+    /// <summary>--state: where signing state, counters and approvals live (null for the home's files); the command line owns and disposes it.</summary>
+    public Core.State.IStateStore? StateStore { get; init; }
+
     /// <summary>--password-file.</summary>
     public string? PasswordFile { get; init; }
 

@@ -27,7 +27,7 @@ public sealed class ServerStartup
     public ToolRefusedException? Failure => Volatile.Read(ref _failure);
 
     /// <summary>True for a start-up failure that lasts until the operator acts (so the server refuses every call).</summary>
-    public static bool Lasts(Exception error) => error is not (LockedOutException or UnlockFailedException or KeyProviderUnavailableException or FileLockTimeoutException or OperationCanceledException);
+    public static bool Lasts(Exception error) => error is not (LockedOutException or UnlockFailedException or KeyProviderUnavailableException or FileLockTimeoutException or Core.State.StateStoreException or OperationCanceledException);
 
     /// <summary>Records <paramref name="error"/> as the reason every tool call is refused; returns the one-line reason.</summary>
     public string Fail(Exception error)

@@ -44,6 +44,7 @@ public sealed class WalletServices : IDisposable
             LedgerHandler = ledgerHandler,
             ApprovalMode = options.Approvals,
             UnlockTimed = unlockTimed,
+            StateStore = options.StateStore,
         });
         Pages = new ApprovalPages(App.Approvals, App.ApprovalRules, App.Freeze);
     }

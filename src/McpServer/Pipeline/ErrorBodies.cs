@@ -42,6 +42,8 @@ public static class ErrorBodies
             AuditWriteException audit => ("server_unavailable", $"{audit.Message}; the audit log must be repaired before tools run (the operator runs `hsmwallet audit verify`)"),
             LedgerException ledger => ("ledger_error", $"the ledger request failed ({SafeWord(ledger.Code)})"),
             FileLockTimeoutException => ("timeout", "the vault is busy; retry"),
+            // Where the database is stays in the operator's log: the agent learns only that nothing was done.
+            Core.State.StateStoreException => ("server_unavailable", "the shared state store cannot be used right now (the server's log says why); nothing was signed or changed; retry later"),
             TimeoutException or OperationCanceledException => ("timeout", "the operation took too long and was cancelled; nothing was signed after the cancellation"),
             _ => ("internal", $"internal error; correlation id {correlationId}"),
         };

@@ -260,6 +260,12 @@ public sealed partial class ToolPipeline : IDisposable
             var where = error.StackTrace ?? string.Empty;
             LogInternal(errorType, correlationId, where);
         }
+        else if (error is Core.State.StateStoreException state)
+        {
+            // For the operator: which store and what failed (safe by construction: host:port/database, never a
+            // password) and the database's own error class; the agent is told only that the store is unavailable.
+            LogStateStore(state.Message, state.InnerException?.GetType().Name ?? "none", correlationId);
+        }
 
         AuditRefusal(toolName, code, correlationId, agent);
         Metrics?.ToolOutcome(toolName, code);
@@ -473,6 +479,9 @@ public sealed partial class ToolPipeline : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "tool {Tool} refused: {Code} ({ErrorType}), correlation id {CorrelationId}")]
     private partial void LogRefusal(string tool, string code, string errorType, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{StateStoreError} (cause {CauseType}), correlation id {CorrelationId}")]
+    private partial void LogStateStore(string stateStoreError, string causeType, string correlationId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "internal error {ErrorType}, correlation id {CorrelationId}, at {StackTrace}")]
     private partial void LogInternal(string errorType, string correlationId, string stackTrace);

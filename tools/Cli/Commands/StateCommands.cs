@@ -1,11 +1,19 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
 using HsmWallet.Cli.Output;
+using HsmWallet.Cli.Vault;
+using HsmWallet.Core;
+using HsmWallet.Core.State;
+using HsmWallet.Hosting.State.Postgres;
 
 namespace HsmWallet.Cli.Commands;
 
 /// <summary>
 /// `hsmwallet state reseal`: the operator's recovery when signing is denied because a state file (policy counters,
 /// signing state) or the audit log was deleted, edited or replaced by an older copy. Only after checking the home.
+/// `state migrate` and `state import`: bring a PostgreSQL store (--state postgres://...) to this version's schema, and
+/// copy a home's state documents into an empty one (docs/deployment.md, "Three instances on one PostgreSQL").
 /// </summary>
 internal static class StateCommands
 {
@@ -25,6 +33,84 @@ internal static class StateCommands
             return new CommandOutput(result);
         }));
         state.Subcommands.Add(reseal);
+        state.Subcommands.Add(Migrate(context));
+        state.Subcommands.Add(Import(context));
         return state;
     }
+
+    /// <summary>The folders of a home whose documents move to a shared store.</summary>
+    internal static IReadOnlyList<string> ImportedFolders { get; } = ["state", "approvals"];
+
+    private static Command Migrate(CliContext context)
+    {
+        var command = new Command("migrate", "Apply the schema migrations the --state database lacks (under a lock: run it from one place or many); prints the version before and after.");
+        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        {
+            using var store = RequirePostgres(parse);
+            var (before, after) = PostgresMigrations.Migrate(store);
+            var json = new JsonObject { ["store"] = store.Description, ["version_before"] = before, ["version_after"] = after };
+            var text = before == after
+                ? string.Create(CultureInfo.InvariantCulture, $"{store.Description}: schema already at version {after}\n")
+                : string.Create(CultureInfo.InvariantCulture, $"{store.Description}: schema migrated from version {before} to {after}\n");
+            return new CommandOutput(json, text);
+        }));
+        return command;
+    }
+
+    private static Command Import(CliContext context)
+    {
+        var command = new Command(
+            "import",
+            "Copy the home's state documents (state/ and approvals/) into the --state database, which must hold none yet; stop every server on this home first.");
+        command.SetAction(parse => CommandRunner.Execute(context, parse.GetValue(GlobalOptions.Json), () =>
+        {
+            using var target = RequirePostgres(parse);
+            var home = CliHome.Settings(parse).HomePath;
+            var source = new FileStateStore(home);
+            // Everything read first (each folder under its own lock), then written in one transaction: all or nothing.
+            var documents = new List<(string Name, byte[] Content)>();
+            foreach (var folder in ImportedFolders)
+            {
+                source.Exclusive("state/import", session =>
+                {
+                    foreach (var name in session.List(folder))
+                    {
+                        if (session.Read(name) is { } content)
+                        {
+                            documents.Add((name, content));
+                        }
+                    }
+
+                    return 0;
+                });
+            }
+
+            target.Exclusive("state/import", session =>
+            {
+                // Checked inside the import's own lock and transaction, so two imports at once copy once.
+                if (ImportedFolders.Any(folder => session.List(folder).Count > 0) || !target.IsEmpty())
+                {
+                    throw new CommandFailedException("state_not_empty", $"{target.Description} already holds state documents: import copies into an empty store only (a second import would mix two histories)");
+                }
+
+                foreach (var (name, content) in documents)
+                {
+                    session.Write(name, content);
+                }
+
+                return 0;
+            });
+            var json = new JsonObject
+            {
+                ["store"] = target.Description,
+                ["home"] = home,
+                ["imported"] = new JsonArray([.. documents.Select(document => (JsonNode)document.Name)]),
+            };
+            return new CommandOutput(json, string.Create(CultureInfo.InvariantCulture, $"{documents.Count} documents copied from {home} to {target.Description}\n"));
+        }));
+        return command;
+    }
+
+    private static PostgresStateStore RequirePostgres(ParseResult parse) =>
+        CliHome.StateStore(parse) ?? throw new InvalidInputException("--state", "must name the database: postgres://USER@HOST:PORT/DB (state migrate and state import work on a PostgreSQL store)");
 }

@@ -131,7 +131,7 @@ internal static class CommandRunner
                     failure = RecordFailure(audit, failure);
                 }
 
-                CommandLog.Finished(audit, failure.ExitCode, failure.Code, failure.Code == "internal" ? error : null);
+                CommandLog.Finished(audit, failure.ExitCode, failure.Code, failure.Code is "internal" or "state_unavailable" ? error : null);
                 return Report(context, json, failure);
             }
 
@@ -222,6 +222,9 @@ internal static class CommandRunner
                 return new Failure(ExitCodes.Failed, "vault_integrity", error.Message);
             case UnsafeFilePermissionsException:
                 return new Failure(ExitCodes.Failed, "unsafe_permissions", error.Message);
+            case Core.State.StateStoreException:
+                // Names the store (host:port/database) and the step, never a password; nothing of the operation was stored.
+                return new Failure(ExitCodes.Failed, "state_unavailable", error.Message);
             case FileLockTimeoutException:
                 return new Failure(ExitCodes.Failed, "timeout", error.Message);
             case OperationCanceledException:

@@ -38,7 +38,18 @@ internal static class CliHome
             Slot = parse.GetValue(GlobalOptions.Slot),
             RemembersSecrets = true,
             UnlockResetsLockout = true,
+            StateStore = StateStore(parse),
         });
+    }
+
+    /// <summary>The store --state names (null for the home's files), its password from --state-credential or the systemd credential.</summary>
+    public static Hosting.State.Postgres.PostgresStateStore? StateStore(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return Hosting.State.StateStoreChoice.Open(
+            parse.GetValue(GlobalOptions.State),
+            parse.GetValue(GlobalOptions.StateCredential),
+            Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY"));
     }
 
     /// <summary>The home and network of this command line (--home, --network, --rpc-url, else the environment).</summary>

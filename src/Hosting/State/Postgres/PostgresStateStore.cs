@@ -1,0 +1,459 @@
+using System.Buffers.Binary;
+using System.Data;
+using System.Security.Cryptography;
+using System.Text;
+using HsmWallet.Core.State;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace HsmWallet.Hosting.State.Postgres;
+
+/// <summary>
+/// The shared backend: every document is one row of <c>hsmwallet_documents</c> in a PostgreSQL database, so several
+/// server instances (and the CLI) on several hosts keep one signing state, one set of counters and one set of
+/// approvals. <see cref="Exclusive{T}"/> opens one transaction (READ COMMITTED) and takes
+/// <c>pg_advisory_xact_lock</c> on a 64-bit key derived from the scope (SHA-256 of a fixed prefix and the scope name),
+/// waiting at most the lock timeout (<c>SET LOCAL lock_timeout</c>).
+/// <para>
+/// Why advisory transaction locks and READ COMMITTED: every read-check-write of a document (reserve a Sequence, add
+/// to a daily total, redeem an approval) happens inside <see cref="Exclusive{T}"/> under its scope's lock, so no two
+/// sessions ever interleave on one document and the stronger isolation levels would add nothing but serialization
+/// failures to retry. The lock is a lock on a name rather than on a row, so it also covers a document that does not
+/// exist yet (the first counter of a day, a new approval), which row locks (<c>SELECT ... FOR UPDATE</c>) cannot. A
+/// transaction-scoped advisory lock is released by the server itself at COMMIT or ROLLBACK, and when the connection
+/// dies (a killed instance, a dropped network), so no crash can leave a scope locked; and a session-level lock could
+/// outlive its transaction in a pooled connection.
+/// </para>
+/// <para>
+/// A nested call on the same thread joins the outer transaction (PostgreSQL advisory locks are re-entrant) and adds
+/// its own lock; it runs inside a savepoint, so when it throws its writes are undone even if the outer call goes on.
+/// Everything one outermost call wrote is ONE commit when it returns (all writes of one signature are durable
+/// together), and nothing when it throws. Documents are limited to <see cref="MaxDocumentBytes"/> (refused, naming
+/// the rule, before anything is sent). Any database failure is a <see cref="StateStoreException"/> whose message
+/// names the store as <c>host:port/database</c> and never a password; its inner exception is for the host's log.
+/// </para>
+/// </summary>
+public sealed class PostgresStateStore : IStateStore, IDisposable
+{
+    /// <summary>The largest document accepted (1 MiB, <see cref="StateDocument.MaxBytes"/>): a document an agent can grow fails closed before it reaches the database.</summary>
+    public const int MaxDocumentBytes = StateDocument.MaxBytes;
+
+    /// <summary>The table of documents (migration 0001).</summary>
+    internal const string DocumentsTable = "hsmwallet_documents";
+
+    private const string LockPrefix = "hsmwallet-state-lock\0";
+
+    [ThreadStatic]
+    private static Dictionary<PostgresStateStore, Session>? t_sessions;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeSpan _lockTimeout;
+    private readonly Lock _schemaLock = new();
+    private bool _schemaChecked;
+
+    /// <summary>Uses <paramref name="dataSource"/> (its connection string holds the password; nothing here shows it) and waits at most <paramref name="lockTimeout"/> for a scope's lock.</summary>
+    public PostgresStateStore(NpgsqlDataSource dataSource, TimeSpan? lockTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+        _lockTimeout = lockTimeout ?? TimeSpan.FromSeconds(30);
+        var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        Where = $"{settings.Host}:{settings.Port}/{settings.Database}";
+        Description = $"postgres://{settings.Username}@{Where}";
+    }
+
+    /// <inheritdoc/>
+    public string Description { get; }
+
+    /// <summary>The database as <c>host:port/database</c>, as every error names it (never the user's password).</summary>
+    public string Where { get; }
+
+    /// <summary>The advisory lock key of <paramref name="scope"/>: the first 8 bytes of SHA-256(prefix, scope), the same in every instance and version.</summary>
+    public static long LockKey(string scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(LockPrefix + scope));
+        return BinaryPrimitives.ReadInt64BigEndian(hash);
+    }
+
+    /// <inheritdoc/>
+    public T Exclusive<T>(string scope, Func<IStateSession, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        StateName.Check(scope);
+        var sessions = t_sessions ??= [];
+        if (sessions.TryGetValue(this, out var outer))
+        {
+            return outer.Nested(scope, work);
+        }
+
+        EnsureSchema();
+        var session = Session.Begin(this, scope);
+        sessions[this] = session;
+        try
+        {
+            T result;
+            try
+            {
+                result = work(session);
+            }
+            catch
+            {
+                session.Rollback();
+                throw;
+            }
+
+            session.Commit();
+            return result;
+        }
+        finally
+        {
+            sessions.Remove(this);
+            session.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A transaction of its own, committed when this returns even inside another session on this thread (that session
+    /// is set aside meanwhile and goes on afterwards): the lockout record uses it, so a failed unlock counts even when the
+    /// signature around it rolls back. Its scope must never be one an enclosing session holds (that would wait for itself).
+    /// </summary>
+    public T ExclusiveOnItsOwn<T>(string scope, Func<IStateSession, T> work)
+    {
+        var sessions = t_sessions ??= [];
+        sessions.Remove(this, out var outer);
+        try
+        {
+            return Exclusive(scope, work);
+        }
+        finally
+        {
+            if (outer is not null)
+            {
+                sessions[this] = outer;
+            }
+        }
+    }
+
+    /// <summary>True when the database holds no document at all (`hsmwallet state import` copies only into an empty store).</summary>
+    public bool IsEmpty()
+    {
+        EnsureSchema();
+        return Guard("read", () =>
+        {
+            using var command = _dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {DocumentsTable})");
+            return !(bool)command.ExecuteScalar()!;
+        });
+    }
+
+    /// <summary>Refuses a database whose schema is not the one this version writes, before any document is touched; checked once per store.</summary>
+    public void EnsureSchema()
+    {
+        lock (_schemaLock)
+        {
+            if (_schemaChecked)
+            {
+                return;
+            }
+
+            var version = Guard("read the schema version of", () => PostgresMigrations.ReadVersion(_dataSource));
+            PostgresMigrations.RequireCurrent(version, Where);
+            _schemaChecked = true;
+        }
+    }
+
+    /// <summary>Runs a migration step on its own connection; the schema is checked again before the next use.</summary>
+    internal T Migrate<T>(Func<NpgsqlConnection, T> work)
+    {
+        using var connection = _dataSource.OpenConnection();
+        var result = work(connection);
+        lock (_schemaLock)
+        {
+            _schemaChecked = false;
+        }
+
+        return result;
+    }
+
+    /// <summary>Closes the pooled connections.</summary>
+    public void Dispose() => _dataSource.Dispose();
+
+    /// <summary>Runs one database step, turning a database failure into a message that names the store and the step only.</summary>
+    internal T Guard<T>(string step, Func<T> action) => Guard(step, null, action);
+
+    private T Guard<T>(string step, string? scope, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception error) when (IsDatabaseFailure(error))
+        {
+            throw Failure(step, scope, error);
+        }
+    }
+
+    private static bool IsDatabaseFailure(Exception error) =>
+        error is NpgsqlException or TimeoutException || (error is InvalidOperationException && error.Source == "Npgsql");
+
+    private StateStoreException Failure(string step, string? scope, Exception error)
+    {
+        var reason = error switch
+        {
+            PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } =>
+                $"the lock on {scope} was not had within {_lockTimeout.TotalSeconds:0.#} s (another instance holds it)",
+            PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } =>
+                "the database refused the user or password (check the state credential)",
+            PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => "no such database",
+            PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } => "the schema is missing; run `hsmwallet state migrate`",
+            PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => "the connection was terminated",
+            PostgresException postgres => $"the database refused it ({postgres.SqlState})",
+            NpgsqlException { InnerException: TimeoutException } or TimeoutException => "no answer in time",
+            _ => "the database cannot be reached",
+        };
+        return new StateStoreException(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"state store {Where}: could not {step} it: {reason}"), error);
+    }
+
+    /// <summary>One outermost call's connection and transaction, joined by nested calls on the same thread.</summary>
+    private sealed class Session : IStateSession, IDisposable
+    {
+        private readonly PostgresStateStore _store;
+        private readonly NpgsqlConnection _connection;
+        private readonly NpgsqlTransaction _transaction;
+        private readonly HashSet<string> _scopes = new(StringComparer.Ordinal);
+        private string _scope;
+        private int _savepoints;
+
+        // Set when a statement of this transaction failed: PostgreSQL then answers COMMIT with a silent ROLLBACK,
+        // so a caller that caught the failure and went on must not be told its writes were stored.
+        private bool _failed;
+
+        private Session(PostgresStateStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, string scope)
+        {
+            _store = store;
+            _connection = connection;
+            _transaction = transaction;
+            _scope = scope;
+        }
+
+        public static Session Begin(PostgresStateStore store, string scope) => store.Guard("lock", scope, () =>
+        {
+            try
+            {
+                return Open(store, scope);
+            }
+            catch (Exception error) when (IsBrokenConnection(error))
+            {
+                // A pooled connection the server dropped while it was idle (a restart, a terminated backend): nothing
+                // was done in its transaction yet, so the pool was emptied (below) and the session is opened once more.
+                return Open(store, scope);
+            }
+        });
+
+        private static bool IsBrokenConnection(Exception error) =>
+            error is NpgsqlException and not PostgresException
+            || error is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown };
+
+        private static Session Open(PostgresStateStore store, string scope)
+        {
+            var connection = store._dataSource.OpenConnection();
+            try
+            {
+                var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
+                var session = new Session(store, connection, transaction, scope);
+                var milliseconds = Math.Max(1, (long)store._lockTimeout.TotalMilliseconds);
+                session.Execute(
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET LOCAL lock_timeout = {milliseconds}; SELECT pg_advisory_xact_lock(@key)"),
+                    ("key", LockKey(scope)));
+                session._scopes.Add(scope);
+                return session;
+            }
+            catch (Exception error)
+            {
+                if (IsBrokenConnection(error))
+                {
+                    NpgsqlConnection.ClearPool(connection);
+                }
+
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        public T Nested<T>(string scope, Func<IStateSession, T> work)
+        {
+            var savepoint = "s" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var outerScope = _scope;
+            Run("lock", scope, () =>
+            {
+                // The lock is taken before the savepoint, so it stays with the transaction whatever the nested call does.
+                var sql = _scopes.Add(scope) ? "SELECT pg_advisory_xact_lock(@key); SAVEPOINT " + savepoint : "SAVEPOINT " + savepoint;
+                Execute(sql, ("key", LockKey(scope)));
+                return 0;
+            });
+            _scope = scope;
+            var failedBefore = _failed;
+            try
+            {
+                T result;
+                try
+                {
+                    result = work(this);
+                }
+                catch
+                {
+                    if (TryExecute("ROLLBACK TO SAVEPOINT " + savepoint))
+                    {
+                        // What failed inside the savepoint is undone with it; the transaction is as it was before.
+                        _failed = failedBefore;
+                    }
+
+                    throw;
+                }
+
+                Run("write", scope, () => Execute("RELEASE SAVEPOINT " + savepoint));
+                return result;
+            }
+            finally
+            {
+                _scope = outerScope;
+            }
+        }
+
+        public byte[]? Read(string name)
+        {
+            StateName.Check(name);
+            return Run("read", _scope, () =>
+            {
+                using var command = Command($"SELECT content FROM {DocumentsTable} WHERE name = @name");
+                command.Parameters.AddWithValue("name", NpgsqlDbType.Text, name);
+                return command.ExecuteScalar() is byte[] content ? content : null;
+            });
+        }
+
+        public void Write(string name, ReadOnlySpan<byte> content)
+        {
+            StateName.Check(name);
+            StateDocument.CheckSize(content.Length);
+
+            var bytes = content.ToArray();
+            Run("write", _scope, () =>
+            {
+                using var command = Command(
+                    $"INSERT INTO {DocumentsTable} (name, content, updated_at) VALUES (@name, @content, now()) "
+                    + "ON CONFLICT (name) DO UPDATE SET content = EXCLUDED.content, updated_at = EXCLUDED.updated_at");
+                command.Parameters.AddWithValue("name", NpgsqlDbType.Text, name);
+                command.Parameters.AddWithValue("content", NpgsqlDbType.Bytea, bytes);
+                return command.ExecuteNonQuery();
+            });
+        }
+
+        public bool Delete(string name)
+        {
+            StateName.Check(name);
+            return Run("write", _scope, () =>
+            {
+                using var command = Command($"DELETE FROM {DocumentsTable} WHERE name = @name");
+                command.Parameters.AddWithValue("name", NpgsqlDbType.Text, name);
+                return command.ExecuteNonQuery() > 0;
+            });
+        }
+
+        public IReadOnlyList<string> List(string folder)
+        {
+            StateName.CheckFolder(folder);
+            return Run("read", _scope, () =>
+            {
+                // Names are FOLDER/FILE with no further slash (StateName), so a prefix match is exactly the folder's documents.
+                using var command = Command($"SELECT name FROM {DocumentsTable} WHERE starts_with(name, @prefix) ORDER BY name COLLATE \"C\"");
+                command.Parameters.AddWithValue("prefix", NpgsqlDbType.Text, folder + "/");
+                using var reader = command.ExecuteReader();
+                var names = new List<string>();
+                while (reader.Read())
+                {
+                    names.Add(reader.GetString(0));
+                }
+
+                return (IReadOnlyList<string>)names;
+            });
+        }
+
+        public void Commit()
+        {
+            if (_failed)
+            {
+                throw new StateStoreException($"state store {_store.Where}: could not commit to it: a statement of this operation failed, so nothing of it was stored");
+            }
+
+            Run("commit to", _scope, () =>
+            {
+                _transaction.Commit();
+                return 0;
+            });
+        }
+
+        public void Rollback()
+        {
+            try
+            {
+                _transaction.Rollback();
+            }
+#pragma warning disable CA1031 // A failed rollback leaves nothing: the server drops the transaction with its connection.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+
+        public void Dispose()
+        {
+            _transaction.Dispose();
+            _connection.Dispose();
+        }
+
+        private NpgsqlCommand Command(string sql) => new(sql, _connection, _transaction);
+
+        private int Execute(string sql, params (string Name, long Value)[] parameters)
+        {
+            using var command = Command(sql);
+            foreach (var (name, value) in parameters)
+            {
+                if (sql.Contains("@" + name, StringComparison.Ordinal))
+                {
+                    command.Parameters.AddWithValue(name, NpgsqlDbType.Bigint, value);
+                }
+            }
+
+            return command.ExecuteNonQuery();
+        }
+
+        private T Run<T>(string step, string scope, Func<T> action)
+        {
+            try
+            {
+                return _store.Guard(step, scope, action);
+            }
+            catch (StateStoreException)
+            {
+                _failed = true;
+                throw;
+            }
+        }
+
+        private bool TryExecute(string sql)
+        {
+            try
+            {
+                Execute(sql);
+                return true;
+            }
+#pragma warning disable CA1031 // The nested call's own failure is what the caller sees; the outer call rolls back when it cannot go on.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return false;
+            }
+        }
+    }
+}
