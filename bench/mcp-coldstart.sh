@@ -15,7 +15,7 @@ for _ in $(seq 1 "$runs"); do
       '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}' \
       '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
       '{"jsonrpc":"2.0","id":2,"method":"tools/list"}'
-    sleep 3; } | "$bin" --home "$home" --network testnet 2>/dev/null | while read -r line; do
+    sleep 10; } | "$bin" --home "$home" --network testnet 2>/dev/null | while read -r line; do
     case "$line" in *'"id":2'*) echo $(( ($(date +%s%N) - start) / 1000000 )); break ;; esac
   done
 done
