@@ -26,7 +26,7 @@ public sealed class OperationsTools(WalletServices services)
         var unlockers = new JsonArray();
         foreach (var slot in services.App.Status.Slots())
         {
-            unlockers.Add(new JsonObject { ["slot"] = slot.Id, ["kind"] = slot.Kind, ["hardware"] = slot.IsHardwareBacked });
+            unlockers.Add((JsonNode)new JsonObject { ["slot"] = slot.Id, ["kind"] = slot.Kind, ["hardware"] = slot.IsHardwareBacked });
         }
 
         var health = services.App.Status.Health();
