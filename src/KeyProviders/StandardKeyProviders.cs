@@ -16,11 +16,11 @@ public static class StandardKeyProviders
 {
     /// <summary>
     /// A registry with the standard unlockers; <paramref name="argon2"/> replaces libargon2 (tests, benches). Every host
-    /// composes through here, so it also puts native libsecp256k1 in charge of secp256k1 signing when installed.
+    /// composes through here, so it also offers native libsecp256k1 for secp256k1 signing (loaded at first use).
     /// </summary>
     public static KeyProviderRegistry CreateRegistry(IArgon2id? argon2 = null)
     {
-        NativeSecp256k1.InstallIfPresent();
+        NativeSecp256k1.Offer();
         var registry = new KeyProviderRegistry();
         registry.Register(PasswordKeyProvider.KindName, () => new PasswordKeyProvider(argon2: argon2));
         registry.Register(KeyFileKeyProvider.KindName, () => new KeyFileKeyProvider());

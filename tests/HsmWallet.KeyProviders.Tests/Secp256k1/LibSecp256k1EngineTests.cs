@@ -20,7 +20,6 @@ public sealed class LibSecp256k1EngineTests : IDisposable
     public void The_standard_registry_puts_native_libsecp256k1_in_charge_of_secp256k1_signing()
     {
         Secp256k1Engines.UseManaged();
-        Secp256k1Engines.TryInstall(_native);
 
         StandardKeyProviders.CreateRegistry();
 

@@ -23,7 +23,39 @@ public class Secp256k1EnginesTests
     }
 
     [Fact]
-    public void The_managed_engine_agrees_with_itself_so_installing_it_succeeds()
+    public void An_offered_engine_is_created_at_the_first_secp256k1_use_once_and_a_wrong_one_is_not_installed()
+    {
+        var created = 0;
+        Secp256k1Engines.Offer(() =>
+        {
+            created++;
+            return new OneBitOffEngine(flipSignature: true);
+        });
+
+        Assert.Equal(0, created);
+        var engine = Secp256k1Engines.Current;
+        _ = Secp256k1Engines.Current;
+
+        Assert.Equal(1, created);
+        Assert.IsNotType<OneBitOffEngine>(engine);
+    }
+
+    [Fact]
+    public void An_offered_engine_whose_library_is_missing_leaves_signing_on_the_managed_engine_with_the_reference_signature()
+    {
+        Secp256k1Engines.Offer(() => null);
+        using var seed = FamilySeed.Decode("sp5fghtJtpUorTwvof1NpDXAzNwf5");
+        using var key = XrplSigningKey.FromSeed(seed);
+
+        var signature = key.Sign("test message"u8);
+
+        Assert.Equal(
+            "30440220583A91C95E54E6A651C47BEC22744E0B101E2C4060E7B08F6341657DAD9BC3EE02207D1489C7395DB0188D3A56A977ECBA54B36FA9371B40319655B1B4429E33EF2D",
+            Convert.ToHexString(signature));
+    }
+
+    [Fact]
+    public void The_managed_engine_reproduces_the_reference_vector_so_installing_it_succeeds()
     {
         Assert.True(Secp256k1Engines.TryInstall(ManagedSecp256k1Engine.Instance));
     }
