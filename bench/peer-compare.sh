@@ -60,7 +60,7 @@ module=/usr/lib/softhsm/libsofthsm2.so
 printf '%s' "$seed" | "$cli" --home "$work/password-home" --network testnet --password-file "$work/password" wallet import --name bench >/dev/null
 printf '%s' "$seed" | "$cli" --home "$work/keyfile-home" --network testnet wallet import --name bench >/dev/null
 printf '%s' "$seed" | "$cli" --home "$work/pkcs11-home" --network testnet --pin-file "$work/pin" wallet import --name bench >/dev/null
-closed_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+closed_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 
 COMPARE_SEED=$seed HSMWALLET_MCP=$mcp HW_PASSWORD_HOME=$work/password-home HW_PASSWORD_FILE=$work/password \
   HW_KEYFILE_HOME=$work/keyfile-home HW_PKCS11_HOME=$work/pkcs11-home HW_PIN_FILE=$work/pin \

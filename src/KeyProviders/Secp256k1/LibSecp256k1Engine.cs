@@ -34,11 +34,19 @@ internal sealed unsafe partial class LibSecp256k1Engine : ISecp256k1Engine
     /// </summary>
     public static LibSecp256k1Engine? TryCreate()
     {
-        if (!NativeLibrary.TryLoad(LibraryName, typeof(LibSecp256k1Engine).Assembly, null, out _))
+        try
         {
+            return NativeLibrary.TryLoad(LibraryName, typeof(LibSecp256k1Engine).Assembly, null, out _) ? CreateContext() : null;
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A library by that name without the expected functions: the managed engine stays.
             return null;
         }
+    }
 
+    private static LibSecp256k1Engine? CreateContext()
+    {
         var context = ContextCreate(ContextSignVerify);
         if (context == 0)
         {
