@@ -4,13 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests drive for real: libargon2-1 is the password and TPM PIN KDF; SoftHSM2
+# Debian packages the tests drive for real: libargon2-1 is the password and TPM PIN KDF; libsecp256k1-1 signs secp256k1; SoftHSM2
 # and OpenSC for PKCS#11; swtpm and tpm2-tss for the TPM; gcc compiles the TPM struct layout probe;
 # acl's setfacl makes systemd-shaped credential files (root's, 0400, user ACL entry); systemd's
 # systemd-analyze and systemd-socket-activate check and run the shipped units, socat is their client;
 # chromium (headless, with a virtual WebAuthn authenticator) runs the passkey approval pages (Browser.Tests);
-# postgresql's initdb and pg_ctl start a private server for the shared state store (tests/Fixtures/PostgresInstance.cs).
-required_packages=(libargon2-1 softhsm2 opensc swtpm swtpm-tools tpm2-tools libtss2-dev gcc acl systemd socat chromium postgresql)
+# postgresql's initdb and pg_ctl start a private server for the shared state store (tests/Fixtures/PostgresInstance.cs);
+# libsecp256k1 signs secp256k1 at native speed (the managed engine is the fallback).
+required_packages=(libargon2-1 libsecp256k1-1 softhsm2 opensc swtpm swtpm-tools tpm2-tools libtss2-dev gcc acl systemd socat chromium postgresql)
 missing=()
 for package in "${required_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -7,7 +7,7 @@ namespace HsmWallet.Core.Xrpl.Keys;
 /// <summary>
 /// The XRPL's own secp256k1 derivation from a family seed (rippled's generateKeyPair, ripple-keypairs):
 /// the root (validator) key, and the account key that wallets sign with. Curve arithmetic is
-/// NBitcoin.Secp256k1's; this class only orders the hashes.
+/// NBitcoin.Secp256k1's (the public key: the engine in use, see Secp256k1Engines); this class only orders the hashes.
 /// </summary>
 internal static class Secp256k1FamilyDerivation
 {
@@ -31,7 +31,11 @@ internal static class Secp256k1FamilyDerivation
         {
             DeriveRootPrivateKey(entropy, root);
             using var rootKey = Context.Instance.CreateECPrivKey(root);
-            rootKey.CreatePubKey().WriteToSpan(true, rootPublicKey, out _);
+            if (!Secp256k1Engines.Current.TryCreatePublicKey(root, rootPublicKey))
+            {
+                throw new CryptographicException("The root key for this seed is invalid.");
+            }
+
             DeriveScalar(rootPublicKey, discriminator: 0, intermediate);
             if (!rootKey.TryTweakAdd(intermediate, out var accountKey) || accountKey is null)
             {

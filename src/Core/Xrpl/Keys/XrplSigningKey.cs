@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using HsmWallet.Core.Xrpl.Addresses;
-using NBitcoin.Secp256k1;
 using NSec.Cryptography;
 
 namespace HsmWallet.Core.Xrpl.Keys;
@@ -43,14 +42,9 @@ public sealed class XrplSigningKey : IXrplSigner, IDisposable
             switch (keyType)
             {
                 case KeyType.Secp256k1:
-                    if (!Context.Instance.TryCreateECPrivKey(_privateKey, out var secpKey))
+                    if (!Secp256k1Engines.Current.TryCreatePublicKey(_privateKey, _publicKey))
                     {
                         throw new InvalidInputException(PrivateKeyField, "is not a valid secp256k1 private key (zero or not below the curve order)");
-                    }
-
-                    using (secpKey)
-                    {
-                        secpKey.CreatePubKey().WriteToSpan(true, _publicKey, out _);
                     }
 
                     break;
@@ -225,15 +219,8 @@ public sealed class XrplSigningKey : IXrplSigner, IDisposable
         Span<byte> digest = stackalloc byte[KeyHashing.Sha512HalfLength];
         Span<byte> der = stackalloc byte[MaximumDerLength];
         KeyHashing.Sha512Half(message, digest);
-        using var key = Context.Instance.CreateECPrivKey(_privateKey);
-        var signature = key.SignECDSARFC6979(digest);
-        // libsecp256k1 already emits low S; normalizing again costs nothing and guards the invariant.
-        if (signature.TryNormalize(out var lowS))
-        {
-            signature = lowS;
-        }
-
-        signature.WriteDerToSpan(der, out var length);
+        // RFC 6979 and low S, by the engine in use (Secp256k1Engines checked it against the managed one).
+        var length = Secp256k1Engines.Current.SignRfc6979LowS(_privateKey, digest, der);
         return der[..length].ToArray();
     }
 }
