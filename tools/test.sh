@@ -29,15 +29,15 @@ trap 'rm -rf "$results"' EXIT
 dotnet restore HsmWallet.sln --locked-mode
 dotnet build HsmWallet.sln --no-restore -c Release
 status=0
-dotnet test HsmWallet.sln --no-build -c Release --logger "trx" --results-directory "$results" || status=$?
+dotnet test HsmWallet.sln --no-build -c Release --logger "trx" --results-directory "$results" || { status=$?; echo "tools/test.sh: dotnet test exited with $status" >&2; }
 # Each parser fuzzed briefly from the committed seed corpus (docs/testing.md): a crash or a hang fails the run.
 # The crash-consistency harness (200 kill points), the disk-full test and the soak (45 s of a mixed flood against a
 # failing ledger, SoakTests; HSMWALLET_SOAK_SECONDS sets it) ran above, inside dotnet test.
-bash tools/fuzz.sh all "${HSMWALLET_FUZZ_SECONDS:-45}" || status=1
+bash tools/fuzz.sh all "${HSMWALLET_FUZZ_SECONDS:-45}" || { status=1; echo "tools/test.sh: the fuzz step failed" >&2; }
 # The GitHub workflows are code too: actionlint fails the run on any finding.
-bash tools/lint-workflows.sh || status=1
+bash tools/lint-workflows.sh || { status=1; echo "tools/test.sh: the workflow lint failed" >&2; }
 # The packed tools must install into an empty folder and run (issue 9).
-bash tools/pack-check.sh || status=1
+bash tools/pack-check.sh || { status=1; echo "tools/test.sh: the pack check failed" >&2; }
 
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do

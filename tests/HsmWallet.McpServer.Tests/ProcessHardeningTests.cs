@@ -133,10 +133,17 @@ public sealed class ProcessHardeningTests : IDisposable
     /// The diagnostics sockets of process <paramref name="pid"/>: only those made since <paramref name="started"/> (just before it was started), since a socket a killed
     /// process left behind under a pid the kernel has since reused is not this process's.
     /// </summary>
+    // The runtime names its socket dotnet-diagnostic-PID-KEY-socket, KEY being the process's start time in clock ticks
+    // (/proc/PID/stat field 22). Only a socket someone listens on counts (/proc/net/unix lists bound sockets by path):
+    // a file a killed process left under a reused pid, or the one the runtime made before the server re-executed
+    // itself without diagnostics (exec keeps the pid and the start time), answers no one.
     private static string[] DiagnosticsSockets(int pid, DateTime started)
     {
-        return [.. Directory.GetFileSystemEntries(Path.GetTempPath(), $"dotnet-diagnostic-{pid}-*")
-            .Where(path => File.GetLastWriteTimeUtc(path) >= started.AddSeconds(-1))];
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var key = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+        var listening = File.ReadAllLines("/proc/net/unix").Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(fields => fields.Length >= 8).Select(fields => fields[^1]).ToHashSet(StringComparer.Ordinal);
+        return [.. Directory.GetFileSystemEntries(Path.GetTempPath(), $"dotnet-diagnostic-{pid}-{key}-socket")
+            .Where(path => File.GetLastWriteTimeUtc(path) >= started.AddSeconds(-1) && listening.Contains(path))];
     }
 
     private static string Field(string[] status, string name) =>

@@ -4,14 +4,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.State;
 using HsmWallet.Core.Vault;
 
 namespace HsmWallet.Core.Approvals;
 
 /// <summary>
-/// Approvals waiting for the operator when the MCP client cannot ask a human itself: one owner-only file per
-/// request under the home's approvals/ folder. The agent only ever learns an id; approving takes the operator's
+/// Approvals waiting for the operator when the MCP client cannot ask a human itself: one document per request in
+/// the state store (approvals/ID.json: an owner-only file of the home, or a row of the shared database, so a request
+/// asked on one instance is approved and redeemed once on any). The agent only ever learns an id; approving takes the operator's
 /// `hsmwallet approve ID`, and the approval is used once, for the exact data it was bound to, before it expires.
 /// What an agent can grow is bounded: every operation first removes expired records from disk, a used approval's
 /// record is removed when it is used, and each agent may have at most <see cref="MaxPendingPerAgent"/> requests
@@ -32,16 +33,23 @@ public sealed partial class ApprovalStore
     public const string DefaultAgent = "mcp-client";
 
     private const int MaximumRecordLength = 1024 * 1024;
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
-    private readonly WalletHome _home;
+    private const string Folder = "approvals";
+    private const string Scope = "approvals/store";
+    private readonly IStateStore _store;
     private readonly TimeProvider _time;
 
     /// <summary>Binds the approvals folder of <paramref name="home"/>, a clock (a fake one in tests) and the per-agent bound.</summary>
     public ApprovalStore(WalletHome home, TimeProvider? time = null, int maxPendingPerAgent = DefaultMaxPendingPerAgent)
+        : this(new FileStateStore((home ?? throw new ArgumentNullException(nameof(home))).Root), time, maxPendingPerAgent)
     {
-        ArgumentNullException.ThrowIfNull(home);
+    }
+
+    /// <summary>Binds the requests kept in <paramref name="store"/>, a clock (a fake one in tests) and the per-agent bound.</summary>
+    public ApprovalStore(IStateStore store, TimeProvider? time = null, int maxPendingPerAgent = DefaultMaxPendingPerAgent)
+    {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPendingPerAgent, 1);
-        _home = home;
+        _store = store;
         _time = time ?? TimeProvider.System;
         MaxPendingPerAgent = maxPendingPerAgent;
     }
@@ -69,9 +77,15 @@ public sealed partial class ApprovalStore
         ArgumentException.ThrowIfNullOrEmpty(binding);
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentException.ThrowIfNullOrEmpty(agent);
-        using var fileLock = Lock();
+        return _store.Exclusive(Scope, session => Create(session, request, lifetime, agent));
+    }
+
+    private PendingApproval Create(IStateSession session, ApprovalRequest request, TimeSpan? lifetime, string agent)
+    {
+        var binding = request.Binding;
+        var summary = request.Summary;
         var now = _time.GetUtcNow();
-        var waiting = Sweep(now)
+        var waiting = Sweep(session, now)
             .Where(record => record.State == ApprovalState.Pending && string.Equals(record.Agent, agent, StringComparison.Ordinal))
             .ToList();
         if (waiting.Count >= MaxPendingPerAgent)
@@ -99,25 +113,19 @@ public sealed partial class ApprovalStore
             Quorum = Math.Clamp(request.Quorum, 1, PasskeyApproverStore.MaximumApprovers),
             NotBefore = notBefore,
         };
-        Write(approval);
+        Write(session, approval);
         return approval;
     }
 
     /// <summary>Every request still waiting for the operator and not expired, oldest first (expired records are removed on the way).</summary>
-    public IReadOnlyList<PendingApproval> ListPending()
-    {
-        if (!Directory.Exists(_home.ApprovalsDirectory))
-        {
-            return [];
-        }
-
-        using var fileLock = Lock();
-        return [.. Sweep(_time.GetUtcNow()).Where(approval => approval.State == ApprovalState.Pending).OrderBy(approval => approval.CreatedAt)];
-    }
+    public IReadOnlyList<PendingApproval> ListPending() =>
+        _store.Exclusive(Scope, session => (IReadOnlyList<PendingApproval>)[.. Sweep(session, _time.GetUtcNow()).Where(approval => approval.State == ApprovalState.Pending).OrderBy(approval => approval.CreatedAt)]);
 
     /// <summary>The request with this id; throws naming the field when there is none (never was, expired and removed, or used).</summary>
-    public PendingApproval Get(string id) =>
-        Read(CheckId(id)) ?? throw new ApprovalException("invalid_input", "approval_id: names no approval request (it is unknown, has expired or was already used); ask for a new approval");
+    public PendingApproval Get(string id) => _store.Exclusive(Scope, session => Get(session, id));
+
+    private static PendingApproval Get(IStateSession session, string id) =>
+        Read(session, CheckId(id)) ?? throw new ApprovalException("invalid_input", "approval_id: names no approval request (it is unknown, has expired or was already used); ask for a new approval");
 
     /// <summary>The operator approves: the request becomes usable once by the matching retry (Core still refuses it where a passkey is required).</summary>
     public PendingApproval Approve(string id) => Decide(id, ApprovalState.Approved);
@@ -135,9 +143,13 @@ public sealed partial class ApprovalStore
         ArgumentNullException.ThrowIfNull(binding);
         ArgumentNullException.ThrowIfNull(approval);
         CheckId(id);
-        using var fileLock = Lock();
-        Sweep(_time.GetUtcNow());
-        var pending = Get(id);
+        return _store.Exclusive(Scope, session => AddPasskey(session, id, binding, approval));
+    }
+
+    private PendingApproval AddPasskey(IStateSession session, string id, string binding, PasskeyApproval approval)
+    {
+        Sweep(session, _time.GetUtcNow());
+        var pending = Get(session, id);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(pending.Binding), Encoding.ASCII.GetBytes(binding)))
         {
             throw new ApprovalException("invalid_input", "approval_id: was given for different signing data");
@@ -169,7 +181,7 @@ public sealed partial class ApprovalStore
             Passkeys = passkeys,
             State = passkeys.Count >= pending.Quorum ? ApprovalState.Approved : ApprovalState.Pending,
         };
-        Write(updated);
+        Write(session, updated);
         return updated;
     }
 
@@ -182,9 +194,13 @@ public sealed partial class ApprovalStore
     {
         ArgumentNullException.ThrowIfNull(binding);
         CheckId(id);
-        using var fileLock = Lock();
-        Sweep(_time.GetUtcNow());
-        var approval = Get(id);
+        return _store.Exclusive(Scope, session => Redeem(session, id, binding));
+    }
+
+    private ApprovalGrant Redeem(IStateSession session, string id, string binding)
+    {
+        Sweep(session, _time.GetUtcNow());
+        var approval = Get(session, id);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(approval.Binding), Encoding.ASCII.GetBytes(binding)))
         {
             throw new ApprovalException("invalid_input", "approval_id: was given for different signing data; a changed request needs a new approval");
@@ -226,9 +242,8 @@ public sealed partial class ApprovalStore
                 approval);
         }
 
-        // Spent: the record goes, so a second use finds nothing and the folder does not keep used approvals.
-        File.Delete(PathOf(approval.Id));
-        UnixFiles.SyncDirectory(_home.ApprovalsDirectory);
+        // Spent: the record goes, so a second use finds nothing and the store does not keep used approvals.
+        session.Delete(DocumentOf(approval.Id));
         if (approval.Passkeys.Count > 0)
         {
             return new ApprovalGrant(binding, ApprovalGrant.ViaPasskey) { Passkeys = approval.Passkeys };
@@ -240,9 +255,13 @@ public sealed partial class ApprovalStore
     private PendingApproval Decide(string id, ApprovalState decision)
     {
         CheckId(id);
-        using var fileLock = Lock();
-        Sweep(_time.GetUtcNow());
-        var approval = Get(id);
+        return _store.Exclusive(Scope, session => Decide(session, id, decision));
+    }
+
+    private PendingApproval Decide(IStateSession session, string id, ApprovalState decision)
+    {
+        Sweep(session, _time.GetUtcNow());
+        var approval = Get(session, id);
         if (approval.State != ApprovalState.Pending)
         {
             throw new ApprovalException("invalid_input", "approval_id: was already " + approval.State.ToString().ToLowerInvariant());
@@ -259,7 +278,7 @@ public sealed partial class ApprovalStore
         }
 
         var decided = approval with { State = decision };
-        Write(decided);
+        Write(session, decided);
         return decided;
     }
 
@@ -268,17 +287,16 @@ public sealed partial class ApprovalStore
     /// work is bounded by what the store lets exist: the pending bound per agent, plus what the operator decided
     /// and that expires. A damaged record is kept for the operator to look at but never counted or used.
     /// </summary>
-    private List<PendingApproval> Sweep(DateTimeOffset now)
+    private static List<PendingApproval> Sweep(IStateSession session, DateTimeOffset now)
     {
         var live = new List<PendingApproval>();
-        var removed = false;
-        foreach (var path in Directory.EnumerateFiles(_home.ApprovalsDirectory, "apv_*.json"))
+        foreach (var document in session.List(Folder))
         {
-            var id = Path.GetFileNameWithoutExtension(path);
+            var id = document[(Folder.Length + 1)..].Replace(".json", string.Empty, StringComparison.Ordinal);
             PendingApproval? approval;
             try
             {
-                approval = IdPattern().IsMatch(id) ? Read(id) : null;
+                approval = IdPattern().IsMatch(id) && document == DocumentOf(id) ? Read(session, id) : null;
             }
             catch (ApprovalException)
             {
@@ -292,17 +310,11 @@ public sealed partial class ApprovalStore
 
             if (approval.State == ApprovalState.Used || approval.ExpiresAt <= now)
             {
-                File.Delete(path);
-                removed = true;
+                session.Delete(document);
                 continue;
             }
 
             live.Add(approval);
-        }
-
-        if (removed)
-        {
-            UnixFiles.SyncDirectory(_home.ApprovalsDirectory);
         }
 
         return live;
@@ -311,15 +323,9 @@ public sealed partial class ApprovalStore
     private static string CheckId(string id) =>
         id is not null && IdPattern().IsMatch(id) ? id : throw new ApprovalException("invalid_input", "approval_id: must look like apv_ followed by 16 hex digits");
 
-    private string PathOf(string id) => Path.Combine(_home.ApprovalsDirectory, id + ".json");
+    private static string DocumentOf(string id) => Folder + "/" + id + ".json";
 
-    private FileLock Lock()
-    {
-        ProtectedFile.EnsurePrivateDirectory(_home.ApprovalsDirectory);
-        return FileLock.Acquire(Path.Combine(_home.ApprovalsDirectory, "store"), LockTimeout);
-    }
-
-    private void Write(PendingApproval approval)
+    private static void Write(IStateSession session, PendingApproval approval)
     {
         var json = new JsonObject
         {
@@ -341,20 +347,31 @@ public sealed partial class ApprovalStore
                 ["response"] = passkey.Assertion.ResponseJson,
             })]),
         };
-        ProtectedFile.WriteAtomic(PathOf(approval.Id), Encoding.UTF8.GetBytes(json.ToJsonString()));
-    }
-
-    private PendingApproval? Read(string id)
-    {
-        var path = PathOf(id);
-        if (!File.Exists(path))
+        var content = Encoding.UTF8.GetBytes(json.ToJsonString());
+        if (content.Length > MaximumRecordLength)
         {
-            return null;
+            throw new ApprovalException("invalid_input", "approval: the request is larger than a record may be (1 MiB)");
         }
 
+        session.Write(DocumentOf(approval.Id), content);
+    }
+
+    private static PendingApproval? Read(IStateSession session, string id)
+    {
         try
         {
-            var json = JsonNode.Parse(ProtectedFile.ReadAllBytes(path, MaximumRecordLength))!.AsObject();
+            var content = session.Read(DocumentOf(id));
+            if (content is null)
+            {
+                return null;
+            }
+
+            if (content.Length > MaximumRecordLength)
+            {
+                throw new ApprovalException("invalid_input", "approval_id: its record is larger than a record may be");
+            }
+
+            var json = JsonNode.Parse(content)!.AsObject();
             if (json["version"]?.GetValue<int>() != 1 || json["id"]?.GetValue<string>() != id)
             {
                 throw new ApprovalException("invalid_input", "approval_id: its record is damaged");

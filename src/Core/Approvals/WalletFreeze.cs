@@ -11,7 +11,8 @@ namespace HsmWallet.Core.Approvals;
 /// owner, a malformed record, an unreadable folder) counts as frozen. The vault's record is taken from every unlock of
 /// the bound vault, so a check without an unlock knows what the last one saw, for as long as vault.json keeps the
 /// generation that unlock read (another process's unfreeze rewrites it); the checks that guard a key use the record of
-/// their own unlock.
+/// their own unlock. When instances share a state store (a database), the marker is also kept there, so a freeze made
+/// on one host stops every instance at once; either copy freezes, and a store that cannot be read counts as frozen.
 /// </summary>
 public sealed class WalletFreeze
 {
@@ -61,6 +62,35 @@ public sealed class WalletFreeze
     /// <summary>What the marker file says: absent only when neither it nor its folder exists as something else.</summary>
     public FreezeSide ReadMarker()
     {
+        var local = ReadLocalMarker();
+        return local.Frozen || _vault.SharedStateStore is not { } shared ? local : ReadSharedMarker(shared);
+    }
+
+    private static string SharedDocument => "state/" + MarkerFileName;
+
+    // The copy in the shared store: absent only when the store answers that there is none.
+    private static FreezeSide ReadSharedMarker(State.IStateStore shared)
+    {
+        try
+        {
+            var bytes = shared.Exclusive(SharedDocument, session => session.Read(SharedDocument));
+            if (bytes is null)
+            {
+                return FreezeSide.Absent;
+            }
+
+            return bytes.Length <= MaximumMarkerLength && FreezeRecord.Parse(bytes) is { } record
+                ? FreezeSide.Of(record)
+                : FreezeSide.Unreadable("the shared freeze marker is malformed", "shared-sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
+        catch (Exception error) when (error is State.StateStoreException or InvalidInputException)
+        {
+            return Unreadable("the shared state store cannot be read, so the freeze marker there is unknown");
+        }
+    }
+
+    private FreezeSide ReadLocalMarker()
+    {
         var path = MarkerPath;
         try
         {
@@ -109,6 +139,11 @@ public sealed class WalletFreeze
     {
         ArgumentNullException.ThrowIfNull(record);
         ProtectedFile.WriteAtomic(_vault.Home.StateFile(MarkerFileName), record.ToBytes(), MaximumMarkerLength);
+        _vault.SharedStateStore?.Exclusive(SharedDocument, session =>
+        {
+            session.Write(SharedDocument, record.ToBytes());
+            return true;
+        });
     }
 
     /// <summary>
@@ -131,6 +166,7 @@ public sealed class WalletFreeze
 
         File.Delete(path);
         UnixFiles.SyncDirectory(_vault.Home.StateDirectory);
+        _vault.SharedStateStore?.Exclusive(SharedDocument, session => session.Delete(SharedDocument));
     }
 
     /// <summary>Stores <paramref name="record"/> in <paramref name="vault"/>'s authenticated settings (written by the update).</summary>

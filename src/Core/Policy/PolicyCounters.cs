@@ -1,31 +1,35 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HsmWallet.Core.State;
 
 namespace HsmWallet.Core.Policy;
 
 /// <summary>
 /// What has been signed, per network and wallet, over the last 24 hours, and every destination ever
 /// paid: the memory behind volume, count and new-destination limits. Advanced only by
-/// <see cref="PolicyEngine.RecordSigned"/> and persisted atomically (state/policy-counters.json, sealed by
-/// <see cref="SealedStateFile"/>) so a restart does not reset the limits. A counters file that cannot be read, or
-/// that is deleted, edited or replaced by an older copy, makes every decision deny.
+/// <see cref="PolicyEngine.RecordSigned"/> and persisted in the <see cref="IStateStore"/> (document
+/// state/policy-counters.json, sealed by <see cref="SealedStateFile"/>) so neither a restart nor another instance
+/// resets the limits. A counters document that cannot be read, or that is deleted, edited or replaced by an older
+/// copy, makes every decision deny.
 /// </summary>
 public sealed class PolicyCounters
 {
     private static readonly TimeSpan Day = TimeSpan.FromHours(24);
     private readonly object _gate = new();
-    private readonly string? _path;
+    private readonly IStateStore? _store;
     private readonly Audit.StateSeal? _seal;
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<string, HashSet<string>> _known = new(StringComparer.Ordinal);
 
-    private (DateTime WrittenAt, long Length) _seen = (DateTime.MinValue, -2L);
+    private byte[]? _seen;
+    private bool _loaded;
     private long _generation;
 
-    private PolicyCounters(string? path, Audit.StateSeal? seal)
+    private PolicyCounters(IStateStore? store, Audit.StateSeal? seal)
     {
-        _path = path;
+        _store = store;
         _seal = seal;
     }
 
@@ -42,45 +46,49 @@ public sealed class PolicyCounters
     public static PolicyCounters Load(string path, Audit.StateSeal seal)
     {
         ArgumentNullException.ThrowIfNull(path);
+        return Load(StateFiles.Locate(path).Store, seal);
+    }
+
+    /// <summary>
+    /// Loads the counters document of <paramref name="store"/>, checked by <paramref name="seal"/> (absent and never
+    /// recorded is empty); a document that cannot be read or fails its check is reported through <see cref="Problem"/>, which denies.
+    /// </summary>
+    public static PolicyCounters Load(IStateStore store, Audit.StateSeal seal)
+    {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(seal);
-        var counters = new PolicyCounters(path, seal);
+        var counters = new PolicyCounters(store, seal);
         lock (counters._gate)
         {
-            counters.Refresh(force: true);
+            counters.Refresh();
         }
 
         return counters;
     }
 
-    /// <summary>Re-reads the file when another process changed it (or when forced); any failure sets <see cref="Problem"/>.</summary>
-    private void Refresh(bool force)
+    private static string Document => SealedStateFile.DocumentOf(SealedStateFile.CountersFileName);
+
+    /// <summary>Reads the document as the store has it now, under its lock (parsed again only when its bytes changed); any failure sets <see cref="Problem"/>.</summary>
+    private void Refresh()
     {
-        if (_path is null)
+        if (_store is null)
         {
             return;
         }
 
         try
         {
-            var info = new FileInfo(_path);
-            var seen = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
-            if (!force && seen == _seen)
+            _store.Exclusive(Document, session =>
             {
-                return;
-            }
-
-            _entries.Clear();
-            _known.Clear();
-            var (body, generation) = SealedStateFile.Read(_path, _seal!);
-            if (body is not null)
-            {
-                Read(body);
-            }
-
-            _generation = generation;
-            _seen = seen;
+                Refresh(session);
+                return true;
+            });
         }
         catch (InvalidInputException exception) when (exception.Field.StartsWith("state/", StringComparison.Ordinal))
+        {
+            Problem = exception.Message;
+        }
+        catch (StateStoreException exception)
         {
             Problem = exception.Message;
         }
@@ -91,12 +99,34 @@ public sealed class PolicyCounters
         }
     }
 
+    private void Refresh(IStateSession session)
+    {
+        var content = session.Read(Document);
+        if (_loaded && content is not null && _seen is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(content), _seen))
+        {
+            return;
+        }
+
+        _entries.Clear();
+        _known.Clear();
+        _loaded = false;
+        var (body, generation) = SealedStateFile.Read(session, Document, _seal!);
+        if (body is not null)
+        {
+            Read(body);
+        }
+
+        _generation = generation;
+        _seen = content is null ? null : SHA256.HashData(content);
+        _loaded = true;
+    }
+
     internal Totals TotalsFor(string network, string wallet, DateTimeOffset now, IReadOnlyList<string> assets)
     {
         var totals = new Totals();
         lock (_gate)
         {
-            Refresh(force: false);
+            Refresh();
             ThrowIfBroken();
             var hourStart = now - TimeSpan.FromHours(1);
             var dayStart = now - Day;
@@ -160,7 +190,7 @@ public sealed class PolicyCounters
     {
         lock (_gate)
         {
-            Refresh(force: false);
+            Refresh();
             ThrowIfBroken();
             return _known.TryGetValue(network + "|" + wallet, out var set) && set.Contains(destination);
         }
@@ -170,41 +200,51 @@ public sealed class PolicyCounters
     {
         lock (_gate)
         {
-            using var processLock = _path is null ? null : PolicyProcessLock.Acquire(_path);
-            Refresh(force: true);
-            if (Problem is not null)
+            if (_store is null)
             {
-                throw new InvalidInputException("policy-counters.json", "cannot be read, so nothing more is recorded over it");
+                Add(network, wallet, value, recipients, count, now);
+                return;
             }
 
-            var amounts = new Dictionary<string, decimal>(value.Tokens, StringComparer.Ordinal)
+            _store.Exclusive(Document, session =>
             {
-                [AssetKey.Xrp] = value.AmountOf(AssetKey.Xrp),
-            };
-            var newDestinations = new List<string>();
-            var key = network + "|" + wallet;
-            if (!_known.TryGetValue(key, out var set))
-            {
-                _known[key] = set = new HashSet<string>(StringComparer.Ordinal);
-            }
+                Refresh(session);
+                Add(network, wallet, value, recipients, count, now);
+                _generation = SealedStateFile.Write(session, Document, _seal!, _generation, Serialize());
+                _seen = SHA256.HashData(session.Read(Document)!);
+                return true;
+            });
+        }
+    }
 
-            foreach (var recipient in recipients)
-            {
-                if (set.Add(recipient))
-                {
-                    newDestinations.Add(recipient);
-                }
-            }
+    private void Add(string network, string wallet, TransactionValue value, IReadOnlyCollection<string> recipients, int count, DateTimeOffset now)
+    {
+        if (Problem is not null)
+        {
+            throw new InvalidInputException("policy-counters.json", "cannot be read, so nothing more is recorded over it");
+        }
 
-            _entries.Add(new Entry(now, network, wallet, amounts, newDestinations, Math.Max(1, count)));
-            _entries.RemoveAll(entry => entry.At <= now - Day);
-            if (_path is not null)
+        var amounts = new Dictionary<string, decimal>(value.Tokens, StringComparer.Ordinal)
+        {
+            [AssetKey.Xrp] = value.AmountOf(AssetKey.Xrp),
+        };
+        var newDestinations = new List<string>();
+        var key = network + "|" + wallet;
+        if (!_known.TryGetValue(key, out var set))
+        {
+            _known[key] = set = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        foreach (var recipient in recipients)
+        {
+            if (set.Add(recipient))
             {
-                _generation = SealedStateFile.Write(_path, _seal!, _generation, Serialize());
-                var info = new FileInfo(_path);
-                _seen = (info.LastWriteTimeUtc, info.Length);
+                newDestinations.Add(recipient);
             }
         }
+
+        _entries.Add(new Entry(now, network, wallet, amounts, newDestinations, Math.Max(1, count)));
+        _entries.RemoveAll(entry => entry.At <= now - Day);
     }
 
     private void ThrowIfBroken()

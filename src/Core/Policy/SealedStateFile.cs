@@ -1,13 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Audit;
+using HsmWallet.Core.State;
 
 namespace HsmWallet.Core.Policy;
 
 /// <summary>
-/// The storage layer of the state files that limits depend on (state/policy-counters.json, state/signing-NETWORK.json):
-/// each holds its JSON body in an authenticated envelope with a generation that the audit head records. A missing,
-/// edited, unsealed or older file is refused with an error naming it and the recovery path (`hsmwallet state reseal`).
+/// The sealing of the state documents that limits depend on (state/policy-counters.json, state/signing-NETWORK.json),
+/// in whichever <see cref="IStateStore"/> holds them: each holds its JSON body in an authenticated envelope with a
+/// generation that the audit head records. A missing, edited, unsealed or older document is refused with an error
+/// naming it and the recovery path (`hsmwallet state reseal`), so neither a file editor nor a database writer changes a limit.
 /// </summary>
 public static class SealedStateFile
 {
@@ -19,72 +21,74 @@ public static class SealedStateFile
     /// records) is sealed again at its current content as a new generation; a recorded file that is missing starts
     /// empty. A file that is not JSON is refused: move it away first. Call with the signing lock held.
     /// </summary>
-    public static IReadOnlyList<ResealedStateFile> Reseal(string stateDirectory, StateSeal seal)
+    public static IReadOnlyList<ResealedStateFile> Reseal(IStateStore store, StateSeal seal)
     {
-        ArgumentException.ThrowIfNullOrEmpty(stateDirectory);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(seal);
-        var names = new SortedSet<string>(seal.RecordedFiles("state"), StringComparer.Ordinal);
-        if (Directory.Exists(stateDirectory))
-        {
-            names.UnionWith(Directory.EnumerateFiles(stateDirectory).Select(Path.GetFileName).OfType<string>().Where(IsStateFileName));
-        }
-
+        var names = new SortedSet<string>(seal.RecordedFiles("state").Select(file => Folder + file), StringComparer.Ordinal);
+        names.UnionWith(store.Exclusive(Folder + "reseal", session => session.List("state")));
         var resealed = new List<ResealedStateFile>();
-        foreach (var name in names.Where(IsStateFileName))
+        foreach (var name in names.Where(IsStateDocument))
         {
-            var path = Path.Combine(stateDirectory, name);
-            var field = Field(path);
-            using var processLock = PolicyProcessLock.Acquire(path);
-            var text = PolicyFileStore.ReadChecked(path, field);
-            string found;
-            JsonObject body;
-            long previous = 0;
-            if (text is null)
-            {
-                found = "missing";
-                body = Empty(name);
-            }
-            else
-            {
-                JsonObject root;
-                try
-                {
-                    root = JsonNode.Parse(text) as JsonObject ?? throw new InvalidInputException(field, "must be a JSON object");
-                }
-                catch (JsonException exception)
-                {
-                    throw new InvalidInputException(field, "is not JSON: move it away (it then starts empty) and run state reseal again", exception);
-                }
-
-                if (root["kind"] is null)
-                {
-                    found = "unsealed";
-                    body = root;
-                }
-                else
-                {
-                    found = "sealed";
-                    body = root["body"] as JsonObject ?? throw new InvalidInputException(field, "has no body: move it away (it then starts empty) and run state reseal again");
-                    previous = root["generation"] is JsonValue value && value.TryGetValue<long>(out var generation) ? generation : 0;
-                }
-            }
-
-            var next = Math.Max(previous, seal.RecordedGeneration(name, field)) + 1;
-            PolicyFileStore.WriteAtomic(path, seal.Seal(name, next, (JsonObject)body.DeepClone()));
-            seal.Written(name, next);
-            resealed.Add(new ResealedStateFile(name, next, found));
+            resealed.Add(store.Exclusive(name, session => ResealOne(session, name, seal)));
         }
 
         return resealed;
     }
 
-    /// <summary>Reads and checks a state file: its body (null when absent and never recorded) and generation; throws naming the file.</summary>
-    internal static (JsonObject? Body, long Generation) Read(string path, StateSeal seal)
+    private static ResealedStateFile ResealOne(IStateSession session, string name, StateSeal seal)
     {
-        var name = Path.GetFileName(path);
-        var field = Field(path);
+        var fileName = FileNameOf(name);
+        var field = name;
+        var content = session.Read(name);
+        var text = content is null ? null : System.Text.Encoding.UTF8.GetString(content);
+        string found;
+        JsonObject body;
+        long previous = 0;
+        if (text is null)
+        {
+            found = "missing";
+            body = Empty(fileName);
+        }
+        else
+        {
+            JsonObject root;
+            try
+            {
+                root = JsonNode.Parse(text) as JsonObject ?? throw new InvalidInputException(field, "must be a JSON object");
+            }
+            catch (JsonException exception)
+            {
+                throw new InvalidInputException(field, "is not JSON: move it away (it then starts empty) and run state reseal again", exception);
+            }
+
+            if (root["kind"] is null)
+            {
+                found = "unsealed";
+                body = root;
+            }
+            else
+            {
+                found = "sealed";
+                body = root["body"] as JsonObject ?? throw new InvalidInputException(field, "has no body: move it away (it then starts empty) and run state reseal again");
+                previous = root["generation"] is JsonValue value && value.TryGetValue<long>(out var generation) ? generation : 0;
+            }
+        }
+
+        var next = Math.Max(previous, seal.RecordedGeneration(fileName, field)) + 1;
+        session.Write(name, seal.Seal(fileName, next, (JsonObject)body.DeepClone()));
+        seal.Written(fileName, next);
+        return new ResealedStateFile(fileName, next, found);
+    }
+
+    /// <summary>Reads and checks a state file: its body (null when absent and never recorded) and generation; throws naming the file.</summary>
+    internal static (JsonObject? Body, long Generation) Read(IStateSession session, string document, StateSeal seal)
+    {
+        var name = FileNameOf(document);
+        var field = document;
         var recorded = seal.RecordedGeneration(name, field);
-        var text = PolicyFileStore.ReadChecked(path, field);
+        var content = session.Read(document);
+        var text = content is null ? null : System.Text.Encoding.UTF8.GetString(content);
         if (text is null)
         {
             return recorded == 0
@@ -116,17 +120,25 @@ public static class SealedStateFile
         return (body, generation);
     }
 
-    /// <summary>Seals and writes <paramref name="body"/> as the generation after <paramref name="previous"/>; call under the file's process lock after <see cref="Read"/>.</summary>
-    internal static long Write(string path, StateSeal seal, long previous, JsonObject body)
+    /// <summary>Seals and writes <paramref name="body"/> as the generation after <paramref name="previous"/>; call inside the document's scope after <see cref="Read"/>.</summary>
+    internal static long Write(IStateSession session, string document, StateSeal seal, long previous, JsonObject body)
     {
-        var name = Path.GetFileName(path);
+        var name = FileNameOf(document);
         var generation = previous + 1;
-        PolicyFileStore.WriteAtomic(path, seal.Seal(name, generation, body));
+        session.Write(document, seal.Seal(name, generation, body));
         seal.Written(name, generation);
         return generation;
     }
 
-    private static string Field(string path) => "state/" + Path.GetFileName(path);
+    /// <summary>The state document of a file name under state/ (the seal's name for it).</summary>
+    internal static string DocumentOf(string fileName) => Folder + fileName;
+
+    private const string Folder = "state/";
+
+    private static string FileNameOf(string document) =>
+        document.StartsWith(Folder, StringComparison.Ordinal) ? document[Folder.Length..] : throw new InvalidInputException("state document", "must be under state/");
+
+    private static bool IsStateDocument(string document) => document.StartsWith(Folder, StringComparison.Ordinal) && IsStateFileName(document[Folder.Length..]);
 
     private static bool IsStateFileName(string name) =>
         name == CountersFileName || (name.StartsWith("signing-", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal));

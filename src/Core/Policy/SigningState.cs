@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HsmWallet.Core.State;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Codec;
 using HsmWallet.Core.Xrpl.Hashing;
@@ -15,8 +16,9 @@ namespace HsmWallet.Core.Policy;
 /// transaction again is fine. A reservation ends when its Sequence is consumed, when its LastLedgerSequence has
 /// passed, or (for a transaction signed without LastLedgerSequence, which the ledger would keep valid for ever)
 /// after <see cref="UnboundedReservationLifetime"/>, so one strange transaction cannot hold a wallet's Sequence
-/// for good. Persisted atomically (state/signing-NETWORK.json, sealed by <see cref="SealedStateFile"/>, so a
-/// deleted, edited or older copy stops signing).
+/// for good. Persisted in the <see cref="IStateStore"/> (document state/signing-NETWORK.json, sealed by
+/// <see cref="SealedStateFile"/>, so a deleted, edited or older copy stops signing), read and written under that
+/// document's lock so every process and every instance sharing the store sees each reservation before it signs.
 /// </summary>
 public sealed class SigningState
 {
@@ -31,48 +33,77 @@ public sealed class SigningState
     public static readonly TimeSpan UnboundedReservationLifetime = TimeSpan.FromHours(1);
 
     private readonly object _gate = new();
-    private readonly string? _path;
+    private readonly IStateStore? _store;
+    private readonly string? _document;
     private readonly TimeProvider _time;
     private readonly Audit.StateSeal? _seal;
     private readonly Dictionary<string, Dictionary<string, Signed>> _accounts = new(StringComparer.Ordinal);
     private long _generation;
 
-    private SigningState(string? path, Audit.StateSeal? seal, TimeProvider? time)
+    private SigningState(IStateStore? store, string? document, Audit.StateSeal? seal, TimeProvider? time)
     {
-        _path = path;
+        _store = store;
+        _document = document;
         _seal = seal;
         _time = time ?? TimeProvider.System;
     }
 
     /// <summary>A state kept only in memory (tests and benches).</summary>
-    public static SigningState InMemory(TimeProvider? time = null) => new(null, null, time);
+    public static SigningState InMemory(TimeProvider? time = null) => new(null, null, null, time);
 
     /// <summary>The file for one network inside the home's state folder.</summary>
-    public static string PathFor(string home, string network) => Path.Combine(home, "state", "signing-" + network + ".json");
+    public static string PathFor(string home, string network) => Path.Combine(home, "state", FileNameFor(network));
+
+    /// <summary>The store document for one network.</summary>
+    public static string DocumentFor(string network) => SealedStateFile.DocumentOf(FileNameFor(network));
 
     /// <summary>
-    /// Loads the state file checked by <paramref name="seal"/> (absent and never recorded is empty); throws
-    /// <see cref="InvalidInputException"/> naming the file on a damaged, loose, deleted, edited or older file, so signing stops.
+    /// Loads the state file at <paramref name="path"/> (a file under a home's state/ folder) through the file backend;
+    /// see <see cref="Load(IStateStore, string, Audit.StateSeal, TimeProvider?)"/>.
     /// </summary>
     public static SigningState Load(string path, Audit.StateSeal seal, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        var (store, document) = StateFiles.Locate(path);
+        return Load(store, document, seal, time);
+    }
+
+    /// <summary>
+    /// Loads the document checked by <paramref name="seal"/> (absent and never recorded is empty); throws
+    /// <see cref="InvalidInputException"/> naming it when it is damaged, loose, deleted, edited or older, so signing stops.
+    /// </summary>
+    public static SigningState Load(IStateStore store, string document, Audit.StateSeal seal, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(seal);
-        var state = new SigningState(path, seal, time);
-        state.Reload();
+        var state = new SigningState(store, StateName.Check(document), seal, time);
+        lock (state._gate)
+        {
+            state.OnDocument(session =>
+            {
+                state.Reload(session);
+                return true;
+            });
+        }
+
         return state;
     }
 
-    /// <summary>Re-reads the file, so a Sequence another process signed is seen before this one signs.</summary>
-    private void Reload()
+    private static string FileNameFor(string network) => "signing-" + network + ".json";
+
+    // Runs work on the document as the store has it now, under its lock (the in-memory state runs it without a session).
+    private T OnDocument<T>(Func<IStateSession?, T> work) => _store is null ? work(null) : _store.Exclusive(_document!, session => work(session));
+
+    /// <summary>Re-reads the document, so a Sequence another process or instance signed is seen before this one signs.</summary>
+    private void Reload(IStateSession? session)
     {
-        if (_path is null)
+        if (session is null)
         {
             return;
         }
 
         _accounts.Clear();
-        var (root, generation) = SealedStateFile.Read(_path, _seal!);
+        var (root, generation) = SealedStateFile.Read(session, _document!, _seal!);
         _generation = generation;
         if (root is null)
         {
@@ -119,28 +150,33 @@ public sealed class SigningState
         uint? lastLedger = transaction["LastLedgerSequence"] is JsonNode node ? Whole(node, "LastLedgerSequence") : null;
         lock (_gate)
         {
-            using var processLock = _path is null ? null : PolicyProcessLock.Acquire(_path);
-            Reload();
-            var key = account.ToClassicAddress();
-            if (!_accounts.TryGetValue(key, out var map))
-            {
-                _accounts[key] = map = new Dictionary<string, Signed>(StringComparer.Ordinal);
-            }
-
-            var now = _time.GetUtcNow();
-            if (map.TryGetValue(slot, out var existing) && !existing.HasLapsed(now))
-            {
-                if (existing.SigningHash == hash)
-                {
-                    return;
-                }
-
-                throw new InvalidInputException("Sequence", "a different transaction was already signed for this Sequence and has not expired");
-            }
-
-            map[slot] = new Signed(hash, lastLedger, now);
-            Persist();
+            OnDocument(session => Reserve(session, account, slot, hash, lastLedger));
         }
+    }
+
+    private bool Reserve(IStateSession? session, AccountId account, string slot, string hash, uint? lastLedger)
+    {
+        Reload(session);
+        var key = account.ToClassicAddress();
+        if (!_accounts.TryGetValue(key, out var map))
+        {
+            _accounts[key] = map = new Dictionary<string, Signed>(StringComparer.Ordinal);
+        }
+
+        var now = _time.GetUtcNow();
+        if (map.TryGetValue(slot, out var existing) && !existing.HasLapsed(now))
+        {
+            if (existing.SigningHash == hash)
+            {
+                return false;
+            }
+
+            throw new InvalidInputException("Sequence", "a different transaction was already signed for this Sequence and has not expired");
+        }
+
+        map[slot] = new Signed(hash, lastLedger, now);
+        Persist(session);
+        return true;
     }
 
     /// <summary>
@@ -152,21 +188,26 @@ public sealed class SigningState
     {
         lock (_gate)
         {
-            Reload();
-            var next = ledgerSequence;
-            if (_accounts.TryGetValue(account.ToClassicAddress(), out var map))
-            {
-                var now = _time.GetUtcNow();
-                while (next <= MaxSequence && map.TryGetValue(SequenceSlot(next), out var held) && !held.HasLapsed(now))
-                {
-                    next++;
-                }
-            }
-
-            return next <= MaxSequence
-                ? next
-                : throw new InvalidInputException("Sequence", "would pass 4294901760, where the next Sequence wraps; this account cannot sign by Sequence");
+            return OnDocument(session => NextSequence(session, account, ledgerSequence));
         }
+    }
+
+    private uint NextSequence(IStateSession? session, AccountId account, uint ledgerSequence)
+    {
+        Reload(session);
+        var next = ledgerSequence;
+        if (_accounts.TryGetValue(account.ToClassicAddress(), out var map))
+        {
+            var now = _time.GetUtcNow();
+            while (next <= MaxSequence && map.TryGetValue(SequenceSlot(next), out var held) && !held.HasLapsed(now))
+            {
+                next++;
+            }
+        }
+
+        return next <= MaxSequence
+            ? next
+            : throw new InvalidInputException("Sequence", "would pass 4294901760, where the next Sequence wraps; this account cannot sign by Sequence");
     }
 
     /// <summary>
@@ -178,24 +219,29 @@ public sealed class SigningState
     {
         lock (_gate)
         {
-            Reload();
-            var pending = new List<uint>();
-            if (!_accounts.TryGetValue(account.ToClassicAddress(), out var map))
-            {
-                return pending;
-            }
+            return OnDocument(session => PendingBetween(session, account, from, to));
+        }
+    }
 
-            var now = _time.GetUtcNow();
-            for (var sequence = from; sequence < to && sequence <= MaxSequence; sequence++)
-            {
-                if (map.TryGetValue(SequenceSlot(sequence), out var held) && !held.HasLapsed(now))
-                {
-                    pending.Add(sequence);
-                }
-            }
-
+    private List<uint> PendingBetween(IStateSession? session, AccountId account, uint from, uint to)
+    {
+        Reload(session);
+        var pending = new List<uint>();
+        if (!_accounts.TryGetValue(account.ToClassicAddress(), out var map))
+        {
             return pending;
         }
+
+        var now = _time.GetUtcNow();
+        for (var sequence = from; sequence < to && sequence <= MaxSequence; sequence++)
+        {
+            if (map.TryGetValue(SequenceSlot(sequence), out var held) && !held.HasLapsed(now))
+            {
+                pending.Add(sequence);
+            }
+        }
+
+        return pending;
     }
 
     /// <summary>
@@ -206,30 +252,36 @@ public sealed class SigningState
     {
         lock (_gate)
         {
-            using var processLock = _path is null ? null : PolicyProcessLock.Acquire(_path);
-            Reload();
-            if (!_accounts.TryGetValue(account.ToClassicAddress(), out var map))
-            {
-                return;
-            }
+            OnDocument(session => Forget(session, account, accountSequence, validatedLedgerIndex));
+        }
+    }
 
-            var removed = 0;
-            foreach (var (slot, signed) in map.ToArray())
-            {
-                var consumed = slot[0] == 'S' && uint.Parse(slot.AsSpan(1), CultureInfo.InvariantCulture) < accountSequence;
-                var expired = (signed.LastLedgerSequence is uint last && last < validatedLedgerIndex) || signed.HasLapsed(_time.GetUtcNow());
-                if (consumed || expired)
-                {
-                    map.Remove(slot);
-                    removed++;
-                }
-            }
+    private bool Forget(IStateSession? session, AccountId account, uint accountSequence, uint validatedLedgerIndex)
+    {
+        Reload(session);
+        if (!_accounts.TryGetValue(account.ToClassicAddress(), out var map))
+        {
+            return false;
+        }
 
-            if (removed > 0)
+        var removed = 0;
+        foreach (var (slot, signed) in map.ToArray())
+        {
+            var consumed = slot[0] == 'S' && uint.Parse(slot.AsSpan(1), CultureInfo.InvariantCulture) < accountSequence;
+            var expired = (signed.LastLedgerSequence is uint last && last < validatedLedgerIndex) || signed.HasLapsed(_time.GetUtcNow());
+            if (consumed || expired)
             {
-                Persist();
+                map.Remove(slot);
+                removed++;
             }
         }
+
+        if (removed > 0)
+        {
+            Persist(session);
+        }
+
+        return removed > 0;
     }
 
     private static string SlotOf(JsonObject transaction)
@@ -257,9 +309,9 @@ public sealed class SigningState
             ? value
             : throw new InvalidInputException(field, "must be a whole number");
 
-    private void Persist()
+    private void Persist(IStateSession? session)
     {
-        if (_path is null)
+        if (session is null)
         {
             return;
         }
@@ -281,7 +333,7 @@ public sealed class SigningState
             accounts[account] = entries;
         }
 
-        _generation = SealedStateFile.Write(_path, _seal!, _generation, new JsonObject { ["version"] = 1, ["accounts"] = accounts });
+        _generation = SealedStateFile.Write(session, _document!, _seal!, _generation, new JsonObject { ["version"] = 1, ["accounts"] = accounts });
     }
 
     private sealed record Signed(string SigningHash, uint? LastLedgerSequence, DateTimeOffset ReservedAt)

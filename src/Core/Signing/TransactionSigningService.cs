@@ -4,7 +4,7 @@ using HsmWallet.Core.Audit;
 using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Policy;
 using HsmWallet.Core.Policy.Effects;
-using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.State;
 using HsmWallet.Core.Vault;
 using HsmWallet.Core.Xrpl.Addresses;
 using HsmWallet.Core.Xrpl.Codec;
@@ -15,15 +15,16 @@ namespace HsmWallet.Core.Signing;
 
 /// <summary>
 /// The one path every signature takes, for the CLI and the MCP server alike: prepare (wallet, autofill, policy;
-/// no key), then sign under one lock across processes: the policy again, the approval, the signing-state
-/// reservation, ONE unlock that decrypts one record and signs, every buffer zeroed, the counters, and the
-/// audit entry fsynced before the blob is returned. Any failure on the way returns no signature. A freeze (see
+/// no key), then sign holding the state store's signing lock (across processes, and across instances when the
+/// store is shared): the policy again, the approval, the signing-state reservation, ONE unlock that decrypts one
+/// record and signs, every buffer zeroed, the counters, and the audit entry fsynced before the blob is returned
+/// (with a database store the reservation and the counters are one commit, made before the blob is returned). Any failure on the way returns no signature. A freeze (see
 /// <see cref="WalletFreeze"/>) refuses before any key is opened or any Sequence reserved.
 /// </summary>
 public sealed class TransactionSigningService
 {
-    private const string CountersFile = SealedStateFile.CountersFileName;
-    private static readonly TimeSpan SigningLockTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>The state store scope the operator's recovery (`state reseal`) holds; signatures hold their account's scope (<see cref="SigningScopeFor"/>).</summary>
+    public const string SigningScope = "state/signing";
 
     private readonly WalletVault _vault;
     private readonly WalletDirectory _wallets;
@@ -34,13 +35,15 @@ public sealed class TransactionSigningService
     private readonly TrustedPolicy _policy;
     private readonly WalletFreeze _freeze;
     private readonly IReadOnlyList<IWalletSigner> _signers;
-    private readonly Lock _gate = new();
+    private readonly IStateStore _store;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AccountId, Lock> _gates = new();
 
     /// <summary>
     /// Binds the vault, its wallet list, the network, the audit log, (for autofill) a ledger client, and the signers
-    /// wallets' keys are opened with (the vault-held key when none are given; a host adds a token signer).
+    /// wallets' keys are opened with (the vault-held key when none are given; a host adds a token signer), and the
+    /// state store the limits live in (the home's files when none is given).
     /// </summary>
-    public TransactionSigningService(WalletVault vault, WalletDirectory wallets, LedgerNetwork network, IAuditLog audit, LedgerClient? ledger = null, TimeProvider? time = null, IReadOnlyList<IWalletSigner>? signers = null)
+    public TransactionSigningService(WalletVault vault, WalletDirectory wallets, LedgerNetwork network, IAuditLog audit, LedgerClient? ledger = null, TimeProvider? time = null, IReadOnlyList<IWalletSigner>? signers = null, IStateStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
         ArgumentNullException.ThrowIfNull(wallets);
@@ -55,6 +58,7 @@ public sealed class TransactionSigningService
         _policy = new TrustedPolicy(vault);
         _freeze = new WalletFreeze(vault);
         _signers = signers is { Count: > 0 } ? signers : [new VaultKeySigner()];
+        _store = store ?? new FileStateStore(vault.Home.Root);
     }
 
     /// <summary>The network transactions are prepared for.</summary>
@@ -150,73 +154,86 @@ public sealed class TransactionSigningService
         var account = prepared.SigningFor ?? WalletDirectory.AccountOf(prepared.Wallet);
         // Either side being mainnet (the server's network, or the wallet's on a custom URL) needs a strong slot.
         MainnetSlotRule.Check(_vault, prepared.Network == "mainnet" ? prepared.Network : prepared.Wallet.Network, "network");
-        lock (_gate)
+        // One signature at a time per account, in this process and across every process and instance sharing the store:
+        // the account's Sequences and its counters are read and advanced by one signer at a time; other accounts go on.
+        // (The gates are bounded by the vault's wallets: only a resolved wallet's account gets here.)
+        lock (_gates.GetOrAdd(account, _ => new Lock()))
         {
-            using var processLock = FileLock.Acquire(_vault.Home.StateFile("signing"), SigningLockTimeout);
-            // A freeze made while this call waited for the lock stops it here.
-            RefuseIfFrozen(prepared, context);
-            var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile), _audit.OpenStateSeal(unlock));
-            var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time);
-            var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
-            Authorize(decision, prepared, approval, context);
-
-            var signingState = prepared.Multisign ? null : LoadSigningState(unlock);
-            var result = _vault.Read(unlock, vault =>
-            {
-                // The unlock just re-read the recorded policy hash: a policy changed behind our back denies here.
-                Authorize(new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings), prepared, approval, context);
-
-                // The vault's own freeze record, read by this very unlock: a deleted marker file does not lift a freeze.
-                // Only then is the Sequence reserved, so a refused signature leaves nothing reserved.
-                RefuseIfFrozen(_freeze.Current(vault), prepared, context);
-
-                // The record as this unlock reads it, not as the preparation listed it: where the key lives comes from
-                // the authenticated vault under the signing lock.
-                var wallet = vault.FindWallet(prepared.Wallet.Address);
-                var signer = _signers.FirstOrDefault(candidate => candidate.Signs(wallet))
-                    ?? throw new InvalidInputException("wallet", wallet.IsOnToken
-                        ? $"its key lives on the {wallet.Token!.TokenDescription} and this host has no signer for {wallet.Token.Kind} tokens"
-                        : "no signer of this host opens its key");
-                signingState?.Reserve(account, prepared.Transaction);
-                return signer.WithSigner(wallet, vault, unlock, key =>
-                {
-                    if (prepared.Multisign)
-                    {
-                        var share = TransactionSigner.SignAsMultisigner(prepared.Transaction, key, prepared.SigningFor);
-                        return new SigningResult(share.TxBlob, TransactionHash.Compute(Convert.FromHexString(share.TxBlob)), decision, share.Signer);
-                    }
-
-                    var signed = TransactionSigner.Sign(prepared.Transaction, key, prepared.SigningFor);
-                    return new SigningResult(signed.TxBlob, signed.Hash, decision);
-                });
-            });
-            engine.RecordSigned(prepared.Network, account, prepared.Transaction, prepared.Readings);
-            var parameters = AuditSanitizer.SummarizeTransaction(prepared.Transaction);
-            if (decision.Effects is { } effects)
-            {
-                parameters["effects"] = AuditSanitizer.Sanitize(effects.ToJson());
-            }
-
-            parameters["hash"] = result.Hash;
-            parameters["network"] = prepared.Network;
-            parameters["decision"] = decision.Kind.ToString().ToLowerInvariant();
-            if (approval is not null)
-            {
-                parameters["approved_via"] = approval.Via;
-                if (approval.Passkeys.Count > 0)
-                {
-                    // What an auditor needs to check each approver's signature later: the binding, and each assertion with its nonce.
-                    parameters["approval_binding"] = prepared.ApprovalBinding;
-                    parameters["approvers"] = new JsonArray([.. approval.Passkeys.Select(passkey => (JsonNode)passkey.Approver)]);
-                    parameters["assertions"] = new JsonArray([.. approval.Passkeys.Select(passkey => (JsonNode)passkey.Assertion.ToAudit(passkey.Approver))]);
-                }
-            }
-
-            _audit.Append(new AuditEvent(
-                AuditEventType.TransactionSign, context.ToolName, context.CorrelationId, context.Actor, "sign", parameters, AuditResult.Success));
-            return result;
+            return _store.Exclusive(SigningScopeFor(account), _ => SignHoldingLock(prepared, unlock, approval, context, account));
         }
     }
+
+    private SigningResult SignHoldingLock(PreparedSigning prepared, UnlockOptions unlock, ApprovalGrant? approval, OperationContext context, AccountId account)
+    {
+        // A freeze made while this call waited for the lock stops it here.
+        RefuseIfFrozen(prepared, context);
+        var counters = PolicyCounters.Load(_store, _audit.OpenStateSeal(unlock));
+        var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time);
+        var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
+        Authorize(decision, prepared, approval, context);
+
+        var signingState = prepared.Multisign ? null : LoadSigningState(unlock);
+        var result = _vault.Read(unlock, vault =>
+        {
+            // The unlock just re-read the recorded policy hash: a policy changed behind our back denies here.
+            Authorize(new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings), prepared, approval, context);
+
+            // The vault's own freeze record, read by this very unlock: a deleted marker file does not lift a freeze.
+            // Only then is the Sequence reserved, so a refused signature leaves nothing reserved.
+            RefuseIfFrozen(_freeze.Current(vault), prepared, context);
+
+            // The record as this unlock reads it, not as the preparation listed it: where the key lives comes from
+            // the authenticated vault under the signing lock.
+            var wallet = vault.FindWallet(prepared.Wallet.Address);
+            var signer = _signers.FirstOrDefault(candidate => candidate.Signs(wallet))
+                ?? throw new InvalidInputException("wallet", wallet.IsOnToken
+                    ? $"its key lives on the {wallet.Token!.TokenDescription} and this host has no signer for {wallet.Token.Kind} tokens"
+                    : "no signer of this host opens its key");
+            signingState?.Reserve(account, prepared.Transaction);
+            return signer.WithSigner(wallet, vault, unlock, key =>
+            {
+                if (prepared.Multisign)
+                {
+                    var share = TransactionSigner.SignAsMultisigner(prepared.Transaction, key, prepared.SigningFor);
+                    return new SigningResult(share.TxBlob, TransactionHash.Compute(Convert.FromHexString(share.TxBlob)), decision, share.Signer);
+                }
+
+                var signed = TransactionSigner.Sign(prepared.Transaction, key, prepared.SigningFor);
+                return new SigningResult(signed.TxBlob, signed.Hash, decision);
+            });
+        });
+        engine.RecordSigned(prepared.Network, account, prepared.Transaction, prepared.Readings);
+        var parameters = AuditSanitizer.SummarizeTransaction(prepared.Transaction);
+        if (decision.Effects is { } effects)
+        {
+            parameters["effects"] = AuditSanitizer.Sanitize(effects.ToJson());
+        }
+
+        parameters["hash"] = result.Hash;
+        parameters["network"] = prepared.Network;
+        parameters["decision"] = decision.Kind.ToString().ToLowerInvariant();
+        if (approval is not null)
+        {
+            parameters["approved_via"] = approval.Via;
+            if (approval.Passkeys.Count > 0)
+            {
+                // What an auditor needs to check each approver's signature later: the binding, and each assertion with its nonce.
+                parameters["approval_binding"] = prepared.ApprovalBinding;
+                parameters["approvers"] = new JsonArray([.. approval.Passkeys.Select(passkey => (JsonNode)passkey.Approver)]);
+                parameters["assertions"] = new JsonArray([.. approval.Passkeys.Select(passkey => (JsonNode)passkey.Assertion.ToAudit(passkey.Approver))]);
+            }
+        }
+
+        _audit.Append(new AuditEvent(
+            AuditEventType.TransactionSign, context.ToolName, context.CorrelationId, context.Actor, "sign", parameters, AuditResult.Success));
+        return result;
+    }
+
+    /// <summary>
+    /// The state store scope a signature for <paramref name="account"/> holds from its last policy check to its audit
+    /// entry: per account, so the limits (kept per wallet) and the Sequences hold while other accounts sign in parallel.
+    /// </summary>
+    public static string SigningScopeFor(AccountId account) => SigningScope + "-" + Convert.ToHexStringLower(account.Bytes);
 
     /// <summary>The policy's decision for a transaction as it stands (policy_check), without signing anything.</summary>
     public async Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, UnlockOptions unlock, CancellationToken cancellationToken)
@@ -227,13 +244,13 @@ public sealed class TransactionSigningService
 
     private PolicyDecision Evaluate(PolicyFile policy, AccountId account, JsonObject transaction, LedgerReadings readings, UnlockOptions unlock)
     {
-        var counters = PolicyCounters.Load(_vault.Home.StateFile(CountersFile), _audit.OpenStateSeal(unlock));
+        var counters = PolicyCounters.Load(_store, _audit.OpenStateSeal(unlock));
         return new PolicyEngine(policy, counters, _time).Evaluate(_network.Name, account, transaction, readings);
     }
 
-    // Both state files are sealed with a key from the vault and anchored in the audit head (SealedStateFile).
+    // Both state documents are sealed with a key from the vault and anchored in the audit head (SealedStateFile).
     private SigningState LoadSigningState(UnlockOptions unlock) =>
-        SigningState.Load(SigningState.PathFor(_vault.Home.Root, _network.Name), _audit.OpenStateSeal(unlock), _time);
+        SigningState.Load(_store, SigningState.DocumentFor(_network.Name), _audit.OpenStateSeal(unlock), _time);
 
     private static void CheckAccount(JsonObject transaction, AccountId account)
     {

@@ -27,6 +27,9 @@ public sealed class FileStateStore : IStateStore
     /// <inheritdoc/>
     public string Description => "files";
 
+    /// <summary>The folder the documents are kept under (a home, or a folder several homes share on one host).</summary>
+    public string Root => _root;
+
     /// <inheritdoc/>
     public T Exclusive<T>(string scope, Func<IStateSession, T> work)
     {
@@ -46,7 +49,7 @@ public sealed class FileStateStore : IStateStore
             }
         }
 
-        ProtectedFile.EnsurePrivateDirectory(Path.GetDirectoryName(path)!);
+        EnsureFolder(Path.GetDirectoryName(path)!, scope);
         using var fileLock = FileLock.Acquire(path, _lockTimeout);
         held[path] = 1;
         try
@@ -56,6 +59,19 @@ public sealed class FileStateStore : IStateStore
         finally
         {
             held.Remove(path);
+        }
+    }
+
+    // A folder of the home open to other users is refused, naming it and the fix, before anything in it is read.
+    private static void EnsureFolder(string directory, string name)
+    {
+        try
+        {
+            ProtectedFile.EnsurePrivateDirectory(directory);
+        }
+        catch (UnsafeFilePermissionsException exception)
+        {
+            throw new InvalidInputException(name, $"its folder must be open to its owner only (0700): {exception.Fix}", exception);
         }
     }
 
@@ -85,7 +101,7 @@ public sealed class FileStateStore : IStateStore
         {
             var path = store.PathOf(StateName.Check(name));
             StateDocument.CheckSize(content.Length);
-            ProtectedFile.EnsurePrivateDirectory(Path.GetDirectoryName(path)!);
+            EnsureFolder(Path.GetDirectoryName(path)!, name);
             ProtectedFile.WriteAtomic(path, content);
         }
 

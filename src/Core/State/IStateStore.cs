@@ -17,4 +17,11 @@ public interface IStateStore
     /// Throws <see cref="StateStoreException"/> when the store cannot be reached or the lock is not had in time.
     /// </summary>
     T Exclusive<T>(string scope, Func<IStateSession, T> work);
+
+    /// <summary>
+    /// Like <see cref="Exclusive{T}"/>, but in a session of its own that is durable when this call returns, even when
+    /// called inside another session that later fails: for records that must outlive a failure around them (a failed
+    /// unlock still counts). Never call it on a scope an enclosing session on this thread holds.
+    /// </summary>
+    T ExclusiveOnItsOwn<T>(string scope, Func<IStateSession, T> work) => Exclusive(scope, work);
 }

@@ -19,20 +19,24 @@ public sealed class WalletVault
     private readonly TimeProvider _time;
     private readonly VaultUnlocker _unlocker;
 
-    /// <summary>Binds the vault of <paramref name="home"/> to the host's unlockers; reads nothing yet.</summary>
-    public WalletVault(WalletHome home, KeyProviderRegistry providers, TimeProvider? time = null, LockoutPolicy? lockoutPolicy = null)
+    /// <summary>Binds the vault of <paramref name="home"/> to the host's unlockers (and the lockout to the state store, the home's files by default); reads nothing yet.</summary>
+    public WalletVault(WalletHome home, KeyProviderRegistry providers, TimeProvider? time = null, LockoutPolicy? lockoutPolicy = null, State.IStateStore? stateStore = null)
     {
         ArgumentNullException.ThrowIfNull(home);
         ArgumentNullException.ThrowIfNull(providers);
         Home = home;
         _providers = providers;
         _time = time ?? TimeProvider.System;
-        Lockout = new LockoutGuard(home.StateDirectory, _time, lockoutPolicy);
+        SharedStateStore = stateStore is State.FileStateStore files && files.Root == Path.GetFullPath(home.Root) ? null : stateStore;
+        Lockout = stateStore is null ? new LockoutGuard(home.StateDirectory, _time, lockoutPolicy) : new LockoutGuard(stateStore, _time, lockoutPolicy);
         _unlocker = new VaultUnlocker(providers, Lockout);
     }
 
     /// <summary>The home folder.</summary>
     public WalletHome Home { get; }
+
+    /// <summary>The store other instances share with this one (a database), or null when state lives in this home's files only.</summary>
+    public State.IStateStore? SharedStateStore { get; }
 
     /// <summary>The unlockers this vault's slots open with (a backup vault made beside it opens with the same kinds).</summary>
     public KeyProviderRegistry Providers => _providers;

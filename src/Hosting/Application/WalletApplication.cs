@@ -3,6 +3,7 @@ using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Secrets;
 using HsmWallet.Core.Secrets.Sources;
 using HsmWallet.Core.Signing;
+using HsmWallet.Core.State;
 using HsmWallet.Core.Unlocking;
 using HsmWallet.Core.UseCases;
 using HsmWallet.Core.Vault;
@@ -31,20 +32,21 @@ public sealed class WalletApplication : IDisposable
         _options = options;
         Home = WalletHome.At(options.Settings.HomePath);
         var providers = options.Providers ?? StandardKeyProviders.CreateRegistry();
-        _vault = new WalletVault(Home, options.UnlockTimed is { } observe ? TimedKeyProviders.Wrap(providers, observe) : providers, options.Time);
+        StateStore = options.StateStore ?? new FileStateStore(Home.Root);
+        _vault = new WalletVault(Home, options.UnlockTimed is { } observe ? TimedKeyProviders.Wrap(providers, observe) : providers, options.Time, stateStore: StateStore);
         var chain = SecretSourceChain.ForHost(options.Secrets);
         _remembered = options.RemembersSecrets ? new RememberingSecretSource(chain) : null;
         _secrets = (ISecretSource?)_remembered ?? chain;
         Audit = new AuditSession(_vault, AuditAnchorChoice.ForSlots) { KeyCreationUnlock = Unlock };
         Ledger = new LedgerClient(options.Settings.Network, time: options.Time, handler: options.LedgerHandler);
         var directory = new WalletDirectory(_vault);
-        Approvals = new ApprovalStore(Home, options.Time);
+        Approvals = new ApprovalStore(StateStore, options.Time);
         // The approvers read and write the vault's settings through a handle of their own, which no audit session follows.
-        Approvers = new PasskeyApproverStore(new WalletVault(Home, _vault.Providers, options.Time), Unlock, options.Time);
+        Approvers = new PasskeyApproverStore(new WalletVault(Home, _vault.Providers, options.Time, stateStore: StateStore), Unlock, options.Time);
         // The signing path's unlocks and writes keep the approval mode current without unlocks of their own.
         _vault.Unlocked += Approvers.Observe;
         _vault.Written += Approvers.Observe;
-        Agents = new Agents.AgentRegistry(Home.Root, new WalletVault(Home, _vault.Providers, options.Time), Unlock, options.Time);
+        Agents = new Agents.AgentRegistry(Home.Root, new WalletVault(Home, _vault.Providers, options.Time, stateStore: StateStore), Unlock, options.Time);
         _vault.Unlocked += Agents.Observe;
         _vault.Written += Agents.Observe;
         PasskeyVerifier = new Fido2Passkeys();
@@ -54,7 +56,7 @@ public sealed class WalletApplication : IDisposable
         Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, ApprovalRules, tokenSigner);
         OnToken = new OnTokenUseCases(_vault, Wallets, Unlock);
         Transactions = new TransactionUseCases(
-            new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time, [tokenSigner, new VaultKeySigner()]), Ledger, Unlock, ApprovalRules);
+            new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time, [tokenSigner, new VaultKeySigner()], StateStore), Ledger, Unlock, ApprovalRules);
         Freeze = new FreezeUseCases(_vault, Audit, Approvers, ApprovalRules, Unlock, options.Time);
         Status = new StatusUseCase(_vault, Freeze);
         Slots = new SlotUseCases(_vault, Audit, Unlock);
@@ -67,6 +69,9 @@ public sealed class WalletApplication : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         return new WalletApplication(options);
     }
+
+    /// <summary>Where the signing state, counters, approvals and lockout live (the home's files, or a shared database).</summary>
+    public IStateStore StateStore { get; }
 
     /// <summary>The home and the network this application runs against.</summary>
     public HostSettings Settings => _options.Settings;
@@ -135,7 +140,7 @@ public sealed class WalletApplication : IDisposable
     public System.Text.Json.Nodes.JsonObject ResealState(OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return State.StateReseal.Run(_vault, Audit, Unlock(), context.Actor, context.ToolName, context.CorrelationId);
+        return State.StateReseal.Run(StateStore, Audit, Unlock(), context.Actor, context.ToolName, context.CorrelationId);
     }
 
     /// <summary>The wallet's balance, reserve, available amount, sequence and ledger index, read from the ledger.</summary>

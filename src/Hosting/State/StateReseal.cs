@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Audit;
 using HsmWallet.Core.Policy;
-using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.Signing;
+using HsmWallet.Core.State;
 using HsmWallet.Core.Vault;
 using HsmWallet.Hosting.Audit;
 
@@ -14,17 +15,19 @@ namespace HsmWallet.Hosting.State;
 /// </summary>
 public static class StateReseal
 {
-    private static readonly TimeSpan SigningLockTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>Runs the recovery under the signing lock (so no signature races it); returns what was resealed.</summary>
-    public static JsonObject Run(WalletVault vault, AuditSession audit, UnlockOptions unlock, AuditActor actor, string toolName, string correlationId)
+    public static JsonObject Run(IStateStore store, AuditSession audit, UnlockOptions unlock, AuditActor actor, string toolName, string correlationId)
     {
-        ArgumentNullException.ThrowIfNull(vault);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(audit);
         ArgumentNullException.ThrowIfNull(unlock);
-        using var signingLock = FileLock.Acquire(vault.Home.StateFile("signing"), SigningLockTimeout);
+        return store.Exclusive(TransactionSigningService.SigningScope, _ => RunHoldingLock(store, audit, unlock, actor, toolName, correlationId));
+    }
+
+    private static JsonObject RunHoldingLock(IStateStore store, AuditSession audit, UnlockOptions unlock, AuditActor actor, string toolName, string correlationId)
+    {
         var accepted = audit.AcceptCurrentChain(unlock);
-        var files = SealedStateFile.Reseal(vault.Home.StateDirectory, audit.OpenStateSeal(unlock));
+        var files = SealedStateFile.Reseal(store, audit.OpenStateSeal(unlock));
         var result = new JsonObject
         {
             ["audit_sequence"] = accepted,

@@ -172,7 +172,8 @@ public static class ToolDeclarations
                     ("concurrent_operations", Int),
                     ("timeout_seconds", Int),
                     ("max_request_bytes", Int))),
-                ("approvals", Shape(("mode", Text), ("approvers", OrNull(Int))))),
+                ("approvals", Shape(("mode", Text), ("approvers", OrNull(Int)))),
+                ("state_store", Text)),
                 // Only when the vault has a PKCS#11 slot: the key types wallet_create's on_token can make on that token.
                 ("on_token", Shape(
                     ("token", Text),

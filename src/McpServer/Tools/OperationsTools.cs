@@ -19,7 +19,7 @@ public sealed class OperationsTools(WalletServices services)
 
     /// <summary>server_status: what an agent may need to know before it asks for a signature.</summary>
     [McpServerTool(Name = "server_status", Title = "Server status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
-    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, whether the operator froze the wallet (frozen: false, or since, reason and by; while frozen every signature and export is refused with code frozen, and only the operator can lift it), the rate and resource limits, the approval mode (form, operator or passkey) with the number of enrolled approvers, and (when the vault has a PKCS#11 slot) which key types wallet_create can generate on that token (on_token). Read-only; it reveals no key, secret or file content.")]
+    [Description("Reports the network this server signs for, the unlockers and whether each is healthy, the unlock lockout state, whether the operator froze the wallet (frozen: false, or since, reason and by; while frozen every signature and export is refused with code frozen, and only the operator can lift it), the rate and resource limits, the approval mode (form, operator or passkey) with the number of enrolled approvers, where the signing state lives (state_store: files or postgres), and (when the vault has a PKCS#11 slot) which key types wallet_create can generate on that token (on_token). Read-only; it reveals no key, secret or file content.")]
     public JsonObject Status()
     {
         var lockedUntil = services.App.Status.LockedUntil();
@@ -48,6 +48,8 @@ public sealed class OperationsTools(WalletServices services)
             ["frozen"] = services.App.Status.Frozen().ToJson(),
             ["limits"] = RateLimits.Describe(services.Options.RateLimits),
             ["approvals"] = Approvals(),
+            // Which backend holds the signing state, counters, approvals and lockout ("files" or "postgres"); never its address.
+            ["state_store"] = services.App.StateStore.Description.Split(' ')[0],
         };
         if (services.App.OnToken.Status() is { } onToken)
         {

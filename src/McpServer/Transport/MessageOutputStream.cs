@@ -61,13 +61,17 @@ public sealed class MessageOutputStream : Stream
     {
         if (!_inMessage)
         {
-            await _message.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Not cancellable: the wait is bounded by the other writer's one line, and a reply to a cancelled request is
+            // still sent whole (see below) rather than surfacing as a send failure.
+            await _message.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             _inMessage = true;
         }
 
         try
         {
-            await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            // A message once begun is written whole: a write cancelled half-way would leave half a JSON line on stdout
+            // and break the framing of every message after it (the client may ignore a reply it no longer waits for).
+            await _inner.WriteAsync(buffer, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
@@ -107,7 +111,7 @@ public sealed class MessageOutputStream : Stream
     }
 
     /// <inheritdoc />
-    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(CancellationToken.None);
 
     /// <inheritdoc />
     public override void Flush() => _inner.Flush();

@@ -110,7 +110,7 @@ public sealed class SealedStateTests : IDisposable
         File.Delete(CountersPath);
         var service = Restarted(out var writer);
 
-        var resealed = SealedStateFile.Reseal(_harness.Vault.Home.StateDirectory, writer.StateSeal);
+        var resealed = SealedStateFile.Reseal(new HsmWallet.Core.State.FileStateStore(_harness.Vault.Home.Root), writer.StateSeal);
         writer.Append(new AuditEvent(AuditEventType.ConfigChange, "test", "corr-2", new AuditActor(AuditActorType.User, "test"), "state_reseal", null, AuditResult.Success));
 
         Assert.Contains(resealed, file => file.File == "policy-counters.json" && file.Found == "missing");

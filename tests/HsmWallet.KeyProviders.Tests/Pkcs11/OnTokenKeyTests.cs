@@ -314,8 +314,9 @@ public sealed class OnTokenKeyTests(SoftHsmFixture softHsm) : IDisposable
 
     private LockoutGuard Lockout()
     {
-        var guard = new LockoutGuard(_directory.Combine("state-" + Guid.NewGuid().ToString("N")));
-        Directory.CreateDirectory(guard.StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var folder = _directory.Combine("state-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var guard = new LockoutGuard(folder);
         guard.Initialize();
         return guard;
     }

@@ -126,6 +126,7 @@ public sealed class SoakRun
 
     private async Task<Server> StartAsync(RippledStandIn ledger)
     {
+        string? previous = null;
         var options = new StdioClientTransportOptions
         {
             Name = "hsmwallet-mcp",
@@ -140,10 +141,19 @@ public sealed class SoakRun
             EnvironmentVariables = new Dictionary<string, string?> { ["DOTNET_EnableDiagnostics"] = "0", ["HSMWALLET_HOME"] = null, ["HSMWALLET_NETWORK"] = null, ["HSMWALLET_RPC_URL"] = null },
             StandardErrorLines = line =>
             {
-                if (line.Contains(" ERR ", StringComparison.Ordinal) || line.Contains("   at ", StringComparison.Ordinal) || line.Contains("Unhandled", StringComparison.Ordinal))
+                var stack = line.Contains("   at ", StringComparison.Ordinal);
+                if (stack && previous is { } header && !previous.Contains("   at ", StringComparison.Ordinal))
+                {
+                    // The line above a stack trace says what was thrown and where the server logged it.
+                    _serverErrors.Enqueue(header);
+                }
+
+                if (line.Contains(" ERR", StringComparison.Ordinal) || stack || line.Contains("Unhandled", StringComparison.Ordinal))
                 {
                     _serverErrors.Enqueue(line);
                 }
+
+                previous = line;
             },
         };
         var client = await McpClient.CreateAsync(new StdioClientTransport(options));
@@ -639,7 +649,7 @@ public sealed class SoakRun
             _violations.Add($"hsmwallet audit verify failed (exit {verify.ExitCode}): {verify.Stdout.Trim()} {verify.Stderr.Trim()}");
         }
 
-        foreach (var line in _serverErrors.Take(5))
+        foreach (var line in _serverErrors.Take(8))
         {
             _violations.Add("the server logged an error: " + line);
         }

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using HsmWallet.Core.Secrets;
-using HsmWallet.Core.Secrets.Files;
+using HsmWallet.Core.State;
 
 namespace HsmWallet.Core.Unlocking.Lockout;
 
 /// <summary>
-/// Counts failed unlocks of every unlocker in `state/lockout.json` (HMAC-protected with `state/state.key`)
+/// Counts failed unlocks of every unlocker in `state/lockout.json` (HMAC-protected with `state/state.key`), in the
+/// state store (so instances sharing a database share one count: more instances buy no more guesses),
 /// and refuses unlocking while locked, before any KDF runs. A restart does not reset it; an edited or
 /// unreadable record denies; a deleted record starts a fresh lockout period (see docs/vault-format.md).
 /// </summary>
@@ -17,48 +18,53 @@ public sealed class LockoutGuard
     /// <summary>The HMAC key's file name under `state/`.</summary>
     public const string KeyFileName = "state.key";
 
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
-
+    private readonly IStateStore _store;
     private readonly string _recordPath;
     private readonly string _keyPath;
     private readonly TimeProvider _time;
     private readonly LockoutPolicy _policy;
 
-    /// <summary>Guards unlocking with the record in <paramref name="stateDirectory"/>.</summary>
+    /// <summary>Guards unlocking with the record in the folder <paramref name="stateDirectory"/> of a home (the file backend).</summary>
     public LockoutGuard(string stateDirectory, TimeProvider? time = null, LockoutPolicy? policy = null)
+        : this(
+            new FileStateStore(Path.GetDirectoryName(Path.GetFullPath(stateDirectory ?? throw new ArgumentNullException(nameof(stateDirectory)))) ?? "/"),
+            time,
+            policy,
+            Path.GetFileName(Path.GetFullPath(stateDirectory)))
     {
-        ArgumentException.ThrowIfNullOrEmpty(stateDirectory);
-        StateDirectory = stateDirectory;
-        _recordPath = Path.Combine(stateDirectory, RecordFileName);
-        _keyPath = Path.Combine(stateDirectory, KeyFileName);
+    }
+
+    /// <summary>Guards unlocking with the record kept in <paramref name="store"/> (in <paramref name="folder"/>, state/ unless a test isolates one).</summary>
+    public LockoutGuard(IStateStore store, TimeProvider? time = null, LockoutPolicy? policy = null, string folder = "state")
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        StateName.CheckFolder(folder);
+        _recordPath = folder + "/" + RecordFileName;
+        _keyPath = folder + "/" + KeyFileName;
         _time = time ?? TimeProvider.System;
         _policy = policy ?? LockoutPolicy.Default;
     }
 
-    /// <summary>The folder holding the record.</summary>
-    public string StateDirectory { get; }
-
     /// <summary>Creates an empty record (and its key) when a vault is created; an existing valid record is kept.</summary>
-    public void Initialize()
+    public void Initialize() => _store.ExclusiveOnItsOwn(_recordPath, session =>
     {
-        using var fileLock = LockRecord();
-        if (File.Exists(_recordPath))
+        if (session.Read(_recordPath) is not null)
         {
-            return;
+            return false;
         }
 
-        using var key = LoadOrCreateKey();
-        ProtectedFile.WriteAtomic(_recordPath, new LockoutRecord().Serialize(key.ReadOnlySpan));
-    }
+        using var key = LoadOrCreateKey(session);
+        session.Write(_recordPath, new LockoutRecord().Serialize(key.ReadOnlySpan));
+        return true;
+    });
 
     /// <summary>
     /// Throws <see cref="LockedOutException"/> while unlocking is locked; reads only (no KDF, no write unless
     /// the record is missing). Returns whether the record holds failures or lockouts a success should clear.
     /// </summary>
-    public bool ThrowIfLockedOut()
+    public bool ThrowIfLockedOut() => WithRecord((_, _, record) =>
     {
-        using var fileLock = LockRecord();
-        using var key = Load(out var record);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (record.LockedUntil is { } until && until > now)
         {
@@ -66,7 +72,7 @@ public sealed class LockoutGuard
         }
 
         return record.Attempts.Count > 0 || record.Lockouts > 0 || record.LockedUntil is not null;
-    }
+    });
 
     /// <summary>When unlocking is possible again: null when possible now, MaxValue while the record is damaged; for `status` and `server_status`.</summary>
     public DateTimeOffset? LockedUntil()
@@ -90,15 +96,11 @@ public sealed class LockoutGuard
     {
         try
         {
-            using var fileLock = LockRecord();
-            using var key = Load(out var record);
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (record.LockedUntil is { } until && until > now)
+            return WithRecord((_, _, record) =>
             {
-                return 0;
-            }
-
-            return Remaining(record, now);
+                var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                return record.LockedUntil is { } until && until > now ? 0 : Remaining(record, now);
+            });
         }
         catch (LockedOutException exception)
         {
@@ -163,10 +165,10 @@ public sealed class LockoutGuard
         return Math.Max(0, _policy.MaximumFailures - counted);
     }
 
-    private LockoutAttempt Count(bool throwIfLocked)
+    private LockoutAttempt Count(bool throwIfLocked) => WithRecord((session, key, record) => Count(session, key, record, throwIfLocked));
+
+    private LockoutAttempt Count(IStateSession session, SecureBuffer key, LockoutRecord record, bool throwIfLocked)
     {
-        using var fileLock = LockRecord();
-        using var key = Load(out var record);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (record.LockedUntil is { } until && until > now)
         {
@@ -178,7 +180,6 @@ public sealed class LockoutGuard
             return new LockoutAttempt(this, string.Empty, null, null, new LockoutCount(0, DateTimeOffset.FromUnixTimeMilliseconds(until)));
         }
 
-        ProtectedFile.DeleteStaleTemporaryFiles(_recordPath);
         var windowStart = now - (long)_policy.Window.TotalMilliseconds;
         record.Attempts.RemoveAll(attempt => attempt.At <= windowStart);
         if (record.LockedUntil is { } ended && ended <= now)
@@ -198,7 +199,7 @@ public sealed class LockoutGuard
             lockSetTo = record.LockedUntil;
         }
 
-        ProtectedFile.WriteAtomic(_recordPath, record.Serialize(key.ReadOnlySpan));
+        session.Write(_recordPath, record.Serialize(key.ReadOnlySpan));
         var standing = new LockoutCount(
             Math.Max(0, _policy.MaximumFailures - record.Attempts.Count),
             lockSetTo is { } set ? DateTimeOffset.FromUnixTimeMilliseconds(set) : null);
@@ -235,54 +236,59 @@ public sealed class LockoutGuard
         });
     }
 
-    private void Update(Func<LockoutRecord, bool> change)
+    private void Update(Func<LockoutRecord, bool> change) => WithRecord((session, key, record) =>
     {
-        using var fileLock = LockRecord();
-        using var key = Load(out var record);
         if (change(record))
         {
-            ProtectedFile.WriteAtomic(_recordPath, record.Serialize(key.ReadOnlySpan));
+            session.Write(_recordPath, record.Serialize(key.ReadOnlySpan));
         }
-    }
+
+        return true;
+    });
 
     private static LockedOutException Locked(long until) =>
         new(DateTimeOffset.FromUnixTimeMilliseconds(until), "too many failed unlocks");
 
     /// <summary>
-    /// The record's cross-process lock, in a private state folder made first when absent (a vault restored without its
-    /// `state/` folder then meets the missing-record rule, a fresh lockout period, instead of an I/O error).
+    /// Runs <paramref name="work"/> on the verified record under its lock in the store, in a session of its own (a
+    /// failure counted inside a signature that then fails still counts). A missing record starts a lockout: the fresh
+    /// locked record is written (and kept: the session ends normally) before the refusal is thrown.
     /// </summary>
-    private FileLock LockRecord()
+    private T WithRecord<T>(Func<IStateSession, SecureBuffer, LockoutRecord, T> work)
     {
-        ProtectedFile.EnsurePrivateDirectory(StateDirectory);
-        return FileLock.Acquire(_recordPath, LockTimeout);
-    }
-
-    /// <summary>Loads and verifies the record; call under <see cref="LockRecord"/>, which made the folder. A missing record starts a lockout.</summary>
-    private SecureBuffer Load(out LockoutRecord record)
-    {
-        if (!File.Exists(_recordPath))
+        var (started, result) = _store.ExclusiveOnItsOwn(_recordPath, session =>
         {
-            // Deleting the record must not buy more guesses: its absence counts as a new lockout.
-            using var newKey = LoadOrCreateKey();
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var fresh = new LockoutRecord
+            if (session.Read(_recordPath) is null)
             {
-                Lockouts = 1,
-                LockedUntil = now + (long)_policy.LockoutLength(1).TotalMilliseconds,
-            };
-            ProtectedFile.WriteAtomic(_recordPath, fresh.Serialize(newKey.ReadOnlySpan));
+                // Deleting the record must not buy more guesses: its absence counts as a new lockout.
+                using var newKey = LoadOrCreateKey(session);
+                var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                var fresh = new LockoutRecord
+                {
+                    Lockouts = 1,
+                    LockedUntil = now + (long)_policy.LockoutLength(1).TotalMilliseconds,
+                };
+                session.Write(_recordPath, fresh.Serialize(newKey.ReadOnlySpan));
+                return (fresh.LockedUntil, default(T));
+            }
+
+            using var key = Load(session, out var record);
+            return ((long?)null, work(session, key, record));
+        });
+        if (started is { } until)
+        {
             throw new LockedOutException(
-                DateTimeOffset.FromUnixTimeMilliseconds(fresh.LockedUntil.Value),
+                DateTimeOffset.FromUnixTimeMilliseconds(until),
                 $"the lockout record {_recordPath} was missing, so a lockout period starts now");
         }
 
-        if (!File.Exists(_keyPath))
-        {
-            throw Damaged();
-        }
+        return result!;
+    }
 
-        var key = ProtectedFile.ReadSecret(_keyPath);
+    /// <summary>Loads and verifies the record, which exists; call inside its scope.</summary>
+    private SecureBuffer Load(IStateSession session, out LockoutRecord record)
+    {
+        var key = ReadKey(session) ?? throw Damaged();
         try
         {
             if (key.Length != 32)
@@ -290,7 +296,7 @@ public sealed class LockoutGuard
                 throw Damaged();
             }
 
-            record = LockoutRecord.Parse(ProtectedFile.ReadAllBytes(_recordPath), key.ReadOnlySpan);
+            record = LockoutRecord.Parse(session.Read(_recordPath) ?? throw Damaged(), key.ReadOnlySpan);
             return key;
         }
         catch (CryptographicException)
@@ -313,15 +319,34 @@ public sealed class LockoutGuard
             $"remove it to start a fresh {_policy.BaseLockout.TotalMinutes:0}-minute lockout period");
     }
 
-    private SecureBuffer LoadOrCreateKey()
+    private SecureBuffer LoadOrCreateKey(IStateSession session)
     {
-        if (File.Exists(_keyPath))
+        if (ReadKey(session) is { } existing)
         {
-            return ProtectedFile.ReadSecret(_keyPath);
+            return existing;
         }
 
         var key = SecureBuffer.Random(32);
-        ProtectedFile.CreateSecretFile(_keyPath, key.ReadOnlySpan);
+        session.Write(_keyPath, key.ReadOnlySpan);
         return key;
+    }
+
+    // The key's bytes leave the store in a plain array: copied into a pinned buffer and the array zeroed at once.
+    private SecureBuffer? ReadKey(IStateSession session)
+    {
+        var bytes = session.Read(_keyPath);
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return SecureBuffer.CopyOf(bytes);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
     }
 }

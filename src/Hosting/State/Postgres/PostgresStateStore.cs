@@ -113,6 +113,27 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
         }
     }
 
+    /// <inheritdoc/>
+    public T ExclusiveOnItsOwn<T>(string scope, Func<IStateSession, T> work)
+    {
+        // A transaction (and connection) of its own, committed when this returns whatever the enclosing session does
+        // later; the enclosing session is set aside meanwhile so nested calls inside join this one, not it.
+        var sessions = t_sessions ??= [];
+        if (!sessions.Remove(this, out var enclosing))
+        {
+            return Exclusive(scope, work);
+        }
+
+        try
+        {
+            return Exclusive(scope, work);
+        }
+        finally
+        {
+            sessions[this] = enclosing;
+        }
+    }
+
     /// <summary>True when the database holds no document at all (`hsmwallet state import` copies only into an empty store).</summary>
     public bool IsEmpty()
     {
