@@ -29,7 +29,7 @@ public static class ServerProcess
         }
 
         var environment = getEnvironment ?? Environment.GetEnvironmentVariable;
-        if (!DiagnosticsRequested(environment) && environment(RuntimeDiagnosticsVariable) != "0")
+        if (!DiagnosticsRequested(environment) && environment(RuntimeDiagnosticsVariable) != "0" && RuntimeServesDiagnostics())
         {
             RemoveOwnDiagnosticsSockets();
             var errno = ProcessProtection.RestartWithEnvironment(new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -54,6 +54,28 @@ public static class ServerProcess
     {
         ArgumentNullException.ThrowIfNull(getEnvironment);
         return getEnvironment(DiagnosticsVariable) == "1";
+    }
+
+    // CoreCLR (the .NET tool) always opens the port before Main. The native AOT binary is built without EventPipe
+    // (EventSourceSupport is off), so it has no port, and restarting it would only cost a second start; should a build
+    // ever turn it on, its socket is there and the restart happens as for CoreCLR.
+    private static bool RuntimeServesDiagnostics() =>
+        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported || OwnDiagnosticsSockets().Count > 0;
+
+    private static List<string> OwnDiagnosticsSockets()
+    {
+        try
+        {
+            return Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket").ToList();
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     // The runtime created its port before Main; the restarted image does not serve it, so its file goes first

@@ -266,7 +266,7 @@ public sealed class PolicyCounters
                 amounts[asset] = amount.ToString(CultureInfo.InvariantCulture);
             }
 
-            entries.Add(new JsonObject
+            entries.Add((JsonNode)new JsonObject
             {
                 ["at"] = entry.At.ToUnixTimeMilliseconds(),
                 ["network"] = entry.Network,

@@ -273,7 +273,14 @@ internal sealed class WalletRecords
             json["token"] = info.Token.ToJson();
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(json);
+        // Written by the node itself, not the reflection-based serializer: the same bytes, and native AOT safe.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            json.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static WalletInfo ParseInfo(ReadOnlySpan<byte> plaintext, string id)

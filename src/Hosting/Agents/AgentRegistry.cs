@@ -240,7 +240,7 @@ public sealed class AgentRegistry
         var agents = new JsonArray();
         foreach (var entry in entries)
         {
-            agents.Add(new JsonObject
+            agents.Add((JsonNode)new JsonObject
             {
                 ["name"] = entry.Record.Name,
                 ["token_sha256"] = Convert.ToHexStringLower(entry.TokenSha256),

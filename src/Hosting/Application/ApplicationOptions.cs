@@ -19,9 +19,6 @@ public sealed record ApplicationOptions
     /// <summary>Who the audit log says asked through this front end.</summary>
     public required AuditActor Actor { get; init; }
 
-    /// <summary>Where signing state, counters, approvals and lockout live: null for the home's files, or a store shared by several instances.</summary>
-    public Core.State.IStateStore? StateStore { get; init; }
-
     /// <summary>The slot to unlock with, or null to try each in turn.</summary>
     public int? Slot { get; init; }
 
@@ -48,6 +45,12 @@ public sealed record ApplicationOptions
 
     /// <summary>The approval mode the host asks for (the stronger of it and the vault's applies); null follows the vault.</summary>
     public Core.Approvals.ApprovalMode? ApprovalMode { get; init; }
+
+    /// <summary>
+    /// Where the signing state, policy counters, approvals and lockout live: null for the home's files, or a shared
+    /// store (PostgreSQL, <c>--state postgres://...</c>) so several server instances keep one set of limits.
+    /// </summary>
+    public Core.State.IStateStore? StateStore { get; init; }
 
     /// <summary>When set, every unwrap of an unlocker is reported with its kind and duration (a host's unlock-latency metric).</summary>
     public Action<string, TimeSpan>? UnlockTimed { get; init; }

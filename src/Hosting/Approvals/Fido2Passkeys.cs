@@ -34,7 +34,7 @@ public sealed partial class Fido2Passkeys : IApprovalAssertionVerifier
         var expected = challenge.ToArray();
         try
         {
-            var response = JsonSerializer.Deserialize<AuthenticatorAssertionRawResponse>(assertionJson)
+            var response = JsonSerializer.Deserialize(assertionJson, PasskeyJsonContext.Default.AuthenticatorAssertionRawResponse)
                 ?? throw Declined("the assertion is empty");
             var approver = approvers.FirstOrDefault(known => string.Equals(known.CredentialId, response.Id, StringComparison.Ordinal))
                 ?? throw Declined("the assertion is not from an enrolled approver");
@@ -98,7 +98,7 @@ public sealed partial class Fido2Passkeys : IApprovalAssertionVerifier
         ArgumentNullException.ThrowIfNull(attestationJson);
         try
         {
-            var response = JsonSerializer.Deserialize<AuthenticatorAttestationRawResponse>(attestationJson)
+            var response = JsonSerializer.Deserialize(attestationJson, PasskeyJsonContext.Default.AuthenticatorAttestationRawResponse)
                 ?? throw Declined("the registration is empty");
             var credential = await Library(origin).MakeNewCredentialAsync(
                 new MakeNewCredentialParams

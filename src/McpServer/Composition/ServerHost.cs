@@ -41,12 +41,18 @@ public static class ServerHost
 
         /// <summary>Where diagnostics go (null: the process's stderr).</summary>
         public TextWriter? Error { get; init; }
+
+        /// <summary>When the start-up begins without a tools/list or a call (null: <see cref="StartupFallback"/>; tests wait forever).</summary>
+        public TimeSpan? StartupFallback { get; init; }
     }
 
     /// <summary>The classes whose <c>[McpServerTool]</c> methods are the tools; each must match a declaration in <see cref="ToolDeclarations"/>.</summary>
     public static IReadOnlyList<Type> ToolTypes { get; } = [typeof(WalletTools), typeof(TransactionTools), typeof(OperationsTools), typeof(LedgerTools)];
 
-    /// <summary>Builds the host and performs the zero-configuration start and the start-up unlock.</summary>
+    /// <summary>When the start-up begins if no client lists tools or calls one (an idle server still creates its vault).</summary>
+    public static TimeSpan StartupFallback { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Builds the host; the zero-configuration start and the start-up unlock follow the first tools/list (see <see cref="ServerStartup.Defer"/>).</summary>
     public static IHost Build(Parts parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
@@ -73,10 +79,11 @@ public static class ServerHost
             serilog.Error("{Reason:l}", startup.Fail(error));
         }
 
-        // The zero-configuration start and the start-up unlock run beside the transport's start, so the client's
-        // first tools/list is not kept waiting; the pipeline lets no tool run before they finished.
+        // The zero-configuration start and the start-up unlock are deferred until the client's first tools/list has been
+        // answered (or its first tool call, or StartupFallback after start): neither the unlock's reads nor its KDF
+        // compete with the first answers. The pipeline lets no tool run before they finished, and a failure refuses them.
         var started = services;
-        startup.Ready = started is null ? Task.CompletedTask : Task.Run(() =>
+        startup.Defer(started is null ? static () => Task.CompletedTask : () => Task.Run(() =>
         {
             try
             {
@@ -95,7 +102,7 @@ public static class ServerHost
                     serilog.Error("start-up unlock failed ({ErrorType}); tools that unlock will refuse until the configuration is fixed", error.GetType().Name);
                 }
             }
-        });
+        }), parts.StartupFallback ?? StartupFallback);
         using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: false);
         var pipelineOptions = (parts.Pipeline ?? new ToolPipelineOptions()) with { RateLimits = parts.Options.RateLimits };
         var pipeline = new ToolPipeline(
@@ -146,9 +153,20 @@ public static class ServerHost
             })
             // Results are serialized as the error bodies are (Output.OutputDefence.SerializerOptions): text for people
             // without \u0022 or \u0060 escapes.
-            // (As IEnumerable<Type>: a list would bind to the overload that takes one tool object.)
-            .WithTools((IEnumerable<Type>)ToolTypes, Output.OutputDefence.SerializerOptions)
-            .WithRequestFilters(filters => filters.AddCallToolFilter(pipeline.Wrap).AddListToolsFilter(ToolPipeline.PublishOutputSchemas));
+            // One call per class with its type named: the SDK keeps those methods for native AOT (ToolTypes lists the same).
+            .WithTools<WalletTools>(Output.OutputDefence.SerializerOptions)
+            .WithTools<TransactionTools>(Output.OutputDefence.SerializerOptions)
+            .WithTools<OperationsTools>(Output.OutputDefence.SerializerOptions)
+            .WithTools<LedgerTools>(Output.OutputDefence.SerializerOptions)
+            .WithRequestFilters(filters => filters
+                .AddCallToolFilter(pipeline.Wrap)
+                .AddListToolsFilter(ToolPipeline.PublishOutputSchemas)
+                .AddListToolsFilter(next => async (context, cancellationToken) =>
+                {
+                    var tools = await next(context, cancellationToken).ConfigureAwait(false);
+                    startup.BeginSoon();
+                    return tools;
+                }));
         if (web is not null)
         {
             Http.HttpFront.AddTransport(mcp);
@@ -250,7 +268,7 @@ public static class ServerHost
         {
             var field = line.Path == Arguments ? "arguments" : line.Path[(Arguments.Length + 1)..];
             var result = pipeline.RefuseUndecodable(line.ToolName, field);
-            answer["result"] = System.Text.Json.JsonSerializer.SerializeToNode(result, ModelContextProtocol.McpJsonUtilities.DefaultOptions);
+            answer["result"] = System.Text.Json.JsonSerializer.SerializeToNode(result, ModelContextProtocol.McpJsonUtilities.DefaultOptions.GetTypeInfo<ModelContextProtocol.Protocol.CallToolResult>());
         }
         else
         {

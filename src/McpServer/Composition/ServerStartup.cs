@@ -19,9 +19,50 @@ namespace HsmWallet.McpServer.Composition;
 public sealed class ServerStartup
 {
     private ToolRefusedException? _failure;
+    private Lazy<Task> _start = new(Task.CompletedTask);
+    private int _soon;
 
-    /// <summary>Completes when the start-up (vault creation, first unlock) has run, successfully or not.</summary>
-    public Task Ready { get; internal set; } = Task.CompletedTask;
+    /// <summary>
+    /// Completes when the start-up (vault creation, first unlock) has run, successfully or not. Asking for it begins the
+    /// start-up if nothing has yet: the first tool call waits here, so no tool runs before it and its failure refuses them.
+    /// </summary>
+    public Task Ready => _start.Value;
+
+    /// <summary>True once the start-up has begun (it may still be running).</summary>
+    public bool Begun => _start.IsValueCreated;
+
+    /// <summary>
+    /// Sets the start-up work without running it: it begins at the first of <see cref="Ready"/> (a tool call, /readyz),
+    /// <see cref="BeginSoon"/> (after the first tools/list answer) or <paramref name="fallback"/> after now, so the
+    /// unlock never delays the client's first tools/list and an idle server still creates its vault.
+    /// </summary>
+    internal void Defer(Func<Task> start, TimeSpan fallback)
+    {
+        _start = new Lazy<Task>(start, LazyThreadSafetyMode.ExecutionAndPublication);
+        BeginAfter(fallback);
+    }
+
+    /// <summary>Begins the start-up shortly, once the answer being written has left (called after each tools/list; one timer at most).</summary>
+    internal void BeginSoon()
+    {
+        if (Interlocked.Exchange(ref _soon, 1) == 0)
+        {
+            BeginAfter(AfterListDelay);
+        }
+    }
+
+    /// <summary>How long after the first tools/list answer the start-up begins: the answer is written first.</summary>
+    internal static TimeSpan AfterListDelay { get; } = TimeSpan.FromMilliseconds(100);
+
+    private void BeginAfter(TimeSpan delay)
+    {
+        if (Begun)
+        {
+            return;
+        }
+
+        _ = Task.Delay(delay).ContinueWith(_ => Ready, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     /// <summary>The refusal every tool call gets, or null while the home is usable.</summary>
     public ToolRefusedException? Failure => Volatile.Read(ref _failure);

@@ -25,11 +25,26 @@ public static partial class OutputDefence
     /// keeps untrusted text inert is <see cref="Untrusted"/> and <see cref="Neutralize"/>, not escapes. Nothing built
     /// with these options may be put into a web page (the approval page encodes its own values for HTML).
     /// </summary>
-    public static JsonSerializerOptions SerializerOptions { get; } = new(ModelContextProtocol.McpJsonUtilities.DefaultOptions)
+    /// <remarks>
+    /// The server's own source-generated contracts come first (<see cref="ServerJsonContext"/>), then the SDK's: no type is
+    /// left to the reflection-based serializer, which the native AOT binary does not have.
+    /// </remarks>
+    public static JsonSerializerOptions SerializerOptions { get; } = CreateSerializerOptions();
+
+    /// <summary>The contract of a result or error body (a JSON object) under <see cref="SerializerOptions"/>.</summary>
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<JsonObject> JsonObjectInfo { get; } = SerializerOptions.GetTypeInfo<JsonObject>();
+
+    private static JsonSerializerOptions CreateSerializerOptions()
     {
-        WriteIndented = false,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+        var options = new JsonSerializerOptions(ModelContextProtocol.McpJsonUtilities.DefaultOptions)
+        {
+            WriteIndented = false,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        options.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default);
+        options.MakeReadOnly();
+        return options;
+    }
 
     /// <summary>
     /// A ledger result code (tesSUCCESS, tecUNFUNDED_PAYMENT...) as plain text when it has a code's shape; anything
@@ -105,7 +120,7 @@ public static partial class OutputDefence
                 }
             }
 
-            memos.Add(decoded);
+            memos.Add((JsonNode)decoded);
         }
 
         return memos;

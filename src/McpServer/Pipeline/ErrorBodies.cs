@@ -118,7 +118,7 @@ public static class ErrorBodies
         {
             IsError = true,
             Content = [new TextContentBlock { Text = body.ToJsonString(Output.OutputDefence.SerializerOptions) }],
-            StructuredContent = System.Text.Json.JsonSerializer.SerializeToElement(body, Output.OutputDefence.SerializerOptions),
+            StructuredContent = System.Text.Json.JsonSerializer.SerializeToElement(body, Output.OutputDefence.JsonObjectInfo),
         };
     }
 

@@ -334,6 +334,7 @@ public static class ToolDeclarations
     /// hints agree with its class; its wire parameters are the declared arguments, with the same names, order,
     /// required-ness and types. Throws naming every mismatch, so a missed edit stops the server at start-up.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Every tool class is registered with WithTools<T>() (ServerHost), whose DynamicallyAccessedMembers keeps all its methods; a method the trimmer removed could not be served either.")]
     public static void Check(IEnumerable<Type> toolTypes, IReadOnlyList<ToolDeclaration>? declarations = null)
     {
         ArgumentNullException.ThrowIfNull(toolTypes);

@@ -29,6 +29,6 @@ public static class ToolOutputSchemas
             {
                 ["type"] = "object",
                 ["anyOf"] = new JsonArray(success.DeepClone(), ErrorBody.DeepClone()),
-            })
+            }, Output.ServerJsonContext.Default.JsonObject)
             : null;
 }

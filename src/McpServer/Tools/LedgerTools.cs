@@ -36,7 +36,7 @@ public sealed class LedgerTools(WalletServices services)
         var lines = new JsonArray();
         foreach (var line in page.Lines)
         {
-            lines.Add(new JsonObject
+            lines.Add((JsonNode)new JsonObject
             {
                 ["account"] = line.Peer,
                 ["currency"] = OutputDefence.Neutralize(line.Currency),
@@ -76,7 +76,7 @@ public sealed class LedgerTools(WalletServices services)
             var nfts = new JsonArray();
             foreach (var token in tokens.Tokens)
             {
-                nfts.Add(new JsonObject
+                nfts.Add((JsonNode)new JsonObject
                 {
                     ["nft_id"] = token.Id,
                     ["issuer"] = token.Issuer,

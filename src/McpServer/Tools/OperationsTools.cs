@@ -26,7 +26,7 @@ public sealed class OperationsTools(WalletServices services)
         var unlockers = new JsonArray();
         foreach (var slot in services.App.Status.Slots())
         {
-            unlockers.Add(new JsonObject { ["slot"] = slot.Id, ["kind"] = slot.Kind, ["hardware"] = slot.IsHardwareBacked });
+            unlockers.Add((JsonNode)new JsonObject { ["slot"] = slot.Id, ["kind"] = slot.Kind, ["hardware"] = slot.IsHardwareBacked });
         }
 
         var health = services.App.Status.Health();
@@ -49,7 +49,7 @@ public sealed class OperationsTools(WalletServices services)
             ["limits"] = RateLimits.Describe(services.Options.RateLimits),
             ["approvals"] = Approvals(),
             // Which backend holds the signing state, counters, approvals and lockout ("files" or "postgres"); never its address.
-            ["state_store"] = services.App.StateStore.Description.Split(' ')[0],
+            ["state_store"] = services.App.StateStore is Core.State.FileStateStore ? "files" : "postgres",
         };
         if (services.App.OnToken.Status() is { } onToken)
         {

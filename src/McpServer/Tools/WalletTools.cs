@@ -32,7 +32,7 @@ public sealed class WalletTools(WalletServices services)
         // An agent over HTTP sees only its own wallets (the pipeline refuses the others by name or address as unknown).
         foreach (var wallet in services.App.Wallets.List(network).Where(wallet => call.Sees(wallet.Name)))
         {
-            wallets.Add(Describe(wallet));
+            wallets.Add((JsonNode)Describe(wallet));
         }
 
         return new JsonObject { ["wallets"] = wallets };

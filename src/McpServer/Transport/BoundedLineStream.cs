@@ -191,7 +191,7 @@ public sealed class BoundedLineStream : Stream
                     return reader.TokenType switch
                     {
                         JsonTokenType.Number => reader.ValueSpan.ToArray(),
-                        JsonTokenType.String => JsonSerializer.SerializeToUtf8Bytes(reader.GetString()),
+                        JsonTokenType.String => JsonSerializer.SerializeToUtf8Bytes(reader.GetString(), Output.ServerJsonContext.Default.String),
                         _ => null,
                     };
                 }
@@ -363,7 +363,7 @@ public sealed class BoundedLineStream : Stream
 
                     if (path == "id" && text is not null)
                     {
-                        id = JsonSerializer.SerializeToUtf8Bytes(text);
+                        id = JsonSerializer.SerializeToUtf8Bytes(text, Output.ServerJsonContext.Default.String);
                     }
                 }
                 else if (token == JsonTokenType.Number && path == "id")

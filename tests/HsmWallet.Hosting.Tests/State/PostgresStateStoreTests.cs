@@ -37,6 +37,27 @@ public sealed class PostgresStateStoreTests(PostgresInstance postgres) : IDispos
     }
 
     [Fact]
+    public void A_failed_unlock_counted_inside_a_signature_that_rolls_back_still_counts()
+    {
+        var database = MigratedDatabase();
+        var store = Open(database);
+        var lockout = new Core.Unlocking.Lockout.LockoutGuard(store);
+        lockout.Initialize();
+        var before = lockout.TriesLeft();
+
+        Assert.Throws<InvalidOperationException>(() => store.Exclusive<int>("state/signing-test", session =>
+        {
+            session.Write("state/signing-testnet.json", [1]);
+            _ = lockout.RecordFailure();
+            throw new InvalidOperationException("the signature around the unlock failed");
+        }));
+
+        var fresh = new Core.Unlocking.Lockout.LockoutGuard(Open(database));
+        Assert.Equal(before - 1, fresh.TriesLeft());
+        Assert.Null(Open(database).Exclusive("state/test.json", session => session.Read("state/signing-testnet.json")));
+    }
+
+    [Fact]
     public void A_nested_call_that_throws_is_undone_while_the_outer_call_commits()
     {
         var database = MigratedDatabase();

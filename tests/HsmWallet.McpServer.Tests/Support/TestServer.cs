@@ -42,6 +42,12 @@ public sealed record TestServerSetup
     /// <summary>When false (the default) the rate limiters are refilled before each call, so only the rate-limit tests meet them.</summary>
     public bool EnforceRateLimits { get; init; }
 
+    /// <summary>
+    /// When true (the default) the server's start-up (vault creation, first unlock) has run before the client connects;
+    /// when false it begins as in production, at the first tools/list or tool call, and never by the timer.
+    /// </summary>
+    public bool AwaitStartup { get; init; } = true;
+
     /// <summary>Server start options beyond home and network (password file, slot...).</summary>
     public Func<ServerOptions, ServerOptions>? Options { get; init; }
 
@@ -91,6 +97,8 @@ public sealed class TestServer : IAsyncDisposable
 
     public ToolPipeline Pipeline => _host.Services.GetRequiredService<ToolPipeline>();
 
+    public ServerStartup Startup => _host.Services.GetRequiredService<ServerStartup>();
+
     public string Stderr
     {
         get
@@ -124,9 +132,14 @@ public sealed class TestServer : IAsyncDisposable
             Input = clientToServer.Reader.AsStream(),
             Output = serverToClient.Writer.AsStream(),
             Error = TextWriter.Synchronized(stderr),
+            StartupFallback = setup.AwaitStartup ? null : Timeout.InfiniteTimeSpan,
         });
         await host.StartAsync().ConfigureAwait(false);
-        await host.Services.GetRequiredService<ServerStartup>().Ready.ConfigureAwait(false);
+        if (setup.AwaitStartup)
+        {
+            await host.Services.GetRequiredService<ServerStartup>().Ready.ConfigureAwait(false);
+        }
+
         var clientOptions = new McpClientOptions();
         if (setup.Elicit is { } elicit)
         {

@@ -36,7 +36,7 @@ internal static class InitCommand
         var described = new JsonArray();
         foreach (var slot in slots)
         {
-            described.Add(SlotJson.Describe(slot.Slot));
+            described.Add((JsonNode)SlotJson.Describe(slot.Slot));
             if (slot.ShowOnce is { } showOnce)
             {
                 using (showOnce)

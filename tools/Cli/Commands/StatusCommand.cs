@@ -46,7 +46,7 @@ internal static class StatusCommand
                 entry["hardware"] = Hardware(hardware);
             }
 
-            slots.Add(entry);
+            slots.Add((JsonNode)entry);
         }
 
         result["slots"] = slots;

@@ -39,7 +39,7 @@ internal static class TokenCommands
             var list = new JsonArray();
             foreach (var description in tokens)
             {
-                list.Add(new JsonObject
+                list.Add((JsonNode)new JsonObject
                 {
                     ["label"] = description.Label,
                     ["serial"] = description.SerialNumber,

@@ -113,24 +113,25 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// A transaction of its own, committed when this returns even inside another session on this thread (that session
+    /// is set aside meanwhile and goes on afterwards): the lockout record uses it, so a failed unlock counts even when the
+    /// signature around it rolls back. Its scope must never be one an enclosing session holds (that would wait for itself).
+    /// </summary>
     public T ExclusiveOnItsOwn<T>(string scope, Func<IStateSession, T> work)
     {
-        // A transaction (and connection) of its own, committed when this returns whatever the enclosing session does
-        // later; the enclosing session is set aside meanwhile so nested calls inside join this one, not it.
         var sessions = t_sessions ??= [];
-        if (!sessions.Remove(this, out var enclosing))
-        {
-            return Exclusive(scope, work);
-        }
-
+        sessions.Remove(this, out var outer);
         try
         {
             return Exclusive(scope, work);
         }
         finally
         {
-            sessions[this] = enclosing;
+            if (outer is not null)
+            {
+                sessions[this] = outer;
+            }
         }
     }
 

@@ -16,7 +16,8 @@ internal sealed class Pkcs11Module
     private static readonly ConcurrentDictionary<string, Pkcs11Module> Modules = new(StringComparer.Ordinal);
 
     private readonly ReaderWriterLockSlim gate = new(LockRecursionPolicy.NoRecursion);
-    private readonly Pkcs11InteropFactories factories = new();
+    // Made only where PKCS#11 is supported: in the native AOT build nothing of Pkcs11Interop is constructed (Pkcs11Support).
+    private readonly Pkcs11InteropFactories? factories = Pkcs11Support.IsSupported ? new() : null;
     private readonly ConcurrentDictionary<string, Pkcs11TokenContext> tokens = new(StringComparer.Ordinal);
     private readonly object tokenSearch = new();
     private IPkcs11Library? library;
@@ -31,7 +32,7 @@ internal sealed class Pkcs11Module
     public string Path { get; }
 
     /// <summary>The factories used to build attributes and mechanisms for this module.</summary>
-    public Pkcs11InteropFactories Factories => factories;
+    public Pkcs11InteropFactories Factories => factories ?? throw new Pkcs11UnlockException(Pkcs11Failure.ModuleNotFound, Pkcs11Support.Unsupported);
 
     /// <summary>How many times the module was (re)loaded, for tests of recovery.</summary>
     internal long Generation => Interlocked.Read(ref generation);
@@ -211,6 +212,11 @@ internal sealed class Pkcs11Module
 
     private IPkcs11Library Load()
     {
+        if (!Pkcs11Support.IsSupported)
+        {
+            throw new Pkcs11UnlockException(Pkcs11Failure.ModuleNotFound, Pkcs11Support.Unsupported);
+        }
+
         if (!File.Exists(Path))
         {
             throw new Pkcs11UnlockException(Pkcs11Failure.ModuleNotFound, $"PKCS#11 module '{Path}' does not exist");
@@ -218,7 +224,7 @@ internal sealed class Pkcs11Module
 
         try
         {
-            return factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, Path, AppType.MultiThreaded);
+            return Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, Path, AppType.MultiThreaded);
         }
         catch (Pkcs11Exception error)
         {

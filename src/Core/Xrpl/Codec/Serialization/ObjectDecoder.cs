@@ -133,7 +133,7 @@ internal static class ObjectDecoder
             }
 
             var inner = ReadObject(ref cursor, nested: true, depth + 1);
-            array.Add(new JsonObject { [element.Name] = inner });
+            array.Add((JsonNode)new JsonObject { [element.Name] = inner });
         }
     }
 }

@@ -71,7 +71,7 @@ internal static class PathSetCodec
                     throw new InvalidInputException(field.Name, "has an empty path");
                 }
 
-                paths.Add(path);
+                paths.Add((JsonNode)path);
                 if (type == PathSetEnd)
                 {
                     return paths;
@@ -81,7 +81,7 @@ internal static class PathSetCodec
                 continue;
             }
 
-            path.Add(ReadHop(type, ref cursor, field.Name));
+            path.Add((JsonNode)ReadHop(type, ref cursor, field.Name));
         }
     }
 

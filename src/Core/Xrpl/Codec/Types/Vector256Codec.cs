@@ -37,7 +37,7 @@ internal static class Vector256Codec
         var array = new JsonArray();
         while (!cursor.AtEnd)
         {
-            array.Add(Convert.ToHexString(cursor.Read(HashLength, field)));
+            array.Add((JsonNode)Convert.ToHexString(cursor.Read(HashLength, field)));
         }
 
         return array;
