@@ -36,6 +36,8 @@ public sealed class StateStoreCommandTests : IClassFixture<PostgresInstance>, ID
         Assert.Equal(postgres.Url(database), (string)first["store"]!);
         Assert.Equal((0, PostgresMigrations.CurrentVersion), ((int)first["version_before"]!, (int)first["version_after"]!));
         Assert.Equal((PostgresMigrations.CurrentVersion, PostgresMigrations.CurrentVersion), ((int)second["version_before"]!, (int)second["version_after"]!));
+        Assert.True((bool)first["lockout_initialized"]!);
+        Assert.False((bool)second["lockout_initialized"]!);
         Assert.Equal(0, text.ExitCode);
         Assert.Contains($"schema already at version {PostgresMigrations.CurrentVersion}", text.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(postgres.AppPassword, first.ToJsonString() + text.Stdout + text.Stderr, StringComparison.Ordinal);
@@ -64,6 +66,7 @@ public sealed class StateStoreCommandTests : IClassFixture<PostgresInstance>, ID
         using var store = new PostgresStateStore(NpgsqlDataSource.Create(postgres.ConnectionString(database)));
         store.Exclusive("state/signing.json", session =>
         {
+            Assert.NotNull(session.Read("state/lockout.json"));
             Assert.Equal("{\"sealed\":1}"u8.ToArray(), session.Read("state/signing-testnet.json"));
             Assert.Equal("{\"sealed\":2}"u8.ToArray(), session.Read("state/policy-counters.json"));
             Assert.Equal("{\"state\":\"pending\"}"u8.ToArray(), session.Read("approvals/apv_0123456789abcdef.json"));

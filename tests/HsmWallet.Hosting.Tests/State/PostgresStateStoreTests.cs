@@ -79,6 +79,27 @@ public sealed class PostgresStateStoreTests(PostgresInstance postgres) : IDispos
     }
 
     [Fact]
+    public void A_record_written_on_its_own_inside_a_session_that_then_fails_is_kept()
+    {
+        var database = MigratedDatabase();
+        var store = Open(database);
+        Assert.Throws<InvalidOperationException>(() => store.Exclusive<int>("state/signing.json", session =>
+        {
+            session.Write("state/signing.json", [1]);
+            store.ExclusiveOnItsOwn("state/lockout.json", own =>
+            {
+                own.Write("state/lockout.json", [9]);
+                return 0;
+            });
+            throw new InvalidOperationException("the unlock failed");
+        }));
+
+        var other = Open(database);
+        Assert.Equal(new byte[] { 9 }, other.Exclusive("state/test.json", session => session.Read("state/lockout.json")));
+        Assert.Null(other.Exclusive("state/test.json", session => session.Read("state/signing.json")));
+    }
+
+    [Fact]
     public void A_connection_killed_mid_transaction_leaves_nothing_and_releases_the_lock()
     {
         var database = MigratedDatabase();

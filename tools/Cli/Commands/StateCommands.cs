@@ -38,6 +38,13 @@ internal static class StateCommands
         return state;
     }
 
+    /// <summary>What `state migrate` writes into a new store: the empty lockout record and its key.</summary>
+    internal static IReadOnlySet<string> FreshStoreDocuments { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "state/" + Core.Unlocking.Lockout.LockoutGuard.RecordFileName,
+        "state/" + Core.Unlocking.Lockout.LockoutGuard.KeyFileName,
+    };
+
     /// <summary>The folders of a home whose documents move to a shared store.</summary>
     internal static IReadOnlyList<string> ImportedFolders { get; } = ["state", "approvals"];
 
@@ -48,7 +55,14 @@ internal static class StateCommands
         {
             using var store = RequirePostgres(parse);
             var (before, after) = PostgresMigrations.Migrate(store);
-            var json = new JsonObject { ["store"] = store.Description, ["version_before"] = before, ["version_after"] = after };
+            // A new store starts with an empty lockout record (a missing one locks unlocking): `state import` replaces it.
+            var initialized = store.IsEmpty();
+            if (initialized)
+            {
+                new Core.Unlocking.Lockout.LockoutGuard(store).Initialize();
+            }
+
+            var json = new JsonObject { ["store"] = store.Description, ["version_before"] = before, ["version_after"] = after, ["lockout_initialized"] = initialized };
             var text = before == after
                 ? string.Create(CultureInfo.InvariantCulture, $"{store.Description}: schema already at version {after}\n")
                 : string.Create(CultureInfo.InvariantCulture, $"{store.Description}: schema migrated from version {before} to {after}\n");
@@ -87,8 +101,9 @@ internal static class StateCommands
 
             target.Exclusive("state/import", session =>
             {
-                // Checked inside the import's own lock and transaction, so two imports at once copy once.
-                if (ImportedFolders.Any(folder => session.List(folder).Count > 0) || !target.IsEmpty())
+                // Checked inside the import's own lock and transaction, so two imports at once copy once. The empty lockout
+                // record `state migrate` made is all a new store may hold; the home's own replaces it.
+                if (ImportedFolders.SelectMany(session.List).Any(name => !FreshStoreDocuments.Contains(name)))
                 {
                     throw new CommandFailedException("state_not_empty", $"{target.Description} already holds state documents: import copies into an empty store only (a second import would mix two histories)");
                 }
