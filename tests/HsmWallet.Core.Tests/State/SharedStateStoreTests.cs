@@ -27,7 +27,7 @@ public sealed class SharedStateStoreTests : IDisposable
         _wallet = _harness.CreateWallet();
         _shared = new FileStateStore(Path.Combine(_directory.Path, "shared"));
         Directory.CreateDirectory(Path.Combine(_directory.Path, "shared"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        // What `hsmwallet state migrate` does for a new store: the lockout record starts empty (a missing one locks).
+        // What `hsmwallet state import` brings (or a vault created on this store makes): the lockout record; a missing one locks.
         new Core.Unlocking.Lockout.LockoutGuard(_shared).Initialize();
     }
 

@@ -58,6 +58,31 @@ public sealed class PostgresStateStoreTests(PostgresInstance postgres) : IDispos
     }
 
     [Fact]
+    public async Task An_approval_is_redeemed_once_by_three_instances_racing_for_it()
+    {
+        var database = MigratedDatabase();
+        var asked = new Core.Approvals.ApprovalStore(Open(database));
+        var summary = new Core.Approvals.ApprovalSummary("Pay 20,000 XRP", [], [], []);
+        var pending = asked.Create("binding-1", summary);
+        _ = new Core.Approvals.ApprovalStore(Open(database)).Approve(pending.Id);
+        var instances = Enumerable.Range(0, 3).Select(_ => new Core.Approvals.ApprovalStore(Open(database))).ToList();
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 12).Select(index => Task.Run(() =>
+        {
+            try
+            {
+                return instances[index % 3].Redeem(pending.Id, "binding-1");
+            }
+            catch (Core.Approvals.ApprovalException)
+            {
+                return null;
+            }
+        })));
+
+        Assert.Single(attempts, grant => grant is not null);
+    }
+
+    [Fact]
     public void A_nested_call_that_throws_is_undone_while_the_outer_call_commits()
     {
         var database = MigratedDatabase();

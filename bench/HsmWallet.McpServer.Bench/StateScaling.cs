@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text.Json.Nodes;
+using HsmWallet.Core.State;
+using HsmWallet.Core.Unlocking.Lockout;
+using HsmWallet.Hosting.State.Postgres;
+using HsmWallet.McpServer.Composition;
+using HsmWallet.McpServer.Pipeline;
+using HsmWallet.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using Npgsql;
+
+/// <summary>
+/// Issue 19's figures, in one run on one private PostgreSQL: signatures per second with one, two and three server
+/// instances (in-process hosts, each on its own copy of one key-file home, all on one database; agents each on their
+/// own wallet, spread over the instances), rounds interleaved 1,2,3,3,2,1 so the machine's drift falls on all; and
+/// the tx_sign round trip of one instance on the file backend against the same on PostgreSQL, interleaved call by call.
+/// </summary>
+internal static class StateScaling
+{
+    private const string Destination = "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe";
+
+    private static readonly TierLimit Open = new(1_000_000, TimeSpan.FromSeconds(1), 1_000_000);
+
+    private static readonly RateLimitSettings Unlimited = new(Open, Open, Open);
+
+    public static async Task RunAsync(int agents, int seconds, int latencySamples)
+    {
+        using var postgres = new PostgresInstance();
+        var connection = MigratedDatabase(postgres);
+
+        var home = NewHomeWithWallets(agents);
+        var homes = new[] { home, CopyOfHome(home), CopyOfHome(home) };
+        var sequences = new int[agents];
+        Array.Fill(sequences, 1);
+        var throughput = new Dictionary<int, List<double>> { [1] = [], [2] = [], [3] = [] };
+        foreach (var instances in new[] { 1, 2, 3, 3, 2, 1 })
+        {
+            throughput[instances].Add(await SignaturesPerSecondAsync(connection, homes, instances, agents, sequences, seconds));
+        }
+
+        foreach (var (instances, samples) in throughput)
+        {
+            Console.WriteLine(FormattableString.Invariant($"{$"signatures/s, {instances} instance(s) on one PostgreSQL, {agents} agents",-62} rounds {string.Join(" ", samples.Select(value => value.ToString("F1", CultureInfo.InvariantCulture)))}  mean {samples.Average(),7:F1}"));
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"{"  ratio three instances / one",-62} {throughput[3].Average() / throughput[1].Average():F2}"));
+
+        // Another vault's state on its own database: a store sealed by one vault refuses every other (as it should).
+        var (files, database) = await LatencyAsync(MigratedDatabase(postgres), latencySamples);
+        files.Sort();
+        database.Sort();
+        Console.WriteLine(FormattableString.Invariant($"{"tx_sign round trip, file backend (ms)",-62} n={files.Count,4}  median {files[files.Count / 2],8:F2}"));
+        Console.WriteLine(FormattableString.Invariant($"{"tx_sign round trip, PostgreSQL backend (ms)",-62} n={database.Count,4}  median {database[database.Count / 2],8:F2}"));
+        Console.WriteLine(FormattableString.Invariant($"{"  PostgreSQL minus files, medians (ms)",-62} {database[database.Count / 2] - files[files.Count / 2]:F2}"));
+    }
+
+    private static string MigratedDatabase(PostgresInstance postgres)
+    {
+        var connection = postgres.ConnectionString(postgres.CreateDatabase());
+        using var migrate = new PostgresStateStore(NpgsqlDataSource.Create(connection));
+        PostgresMigrations.Migrate(migrate);
+        new LockoutGuard(migrate).Initialize();
+        return connection;
+    }
+
+    private static async Task<double> SignaturesPerSecondAsync(string connection, string[] homes, int instanceCount, int agents, int[] sequences, int seconds)
+    {
+        var hosts = new List<Instance>();
+        try
+        {
+            for (var i = 0; i < instanceCount; i++)
+            {
+                hosts.Add(await Instance.StartAsync(homes[i], new PostgresStateStore(NpgsqlDataSource.Create(connection))));
+            }
+
+            var stop = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+            var counts = new int[agents];
+            await Task.WhenAll(Enumerable.Range(0, agents).Select(agent => Task.Run(async () =>
+            {
+                var instance = hosts[agent % instanceCount];
+                while (DateTime.UtcNow < stop)
+                {
+                    await instance.SignAsync("agent" + agent, sequences[agent]++);
+                    counts[agent]++;
+                }
+            })));
+            return counts.Sum() / (double)seconds;
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<(List<double> Files, List<double> Database)> LatencyAsync(string connection, int count)
+    {
+        var filesHome = NewHomeWithWallets(1);
+        var databaseHome = CopyOfHome(filesHome);
+        await using var onFiles = await Instance.StartAsync(filesHome, null);
+        await using var onDatabase = await Instance.StartAsync(databaseHome, new PostgresStateStore(NpgsqlDataSource.Create(connection)));
+        var files = new List<double>();
+        var database = new List<double>();
+        var sequence = 100_000;
+        for (var i = 0; i < count + 5; i++)
+        {
+            sequence++;
+            var clock = Stopwatch.StartNew();
+            await onFiles.SignAsync("agent0", sequence);
+            var fileElapsed = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            await onDatabase.SignAsync("agent0", sequence);
+            var databaseElapsed = clock.Elapsed.TotalMilliseconds;
+            if (i >= 5)
+            {
+                files.Add(fileElapsed);
+                database.Add(databaseElapsed);
+            }
+        }
+
+        return (files, database);
+    }
+
+    // A key-file home (the zero-configuration start) with one wallet per agent.
+    private static string NewHomeWithWallets(int wallets)
+    {
+        var home = Directory.CreateTempSubdirectory("hsmwallet-state-bench-").FullName;
+        Scratch.Folders.Add(home);
+        File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Task.Run(async () =>
+        {
+            await using var instance = await Instance.StartAsync(home, null);
+            for (var i = 0; i < wallets; i++)
+            {
+                await instance.CallAsync("wallet_create", new Dictionary<string, object?> { ["name"] = "agent" + i.ToString(CultureInfo.InvariantCulture) });
+            }
+        }).GetAwaiter().GetResult();
+        return home;
+    }
+
+    private static string CopyOfHome(string home)
+    {
+        var copy = Directory.CreateTempSubdirectory("hsmwallet-state-bench-").FullName;
+        Scratch.Folders.Add(copy);
+        File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        CopyTree(home, copy);
+        return copy;
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var file in Directory.GetFiles(from).Where(file => !file.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            var copy = Path.Combine(to, Path.GetFileName(file));
+            File.Copy(file, copy, overwrite: true);
+            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        foreach (var directory in Directory.GetDirectories(from).Where(directory => Path.GetFileName(directory) is not "state" and not "approvals"))
+        {
+            CopyTree(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
+    }
+
+    /// <summary>One in-process hsmwallet-mcp host and its SDK client over pipes.</summary>
+    private sealed class Instance : IAsyncDisposable
+    {
+        private readonly IDisposable _host;
+        private readonly Func<Task> _stop;
+        private readonly McpClient _client;
+        private readonly ToolPipeline _pipeline;
+
+        private Instance(IDisposable host, Func<Task> stop, McpClient client, ToolPipeline pipeline)
+        {
+            _host = host;
+            _stop = stop;
+            _client = client;
+            _pipeline = pipeline;
+        }
+
+        public static async Task<Instance> StartAsync(string home, IStateStore? store)
+        {
+            var clientToServer = new Pipe();
+            var serverToClient = new Pipe();
+            var host = ServerHost.Build(new ServerHost.Parts
+            {
+                // The rate tiers are the operator's per instance (at most 10 a second through the options); the bench sets
+                // them out of the way to measure what the signing path and the shared store allow.
+                Options = new ServerOptions { HomePath = home, Network = HsmWallet.Core.Ledger.LedgerNetwork.Testnet, StateStore = store, RateLimits = Unlimited },
+                Input = clientToServer.Reader.AsStream(),
+                Output = serverToClient.Writer.AsStream(),
+                Error = TextWriter.Null,
+            });
+            await host.StartAsync();
+            var client = await McpClient.CreateAsync(new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()));
+            return new Instance(host, () => host.StopAsync(), client, host.Services.GetRequiredService<ToolPipeline>());
+        }
+
+        public Task SignAsync(string wallet, int sequence) => CallAsync("tx_sign", new Dictionary<string, object?>
+        {
+            ["wallet"] = wallet,
+            ["autofill"] = false,
+            ["tx"] = JsonNode.Parse($$"""{"TransactionType":"Payment","Destination":"{{Destination}}","Amount":"1000","Fee":"12","Sequence":{{sequence}}}"""),
+        });
+
+        public async Task CallAsync(string tool, Dictionary<string, object?> arguments)
+        {
+            var result = await _client.CallToolAsync(tool, arguments);
+            if (result.IsError == true)
+            {
+                throw new InvalidOperationException(tool + ": " + string.Concat(result.Content.OfType<TextContentBlock>().Select(block => block.Text)));
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _client.DisposeAsync();
+            await _stop();
+            _host.Dispose();
+        }
+    }
+}
