@@ -12,7 +12,9 @@ namespace HsmWallet.Core.Policy;
 /// <see cref="PolicyEngine.RecordSigned"/> and persisted in the <see cref="IStateStore"/> (document
 /// state/policy-counters.json, sealed by <see cref="SealedStateFile"/>) so neither a restart nor another instance
 /// resets the limits. A counters document that cannot be read, or that is deleted, edited or replaced by an older
-/// copy, makes every decision deny.
+/// copy, makes every decision deny. Each decision reads the document once (<see cref="PolicyEngine.Evaluate"/>, under the
+/// account's signing scope when it guards a signature) and all its rules use that reading; <see cref="Record"/> reads
+/// it again under its own lock before it adds, so what other accounts added meanwhile is kept.
 /// </summary>
 public sealed class PolicyCounters
 {
@@ -121,12 +123,20 @@ public sealed class PolicyCounters
         _loaded = true;
     }
 
+    /// <summary>Reads the document again (when it changed) for the decision about to be made; its rules then use this reading.</summary>
+    internal void RefreshForDecision()
+    {
+        lock (_gate)
+        {
+            Refresh();
+        }
+    }
+
     internal Totals TotalsFor(string network, string wallet, DateTimeOffset now, IReadOnlyList<string> assets)
     {
         var totals = new Totals();
         lock (_gate)
         {
-            Refresh();
             ThrowIfBroken();
             var hourStart = now - TimeSpan.FromHours(1);
             var dayStart = now - Day;
@@ -190,7 +200,6 @@ public sealed class PolicyCounters
     {
         lock (_gate)
         {
-            Refresh();
             ThrowIfBroken();
             return _known.TryGetValue(network + "|" + wallet, out var set) && set.Contains(destination);
         }

@@ -43,6 +43,8 @@ public sealed class PolicyEngine
             return PolicyDecision.Deny("policy_file", _file.Problem ?? PolicyFile.HashMismatchMessage);
         }
 
+        // One reading of the counters per decision: every rule below sees the same totals (and the store is asked once).
+        _counters.RefreshForDecision();
         if (_counters.Problem is not null)
         {
             return PolicyDecision.Deny("policy_counters", _counters.Problem);
