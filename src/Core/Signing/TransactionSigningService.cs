@@ -36,7 +36,8 @@ public sealed class TransactionSigningService
     private readonly WalletFreeze _freeze;
     private readonly IReadOnlyList<IWalletSigner> _signers;
     private readonly IStateStore _store;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<AccountId, Lock> _gates = new();
+    // In-process gates striped by account: a fixed number, so no account an agent names (signing_for) grows anything.
+    private readonly Lock[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
 
     /// <summary>
     /// Binds the vault, its wallet list, the network, the audit log, (for autofill) a ledger client, and the signers
@@ -156,8 +157,7 @@ public sealed class TransactionSigningService
         MainnetSlotRule.Check(_vault, prepared.Network == "mainnet" ? prepared.Network : prepared.Wallet.Network, "network");
         // One signature at a time per account, in this process and across every process and instance sharing the store:
         // the account's Sequences and its counters are read and advanced by one signer at a time; other accounts go on.
-        // (The gates are bounded by the vault's wallets: only a resolved wallet's account gets here.)
-        lock (_gates.GetOrAdd(account, _ => new Lock()))
+        lock (_gates[(account.GetHashCode() & int.MaxValue) % _gates.Length])
         {
             return _store.Exclusive(SigningScopeFor(account), _ => SignHoldingLock(prepared, unlock, approval, context, account));
         }
