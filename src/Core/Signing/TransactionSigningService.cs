@@ -23,6 +23,9 @@ namespace HsmWallet.Core.Signing;
 /// </summary>
 public sealed class TransactionSigningService
 {
+    /// <summary>How many signing scopes accounts are spread over: a fixed number of locks (and lock files) however many accounts an agent names.</summary>
+    public const int SigningStripes = 256;
+
     /// <summary>The state store scope the operator's recovery (`state reseal`) holds; signatures hold their account's scope (<see cref="SigningScopeFor"/>).</summary>
     public const string SigningScope = "state/signing";
 
@@ -36,8 +39,8 @@ public sealed class TransactionSigningService
     private readonly WalletFreeze _freeze;
     private readonly IReadOnlyList<IWalletSigner> _signers;
     private readonly IStateStore _store;
-    // In-process gates striped by account: a fixed number, so no account an agent names (signing_for) grows anything.
-    private readonly Lock[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
+    // In-process gates, one per signing stripe: a fixed number, so no account an agent names (signing_for) grows anything.
+    private readonly Lock[] _gates = [.. Enumerable.Range(0, SigningStripes).Select(_ => new Lock())];
 
     /// <summary>
     /// Binds the vault, its wallet list, the network, the audit log, (for autofill) a ledger client, and the signers
@@ -157,7 +160,7 @@ public sealed class TransactionSigningService
         MainnetSlotRule.Check(_vault, prepared.Network == "mainnet" ? prepared.Network : prepared.Wallet.Network, "network");
         // One signature at a time per account, in this process and across every process and instance sharing the store:
         // the account's Sequences and its counters are read and advanced by one signer at a time; other accounts go on.
-        lock (_gates[(account.GetHashCode() & int.MaxValue) % _gates.Length])
+        lock (_gates[StripeOf(account)])
         {
             return _store.Exclusive(SigningScopeFor(account), _ => SignHoldingLock(prepared, unlock, approval, context, account));
         }
@@ -231,9 +234,14 @@ public sealed class TransactionSigningService
 
     /// <summary>
     /// The state store scope a signature for <paramref name="account"/> holds from its last policy check to its audit
-    /// entry: per account, so the limits (kept per wallet) and the Sequences hold while other accounts sign in parallel.
+    /// entry: the account's stripe of <see cref="SigningStripes"/>, so one account's limits (kept per wallet) and
+    /// Sequences advance one signer at a time while most other accounts sign in parallel, and the number of scopes
+    /// stays fixed whatever accounts a multisignature names.
     /// </summary>
-    public static string SigningScopeFor(AccountId account) => SigningScope + "-" + Convert.ToHexStringLower(account.Bytes);
+    public static string SigningScopeFor(AccountId account) =>
+        SigningScope + "-" + StripeOf(account).ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int StripeOf(AccountId account) => account.Bytes[0] % SigningStripes;
 
     /// <summary>The policy's decision for a transaction as it stands (policy_check), without signing anything.</summary>
     public async Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, UnlockOptions unlock, CancellationToken cancellationToken)
