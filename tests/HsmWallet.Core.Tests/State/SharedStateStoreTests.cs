@@ -25,8 +25,8 @@ public sealed class SharedStateStoreTests : IDisposable
     public SharedStateStoreTests()
     {
         _wallet = _harness.CreateWallet();
-        _shared = new FileStateStore(Path.Combine(_directory.Path, "shared"));
-        Directory.CreateDirectory(Path.Combine(_directory.Path, "shared"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        _shared = new FileStateStore(Path.Combine(_directory.Path, "common-store"));
+        Directory.CreateDirectory(Path.Combine(_directory.Path, "common-store"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // What `hsmwallet state import` brings (or a vault created on this store makes): the lockout record; a missing one locks.
         new Core.Unlocking.Lockout.LockoutGuard(_shared).Initialize();
     }
@@ -105,7 +105,7 @@ public sealed class SharedStateStoreTests : IDisposable
 
         await Task.WhenAll(work);
 
-        var envelope = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_directory.Path, "shared", "state", "policy-counters.json")))!;
+        var envelope = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_directory.Path, "common-store", "state", "policy-counters.json")))!;
         var entries = envelope["body"]!["entries"]!.AsArray();
         Assert.Equal(12, entries.Count(entry => (string)entry!["wallet"]! == _wallet.Address));
         Assert.Equal(12, entries.Count(entry => (string)entry!["wallet"]! == bob.Address));
@@ -115,7 +115,7 @@ public sealed class SharedStateStoreTests : IDisposable
     public async Task A_shared_store_without_its_lockout_record_locks_every_instance()
     {
         var first = Instance(_harness.Vault.Home.Root);
-        File.Delete(Path.Combine(_directory.Path, "shared", "state", "lockout.json"));
+        File.Delete(Path.Combine(_directory.Path, "common-store", "state", "lockout.json"));
 
         await Assert.ThrowsAsync<Core.Unlocking.LockedOutException>(async () =>
             first.Sign(await Prepare(first, sequence: 5, xrp: 1), SigningHarness.Unlock, null, SigningHarness.Context));
@@ -145,8 +145,8 @@ public sealed class SharedStateStoreTests : IDisposable
         var first = Instance(_harness.Vault.Home.Root);
         first.Sign(await Prepare(first, sequence: 5, xrp: 1), SigningHarness.Unlock, null, SigningHarness.Context);
 
-        Assert.True(File.Exists(Path.Combine(_directory.Path, "shared", "state", "signing-testnet.json")));
-        Assert.True(File.Exists(Path.Combine(_directory.Path, "shared", "state", "policy-counters.json")));
+        Assert.True(File.Exists(Path.Combine(_directory.Path, "common-store", "state", "signing-testnet.json")));
+        Assert.True(File.Exists(Path.Combine(_directory.Path, "common-store", "state", "policy-counters.json")));
         Assert.False(File.Exists(Path.Combine(_harness.Vault.Home.StateDirectory, "signing-testnet.json")));
     }
 
