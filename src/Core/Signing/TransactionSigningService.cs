@@ -159,7 +159,7 @@ public sealed class TransactionSigningService
         // Either side being mainnet (the server's network, or the wallet's on a custom URL) needs a strong slot.
         MainnetSlotRule.Check(_vault, prepared.Network == "mainnet" ? prepared.Network : prepared.Wallet.Network, "network");
         // One signature at a time per account, in this process and across every process and instance sharing the store:
-        // the account's Sequences and its counters are read and advanced by one signer at a time; other accounts go on.
+        // the account's Sequences and its counters are read and advanced by one signer at a time; accounts in other stripes go on.
         lock (_gates[StripeOf(account)])
         {
             return _store.Exclusive(SigningScopeFor(account), _ => SignHoldingLock(prepared, unlock, approval, context, account));
