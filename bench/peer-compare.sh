@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # HsmWallet side by side with the TypeScript peer (xrpl-wallet-mcp 0.2.0), both driven by the official MCP TypeScript
 # SDK client (bench/xrpljs/peer-compare.mjs), interleaved in one run; prints a table of medians and ratios.
-# usage: bash bench/peer-compare.sh [PEER_TARBALL]
-#   PEER_TARBALL (or $PEER_TARBALL): default ../shared/peers/xrpl-wallet-mcp-0.2.0.tar.gz beside the repository.
+# usage: bash bench/peer-compare.sh PEER_TARBALL
+#   PEER_TARBALL (or $PEER_TARBALL): the peer's release tarball (xrpl-wallet-mcp-0.2.0.tar.gz), or a folder holding it;
+#   it is not in the repository and never will be, so the script is told where it is.
 #   The peer is unpacked and built OUTSIDE the repository, under $PEER_COMPARE_CACHE (default
 #   ${XDG_CACHE_HOME:-~/.cache}/hsmwallet-peer-compare), once per tarball; the project never contains it.
 #   PEER_COMPARE_STARTS (default 9) and PEER_COMPARE_SIGNATURES (default 50) size the run (about 10 minutes on 2 cores).
 # Needs: the .NET SDK, node 20+ and npm, softhsm2, libargon2-1 and libsecp256k1-1 (tools/test.sh installs them).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-tarball=${1:-${PEER_TARBALL:-$repo/../shared/peers/xrpl-wallet-mcp-0.2.0.tar.gz}}
+tarball=${1:-${PEER_TARBALL:-}}
+[ -n "$tarball" ] || { echo "usage: bash bench/peer-compare.sh PEER_TARBALL (the peer's xrpl-wallet-mcp-0.2.0.tar.gz, or its folder)" >&2; exit 2; }
 [ -d "$tarball" ] && tarball=$(ls "$tarball"/xrpl-wallet-mcp-*.tar.gz | head -n 1)
 [ -f "$tarball" ] || { echo "peer tarball not found: $tarball (pass its path as the first argument)" >&2; exit 2; }
 tarball=$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")

@@ -151,24 +151,8 @@ internal static class StateScaling
         var copy = Directory.CreateTempSubdirectory("hsmwallet-state-bench-").FullName;
         Scratch.Folders.Add(copy);
         File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        CopyTree(home, copy);
+        HomeCopy.Copy(home, copy, "state", "approvals");
         return copy;
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        foreach (var file in Directory.GetFiles(from).Where(file => !file.EndsWith(".lock", StringComparison.Ordinal)))
-        {
-            var copy = Path.Combine(to, Path.GetFileName(file));
-            File.Copy(file, copy, overwrite: true);
-            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        foreach (var directory in Directory.GetDirectories(from).Where(directory => Path.GetFileName(directory) is not "state" and not "approvals"))
-        {
-            CopyTree(directory, Path.Combine(to, Path.GetFileName(directory)));
-        }
     }
 
     /// <summary>One in-process hsmwallet-mcp host and its SDK client over pipes.</summary>

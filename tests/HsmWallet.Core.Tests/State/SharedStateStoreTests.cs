@@ -163,24 +163,8 @@ public sealed class SharedStateStoreTests : IDisposable
     private string CopyOfHome(string name)
     {
         var target = Path.Combine(_directory.Path, name);
-        CopyTree(_harness.Vault.Home.Root, target);
+        HomeCopy.Copy(_harness.Vault.Home.Root, target);
         return target;
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        foreach (var file in Directory.GetFiles(from).Where(file => !file.EndsWith(".lock", StringComparison.Ordinal)))
-        {
-            var copy = Path.Combine(to, Path.GetFileName(file));
-            File.Copy(file, copy);
-            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        foreach (var directory in Directory.GetDirectories(from))
-        {
-            CopyTree(directory, Path.Combine(to, Path.GetFileName(directory)));
-        }
     }
 
     private Task<PreparedSigning> Prepare(TransactionSigningService service, uint sequence, decimal xrp) =>

@@ -41,10 +41,10 @@ public sealed class ThreeInstancesOnOnePostgresTests(PostgresInstance postgres) 
         // The first instance makes the vault (the zero-configuration key file) and the wallet; the others get copies.
         var homes = Enumerable.Range(0, 3).Select(index => Path.Combine(_scratch.Path, "home" + index.ToString(CultureInfo.InvariantCulture))).ToArray();
         var first = await StartAsync(homes[0], state);
-        var wallet = await CallAsync(first, "wallet_create", new() { ["name"] = "shared" });
+        var wallet = await CallAsync(first, "wallet_create", new() { ["name"] = "team" });
         var address = wallet!["address"]!.GetValue<string>();
-        CopyTree(homes[0], homes[1]);
-        CopyTree(homes[0], homes[2]);
+        HomeCopy.Copy(homes[0], homes[1]);
+        HomeCopy.Copy(homes[0], homes[2]);
         var servers = new[] { first, await StartAsync(homes[1], state), await StartAsync(homes[2], state) };
 
         // Twenty agents ask for twenty different transactions for one Sequence, spread over the three instances: one is signed.
@@ -106,7 +106,7 @@ public sealed class ThreeInstancesOnOnePostgresTests(PostgresInstance postgres) 
 
     private static async Task<Outcome> TrySignAsync(McpClient client, JsonObject transaction)
     {
-        var result = await client.CallToolAsync("tx_sign", new Dictionary<string, object?> { ["wallet"] = "shared", ["autofill"] = false, ["tx"] = transaction });
+        var result = await client.CallToolAsync("tx_sign", new Dictionary<string, object?> { ["wallet"] = "team", ["autofill"] = false, ["tx"] = transaction });
         var body = JsonNode.Parse(string.Concat(result.Content.OfType<TextContentBlock>().Select(block => block.Text)));
         return result.IsError == true
             ? new Outcome(false, body?["error"]?["code"]?.GetValue<string>())
@@ -140,22 +140,6 @@ public sealed class ThreeInstancesOnOnePostgresTests(PostgresInstance postgres) 
         }
 
         Assert.Fail("no server process found for " + home);
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        foreach (var file in Directory.GetFiles(from).Where(file => !file.EndsWith(".lock", StringComparison.Ordinal)))
-        {
-            var copy = Path.Combine(to, Path.GetFileName(file));
-            File.Copy(file, copy);
-            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        foreach (var directory in Directory.GetDirectories(from))
-        {
-            CopyTree(directory, Path.Combine(to, Path.GetFileName(directory)));
-        }
     }
 
     private sealed record Outcome(bool Signed, string? Code);
