@@ -82,7 +82,7 @@ public sealed class TokenWalletSigner : IWalletSigner
         }
         catch (UnlockFailedException error) when (error.Reason == UnlockFailureReason.WrongSecret)
         {
-            var standing = attempt.Standing;
+            var standing = attempt.Failed();
             var suffix = standing.LockedUntil is { } until
                 ? string.Create(CultureInfo.InvariantCulture, $"; that was the last try: password and PIN use is locked out until {until.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}")
                 : standing.TriesLeft == 1 ? "; 1 try left before password and PIN use locks" : string.Create(CultureInfo.InvariantCulture, $"; {standing.TriesLeft} tries left before password and PIN use locks");

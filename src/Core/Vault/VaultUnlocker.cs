@@ -242,7 +242,13 @@ internal sealed class VaultUnlocker
         }
         catch (UnlockFailedException error) when (error.Reason == UnlockFailureReason.WrongSecret)
         {
-            throw Counted(error, attempt?.Standing ?? RecordAfterwards(), wasLocked);
+            throw Counted(error, attempt is null ? RecordAfterwards() : Failed(attempt), wasLocked);
+        }
+        catch (Exception) when (attempt is not null)
+        {
+            // Anything else after the secret was handed to the unlocker counts as a failure (errs towards denying).
+            _ = Failed(attempt);
+            throw;
         }
         catch (Exception) when (attempt is null)
         {
@@ -252,6 +258,19 @@ internal sealed class VaultUnlocker
         finally
         {
             vaultKey?.Dispose();
+        }
+    }
+
+    /// <summary>Settles a guessable slot's attempt as a failure; a damaged record cannot count it, and says so on the next unlock.</summary>
+    private static LockoutCount? Failed(LockoutAttempt attempt)
+    {
+        try
+        {
+            return attempt.Failed();
+        }
+        catch (LockedOutException exception)
+        {
+            return exception.LockedUntil is { } until ? new LockoutCount(0, until) : null;
         }
     }
 

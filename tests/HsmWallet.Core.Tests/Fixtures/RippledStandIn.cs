@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core.Ledger;
 using HsmWallet.Core.Xrpl.Addresses;
@@ -395,7 +396,14 @@ public sealed class RippledStandIn : IAsyncDisposable
                 return;
             }
 
-            var request = JsonNode.Parse(text)!.AsObject();
+            if (ParseRequest(text) is not { } request)
+            {
+                // A body cut short (the client gave up mid-request, or a stop) or not JSON: rippled answers 400.
+                context.Response.StatusCode = 400;
+                context.Response.Close();
+                return;
+            }
+
             var method = request["method"]!.GetValue<string>();
             var parameters = request["params"]?[0] as JsonObject ?? new JsonObject();
             var fault = Faults?.Invoke() ?? LedgerFault.None;
@@ -433,6 +441,18 @@ public sealed class RippledStandIn : IAsyncDisposable
         catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or IOException or OperationCanceledException or InvalidOperationException)
         {
             // A restart or a stop in the middle of an answer: the client sees a broken connection.
+        }
+    }
+
+    private static JsonObject? ParseRequest(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

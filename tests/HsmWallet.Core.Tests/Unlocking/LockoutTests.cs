@@ -162,7 +162,7 @@ public sealed class LockoutTests : IDisposable
     }
 
     [Fact]
-    public void An_attempt_that_is_never_settled_counts_as_a_failure()
+    public void An_attempt_never_settled_becomes_a_failure_once_it_has_been_pending_too_long()
     {
         var guard = new LockoutGuard(_home.StateDirectory, _clock);
         for (var i = 0; i < 5; i++)
@@ -170,6 +170,75 @@ public sealed class LockoutTests : IDisposable
             _ = guard.BeginAttempt();
         }
 
+        Assert.Null(guard.LockedUntil());
+        _clock.Advance(TimeSpan.FromMinutes(2));
+
+        var error = Assert.Throws<LockedOutException>(() => guard.BeginAttempt());
+        Assert.Equal(Start.AddMinutes(32), error.LockedUntil);
+        Assert.Equal(Start.AddMinutes(32), guard.LockedUntil());
+    }
+
+    [Fact]
+    public void No_more_guesses_than_the_limit_are_under_test_at_once()
+    {
+        var guard = new LockoutGuard(_home.StateDirectory, _clock, LockoutPolicy.Default with { InFlightWait = TimeSpan.FromMilliseconds(200) });
+        var pending = Enumerable.Range(0, 5).Select(_ => guard.BeginAttempt()).ToList();
+
+        var refused = Assert.Throws<LockedOutException>(() => guard.BeginAttempt());
+
+        Assert.Contains("already under test", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, guard.TriesLeft());
+        pending[0].Cancelled();
+        var sixth = guard.BeginAttempt();
+        Assert.NotNull(sixth);
+    }
+
+    [Fact]
+    public void Pending_guesses_that_all_fail_lock_at_the_fifth_failure()
+    {
+        var guard = new LockoutGuard(_home.StateDirectory, _clock);
+        var pending = Enumerable.Range(0, 5).Select(_ => guard.BeginAttempt()).ToList();
+
+        var counts = pending.Select(attempt => attempt.Failed()).ToList();
+
+        Assert.Equal([4, 3, 2, 1, 0], counts.Select(count => count.TriesLeft));
+        Assert.Null(counts[3].LockedUntil);
+        Assert.Equal(Start.AddMinutes(30), counts[4].LockedUntil);
+        Assert.Throws<LockedOutException>(() => guard.BeginAttempt());
+    }
+
+    [Fact]
+    public void A_success_while_others_are_under_test_leaves_their_attempts_counted()
+    {
+        var guard = new LockoutGuard(_home.StateDirectory, _clock);
+        var first = guard.BeginAttempt();
+        var guesses = Enumerable.Range(0, 4).Select(_ => guard.BeginAttempt()).ToList();
+
+        first.Succeeded();
+        var last = guesses.Select(guess => guess.Failed()).ToList()[^1];
+
+        Assert.Equal(1, last.TriesLeft);
+        var fifth = guard.BeginAttempt().Failed();
+        Assert.Equal(Start.AddMinutes(30), fifth.LockedUntil);
         Assert.Equal(Start.AddMinutes(30), guard.LockedUntil());
+    }
+
+    [Fact]
+    public void Many_threads_unlocking_with_the_right_secret_at_once_are_never_locked_out()
+    {
+        var guard = new LockoutGuard(_home.StateDirectory, _clock);
+
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 16 }, _ =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var attempt = guard.BeginAttempt();
+                Thread.Sleep(5);
+                attempt.Cancelled();
+            }
+        });
+
+        Assert.Null(guard.LockedUntil());
+        Assert.Equal(5, guard.TriesLeft());
     }
 }

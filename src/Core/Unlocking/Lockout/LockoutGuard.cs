@@ -109,19 +109,42 @@ public sealed class LockoutGuard
     }
 
     /// <summary>
-    /// Records an attempt as failed before the KDF runs (so a crash or a parallel guess still counts) and
-    /// locks once the limit is reached; the returned attempt clears it on success or cancellation.
+    /// Counts an attempt before the KDF or the token sees the secret (so a crash or a parallel guess still counts) and
+    /// returns it for the caller to settle: <see cref="LockoutAttempt.Failed"/>, <see cref="LockoutAttempt.Succeeded"/> or
+    /// <see cref="LockoutAttempt.Cancelled"/>. While it is under test it is pending: at most the limit's worth of
+    /// failures and pending attempts exist at once (a further one waits for one to settle, then is refused), and a
+    /// pending attempt never settled within <see cref="LockoutPolicy.PendingLimit"/> becomes a failure.
     /// </summary>
-    public LockoutAttempt BeginAttempt() => Count(throwIfLocked: true);
+    public LockoutAttempt BeginAttempt()
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (WithRecord(Begin) is { } attempt)
+            {
+                return attempt;
+            }
+
+            if (waited.Elapsed >= _policy.InFlightWait)
+            {
+                var retry = _time.GetUtcNow() + _policy.PendingLimit;
+                throw new LockedOutException(
+                    retry,
+                    $"{_policy.MaximumFailures} password or PIN attempts are already under test or failed; wait for them to finish");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
 
     /// <summary>
     /// Records a failure after the fact (slots whose secret cannot be guessed: key files, recovery keys, devices
     /// with their own counter). While a lockout runs it changes nothing: it neither extends nor doubles it.
     /// </summary>
-    public LockoutCount RecordFailure() => Count(throwIfLocked: false).Standing;
+    public LockoutCount RecordFailure() => WithRecord((session, key, record) => Fail(session, key, record, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))));
 
     /// <summary>A success clears failures and the doubling.</summary>
-    public void RecordSuccess() => Succeed();
+    public void RecordSuccess() => Succeed(string.Empty);
 
     /// <summary>
     /// A high-entropy slot opened the vault during a lockout: the lock ends now, but the password and PIN get one
@@ -145,7 +168,7 @@ public sealed class LockoutGuard
                 record.Attempts.Clear();
                 for (var i = 0; i < _policy.MaximumFailures - 1; i++)
                 {
-                    record.Attempts.Add((Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), now));
+                    record.Attempts.Add(new LockoutEntry(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), now));
                 }
 
                 return true;
@@ -165,21 +188,9 @@ public sealed class LockoutGuard
         return Math.Max(0, _policy.MaximumFailures - counted);
     }
 
-    private LockoutAttempt Count(bool throwIfLocked) => WithRecord((session, key, record) => Count(session, key, record, throwIfLocked));
-
-    private LockoutAttempt Count(IStateSession session, SecureBuffer key, LockoutRecord record, bool throwIfLocked)
+    // Outside a lock: drops what no longer counts and turns attempts pending for too long into failures.
+    private void Settle(LockoutRecord record, long now)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (record.LockedUntil is { } until && until > now)
-        {
-            if (throwIfLocked)
-            {
-                throw Locked(until);
-            }
-
-            return new LockoutAttempt(this, string.Empty, null, null, new LockoutCount(0, DateTimeOffset.FromUnixTimeMilliseconds(until)));
-        }
-
         var windowStart = now - (long)_policy.Window.TotalMilliseconds;
         record.Attempts.RemoveAll(attempt => attempt.At <= windowStart);
         if (record.LockedUntil is { } ended && ended <= now)
@@ -188,53 +199,99 @@ public sealed class LockoutGuard
             record.Attempts.RemoveAll(attempt => attempt.At < ended);
         }
 
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        record.Attempts.Add((id, now));
-        long? lockSetTo = null;
-        var previousUntil = record.LockedUntil;
-        if (record.Attempts.Count >= _policy.MaximumFailures)
+        var stale = now - (long)_policy.PendingLimit.TotalMilliseconds;
+        for (var i = 0; i < record.Attempts.Count; i++)
         {
-            record.Lockouts++;
-            record.LockedUntil = now + (long)_policy.LockoutLength(record.Lockouts).TotalMilliseconds;
-            lockSetTo = record.LockedUntil;
+            if (record.Attempts[i].Pending && record.Attempts[i].At <= stale)
+            {
+                record.Attempts[i] = record.Attempts[i] with { Pending = false };
+            }
         }
-
-        session.Write(_recordPath, record.Serialize(key.ReadOnlySpan));
-        var standing = new LockoutCount(
-            Math.Max(0, _policy.MaximumFailures - record.Attempts.Count),
-            lockSetTo is { } set ? DateTimeOffset.FromUnixTimeMilliseconds(set) : null);
-        return new LockoutAttempt(this, id, lockSetTo, previousUntil, standing);
     }
 
-    /// <summary>A success clears failures and the doubling.</summary>
-    internal void Succeed()
+    // Locks when the failures reach the limit; returns the lock's end, or null.
+    private long? LockIfAtLimit(LockoutRecord record, long now)
     {
+        if (record.Attempts.Count(attempt => !attempt.Pending) < _policy.MaximumFailures)
+        {
+            return null;
+        }
+
+        record.Lockouts++;
+        record.LockedUntil = now + (long)_policy.LockoutLength(record.Lockouts).TotalMilliseconds;
+        return record.LockedUntil;
+    }
+
+    // A new pending attempt, or null while the limit's worth of failures and pending attempts already exist.
+    private LockoutAttempt? Begin(IStateSession session, SecureBuffer key, LockoutRecord record)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (record.LockedUntil is { } until && until > now)
+        {
+            throw Locked(until);
+        }
+
+        Settle(record, now);
+        if (LockIfAtLimit(record, now) is { } locked)
+        {
+            session.Write(_recordPath, record.Serialize(key.ReadOnlySpan));
+            throw Locked(locked);
+        }
+
+        if (record.Attempts.Count >= _policy.MaximumFailures)
+        {
+            return null;
+        }
+
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        record.Attempts.Add(new LockoutEntry(id, now, Pending: true));
+        session.Write(_recordPath, record.Serialize(key.ReadOnlySpan));
+        return new LockoutAttempt(this, id);
+    }
+
+    /// <summary>The attempt <paramref name="id"/> tested a wrong secret: it becomes a failure, locking at the limit.</summary>
+    internal LockoutCount Failed(string id) => WithRecord((session, key, record) => Fail(session, key, record, id));
+
+    private LockoutCount Fail(IStateSession session, SecureBuffer key, LockoutRecord record, string id)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (record.LockedUntil is { } until && until > now)
+        {
+            // A lock already runs: this failure neither extends nor doubles it; its pending entry is spent.
+            if (record.Attempts.RemoveAll(attempt => attempt.Id == id) > 0)
+            {
+                session.Write(_recordPath, record.Serialize(key.ReadOnlySpan));
+            }
+
+            return new LockoutCount(0, DateTimeOffset.FromUnixTimeMilliseconds(until));
+        }
+
+        Settle(record, now);
+        record.Attempts.RemoveAll(attempt => attempt.Id == id);
+        record.Attempts.Add(new LockoutEntry(id, now));
+        var lockSet = LockIfAtLimit(record, now);
+        session.Write(_recordPath, record.Serialize(key.ReadOnlySpan));
+        return new LockoutCount(
+            lockSet is null ? Math.Max(0, _policy.MaximumFailures - record.Attempts.Count(attempt => !attempt.Pending)) : 0,
+            lockSet is { } set ? DateTimeOffset.FromUnixTimeMilliseconds(set) : null);
+    }
+
+    /// <summary>A success clears failures and the doubling; other attempts still under test stay pending.</summary>
+    internal void Succeed(string id)
+    {
+        var stale = _time.GetUtcNow().ToUnixTimeMilliseconds() - (long)_policy.PendingLimit.TotalMilliseconds;
         Update(record =>
         {
-            var changed = record.Attempts.Count > 0 || record.Lockouts > 0 || record.LockedUntil is not null;
-            record.Attempts.Clear();
+            var changed = record.Lockouts > 0 || record.LockedUntil is not null;
+            changed |= record.Attempts.RemoveAll(attempt => !attempt.Pending || attempt.Id == id || attempt.At <= stale) > 0;
             record.Lockouts = 0;
             record.LockedUntil = null;
             return changed;
         });
     }
 
-    /// <summary>An attempt that never tested a secret (device missing, malformed input) is taken back.</summary>
-    internal void Cancel(string id, long? lockSetTo, long? previousUntil)
-    {
-        Update(record =>
-        {
-            var removed = record.Attempts.RemoveAll(attempt => attempt.Id == id) > 0;
-            if (lockSetTo is not null && record.LockedUntil == lockSetTo)
-            {
-                record.Lockouts = Math.Max(0, record.Lockouts - 1);
-                record.LockedUntil = previousUntil;
-                return true;
-            }
-
-            return removed;
-        });
-    }
+    /// <summary>An attempt that never tested a secret (device missing, malformed input), or whose success may not reset the count, is taken back.</summary>
+    internal void Cancel(string id) => Update(record => record.Attempts.RemoveAll(attempt => attempt.Id == id) > 0);
 
     private void Update(Func<LockoutRecord, bool> change) => WithRecord((session, key, record) =>
     {

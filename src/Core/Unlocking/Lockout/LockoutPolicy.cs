@@ -18,6 +18,15 @@ public sealed record LockoutPolicy
     /// <summary>The first lockout's length.</summary>
     public TimeSpan BaseLockout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a password or PIN may be under test before its attempt counts as a failure (a process that died mid-test,
+    /// or a caller that never settled it): longer than any KDF or token login takes.
+    /// </summary>
+    public TimeSpan PendingLimit { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a new attempt waits while the limit's worth of attempts are already under test, before it is refused.</summary>
+    public TimeSpan InFlightWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Caps the doubling (2^10 x 30 minutes is about 21 days) so the arithmetic never overflows.</summary>
     public int MaximumDoublings { get; init; } = 10;
 

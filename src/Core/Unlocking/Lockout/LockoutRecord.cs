@@ -11,7 +11,7 @@ internal sealed class LockoutRecord
 {
     private const int Version = 1;
 
-    public List<(string Id, long At)> Attempts { get; } = [];
+    public List<LockoutEntry> Attempts { get; } = [];
 
     public int Lockouts { get; set; }
 
@@ -32,7 +32,8 @@ internal sealed class LockoutRecord
 
             foreach (var attempt in root.GetProperty("attempts").EnumerateArray())
             {
-                record.Attempts.Add((attempt.GetProperty("id").GetString()!, attempt.GetProperty("at").GetInt64()));
+                var pending = attempt.TryGetProperty("pending", out var flag) && flag.GetBoolean();
+                record.Attempts.Add(new LockoutEntry(attempt.GetProperty("id").GetString()!, attempt.GetProperty("at").GetInt64(), pending));
             }
 
             record.Lockouts = root.GetProperty("lockouts").GetInt32();
@@ -65,11 +66,17 @@ internal sealed class LockoutRecord
             writer.WriteStartObject();
             writer.WriteNumber("version", Version);
             writer.WriteStartArray("attempts");
-            foreach (var (id, at) in Attempts)
+            foreach (var attempt in Attempts)
             {
                 writer.WriteStartObject();
-                writer.WriteString("id", id);
-                writer.WriteNumber("at", at);
+                writer.WriteString("id", attempt.Id);
+                writer.WriteNumber("at", attempt.At);
+                if (attempt.Pending)
+                {
+                    // Written only when true, so records from before pending attempts existed read unchanged.
+                    writer.WriteBoolean("pending", true);
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -96,3 +103,9 @@ internal sealed class LockoutRecord
         return stream.ToArray();
     }
 }
+
+/// <summary>One counted attempt: a failure, or (Pending) a guessable secret under test whose outcome is not known yet.</summary>
+/// <param name="Id">Random id, so the attempt's own outcome settles this entry and no other.</param>
+/// <param name="At">When it was counted (Unix milliseconds).</param>
+/// <param name="Pending">True while the secret is being tested; a pending attempt older than the policy's limit is a failure.</param>
+internal readonly record struct LockoutEntry(string Id, long At, bool Pending = false);
