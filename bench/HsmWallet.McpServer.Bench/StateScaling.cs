@@ -52,12 +52,13 @@ internal static class StateScaling
         Console.WriteLine(FormattableString.Invariant($"{"  ratio three instances / one",-62} {throughput[3].Average() / throughput[1].Average():F2}"));
 
         // Another vault's state on its own database: a store sealed by one vault refuses every other (as it should).
-        var (files, database) = await LatencyAsync(MigratedDatabase(postgres), latencySamples);
+        var (files, database, roundTrips) = await LatencyAsync(MigratedDatabase(postgres), latencySamples);
         files.Sort();
         database.Sort();
         Console.WriteLine(FormattableString.Invariant($"{"tx_sign round trip, file backend (ms)",-62} n={files.Count,4}  median {files[files.Count / 2],8:F2}"));
         Console.WriteLine(FormattableString.Invariant($"{"tx_sign round trip, PostgreSQL backend (ms)",-62} n={database.Count,4}  median {database[database.Count / 2],8:F2}"));
         Console.WriteLine(FormattableString.Invariant($"{"  PostgreSQL minus files, medians (ms)",-62} {database[database.Count / 2] - files[files.Count / 2]:F2}"));
+        Console.WriteLine(FormattableString.Invariant($"{"  requests to PostgreSQL per tx_sign",-62} {roundTrips:F1}"));
     }
 
     private static string MigratedDatabase(PostgresInstance postgres)
@@ -101,18 +102,25 @@ internal static class StateScaling
         }
     }
 
-    private static async Task<(List<double> Files, List<double> Database)> LatencyAsync(string connection, int count)
+    private static async Task<(List<double> Files, List<double> Database, double RoundTrips)> LatencyAsync(string connection, int count)
     {
         var filesHome = NewHomeWithWallets(1);
         var databaseHome = CopyOfHome(filesHome);
+        var store = new PostgresStateStore(NpgsqlDataSource.Create(connection));
         await using var onFiles = await Instance.StartAsync(filesHome, null);
-        await using var onDatabase = await Instance.StartAsync(databaseHome, new PostgresStateStore(NpgsqlDataSource.Create(connection)));
+        await using var onDatabase = await Instance.StartAsync(databaseHome, store);
+        long roundTripsBefore = 0;
         var files = new List<double>();
         var database = new List<double>();
         var sequence = 100_000;
         for (var i = 0; i < count + 5; i++)
         {
             sequence++;
+            if (i == 5)
+            {
+                roundTripsBefore = store.RoundTrips;
+            }
+
             var clock = Stopwatch.StartNew();
             await onFiles.SignAsync("agent0", sequence);
             var fileElapsed = clock.Elapsed.TotalMilliseconds;
@@ -126,7 +134,7 @@ internal static class StateScaling
             }
         }
 
-        return (files, database);
+        return (files, database, (store.RoundTrips - roundTripsBefore) / (double)count);
     }
 
     // A key-file home (the zero-configuration start) with one wallet per agent.

@@ -68,6 +68,17 @@ public sealed class PolicyCounters
         return counters;
     }
 
+    /// <summary>
+    /// The counters of <paramref name="store"/> not yet read: the engine reads them once when it evaluates (one read per
+    /// decision, where <see cref="Load(IStateStore, Audit.StateSeal)"/> followed by a decision would read twice).
+    /// </summary>
+    public static PolicyCounters ForDecision(IStateStore store, Audit.StateSeal seal)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(seal);
+        return new PolicyCounters(store, seal);
+    }
+
     private static string Document => SealedStateFile.DocumentOf(SealedStateFile.CountersFileName);
 
     /// <summary>Reads the document as the store has it now, under its lock (parsed again only when its bytes changed); any failure sets <see cref="Problem"/>.</summary>
@@ -112,7 +123,7 @@ public sealed class PolicyCounters
         _entries.Clear();
         _known.Clear();
         _loaded = false;
-        var (body, generation) = SealedStateFile.Read(session, Document, _seal!);
+        var (body, generation) = SealedStateFile.Read(content, Document, _seal!);
         if (body is not null)
         {
             Read(body);
@@ -219,8 +230,8 @@ public sealed class PolicyCounters
             {
                 Refresh(session);
                 Add(network, wallet, value, recipients, count, now);
-                _generation = SealedStateFile.Write(session, Document, _seal!, _generation, Serialize());
-                _seen = SHA256.HashData(session.Read(Document)!);
+                _generation = SealedStateFile.Write(session, Document, _seal!, _generation, Serialize(), out var written);
+                _seen = SHA256.HashData(written);
                 return true;
             });
         }

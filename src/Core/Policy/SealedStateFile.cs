@@ -82,12 +82,15 @@ public static class SealedStateFile
     }
 
     /// <summary>Reads and checks a state file: its body (null when absent and never recorded) and generation; throws naming the file.</summary>
-    internal static (JsonObject? Body, long Generation) Read(IStateSession session, string document, StateSeal seal)
+    internal static (JsonObject? Body, long Generation) Read(IStateSession session, string document, StateSeal seal) =>
+        Read(session.Read(document), document, seal);
+
+    /// <summary>Checks <paramref name="content"/>, as read from <paramref name="document"/> inside its scope (null: absent).</summary>
+    internal static (JsonObject? Body, long Generation) Read(byte[]? content, string document, StateSeal seal)
     {
         var name = FileNameOf(document);
         var field = document;
         var recorded = seal.RecordedGeneration(name, field);
-        var content = session.Read(document);
         var text = content is null ? null : System.Text.Encoding.UTF8.GetString(content);
         if (text is null)
         {
@@ -120,12 +123,17 @@ public static class SealedStateFile
         return (body, generation);
     }
 
-    /// <summary>Seals and writes <paramref name="body"/> as the generation after <paramref name="previous"/>; call inside the document's scope after <see cref="Read"/>.</summary>
-    internal static long Write(IStateSession session, string document, StateSeal seal, long previous, JsonObject body)
+    /// <summary>Seals and writes <paramref name="body"/> as the generation after <paramref name="previous"/>; call inside the document's scope after <see cref="Read(IStateSession, string, StateSeal)"/>.</summary>
+    internal static long Write(IStateSession session, string document, StateSeal seal, long previous, JsonObject body) =>
+        Write(session, document, seal, previous, body, out _);
+
+    /// <summary>As the other Write, also giving the bytes written (so the caller need not read them back).</summary>
+    internal static long Write(IStateSession session, string document, StateSeal seal, long previous, JsonObject body, out byte[] written)
     {
         var name = FileNameOf(document);
         var generation = previous + 1;
-        session.Write(document, seal.Seal(name, generation, body));
+        written = seal.Seal(name, generation, body);
+        session.Write(document, written);
         seal.Written(name, generation);
         return generation;
     }

@@ -147,14 +147,13 @@ public sealed class TransactionSigningService
     /// <see cref="PolicyDeniedException"/>; Approve without a grant for this exact binding throws
     /// <see cref="ApprovalRequiredException"/>), then the vault is unlocked once for the signature. The audit entry
     /// is written before the result is returned; if it cannot be written, no signature is returned. A frozen wallet
-    /// throws <see cref="WalletFrozenException"/> (checked before the lock, under it, and with the signing unlock's own
-    /// vault record before the Sequence is reserved and the key opened).
+    /// throws <see cref="WalletFrozenException"/> (checked under the lock, and with the signing unlock's own vault record
+    /// before the Sequence is reserved and the key opened; the caller checks before asking a human).
     /// </summary>
     public SigningResult Sign(PreparedSigning prepared, UnlockOptions unlock, ApprovalGrant? approval, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(context);
-        RefuseIfFrozen(prepared, context);
         var account = prepared.SigningFor ?? WalletDirectory.AccountOf(prepared.Wallet);
         // Either side being mainnet (the server's network, or the wallet's on a custom URL) needs a strong slot.
         MainnetSlotRule.Check(_vault, prepared.Network == "mainnet" ? prepared.Network : prepared.Wallet.Network, "network");
@@ -170,7 +169,7 @@ public sealed class TransactionSigningService
     {
         // A freeze made while this call waited for the lock stops it here.
         RefuseIfFrozen(prepared, context);
-        var counters = PolicyCounters.Load(_store, _audit.OpenStateSeal(unlock));
+        var counters = PolicyCounters.ForDecision(_store, _audit.OpenStateSeal(unlock));
         var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time);
         var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
         Authorize(decision, prepared, approval, context);
@@ -252,7 +251,7 @@ public sealed class TransactionSigningService
 
     private PolicyDecision Evaluate(PolicyFile policy, AccountId account, JsonObject transaction, LedgerReadings readings, UnlockOptions unlock)
     {
-        var counters = PolicyCounters.Load(_store, _audit.OpenStateSeal(unlock));
+        var counters = PolicyCounters.ForDecision(_store, _audit.OpenStateSeal(unlock));
         return new PolicyEngine(policy, counters, _time).Evaluate(_network.Name, account, transaction, readings);
     }
 

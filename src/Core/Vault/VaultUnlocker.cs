@@ -34,15 +34,26 @@ internal sealed class VaultUnlocker
             : document.Slots;
 
         // While locked, slots whose secret a person could guess (passwords, PINs without a device counter) are
-        // skipped before their secret is read; high-entropy slots still open the vault.
+        // skipped before their secret is read; high-entropy slots still open the vault. The record is read when first
+        // needed (a guessable slot, or a success that may lift a lock), so a key-file unlock in the server reads none.
         LockedOutException? locked = null;
-        try
+        var lockChecked = false;
+        LockedOutException? Locked()
         {
-            _ = _lockout.ThrowIfLockedOut();
-        }
-        catch (LockedOutException exception)
-        {
-            locked = exception;
+            if (!lockChecked)
+            {
+                lockChecked = true;
+                try
+                {
+                    _ = _lockout.ThrowIfLockedOut();
+                }
+                catch (LockedOutException exception)
+                {
+                    locked = exception;
+                }
+            }
+
+            return locked;
         }
 
         var (quiet, prompting) = Split(options.Secrets);
@@ -76,11 +87,11 @@ internal sealed class VaultUnlocker
                 }
 
                 var guarded = IsGuarded(provider, request);
-                if (guarded && locked is not null)
+                if (guarded && Locked() is { } lockedNow)
                 {
                     if (explicitSlot)
                     {
-                        throw WithWayOut(locked, document);
+                        throw WithWayOut(lockedNow, document);
                     }
 
                     skipped = true;
@@ -97,7 +108,7 @@ internal sealed class VaultUnlocker
                 {
                     try
                     {
-                        return (Attempt(document, slot, provider, binding, secret, guarded, locked is not null, options.ResetsLockout), slot);
+                        return (Attempt(document, slot, provider, binding, secret, guarded, () => Locked() is not null, options.ResetsLockout), slot);
                     }
                     catch (KeyProviderUnavailableException exception)
                     {
@@ -196,7 +207,7 @@ internal sealed class VaultUnlocker
     };
 
     private SecureBuffer Attempt(
-        VaultDocument document, SlotEntry slot, IKeyProvider provider, SlotBinding binding, SecureBuffer secret, bool guarded, bool wasLocked, bool resets)
+        VaultDocument document, SlotEntry slot, IKeyProvider provider, SlotBinding binding, SecureBuffer secret, bool guarded, Func<bool> wasLocked, bool resets)
     {
         // Secrets a person could guess (passwords, PINs) are counted before the KDF runs, so neither a crash nor
         // parallel guesses escape the count. High-entropy slots (key files, recovery keys, devices with their own
@@ -225,7 +236,7 @@ internal sealed class VaultUnlocker
                     attempt.Cancelled();
                 }
             }
-            else if (wasLocked && resets)
+            else if (resets && wasLocked())
             {
                 _lockout.Lift();
             }
@@ -242,7 +253,8 @@ internal sealed class VaultUnlocker
         }
         catch (UnlockFailedException error) when (error.Reason == UnlockFailureReason.WrongSecret)
         {
-            throw Counted(error, attempt is null ? RecordAfterwards() : Failed(attempt), wasLocked);
+            var lockedBefore = wasLocked();
+            throw Counted(error, attempt is null ? RecordAfterwards() : Failed(attempt), lockedBefore);
         }
         catch (Exception) when (attempt is not null)
         {

@@ -186,6 +186,61 @@ public sealed class PostgresStateStoreTests(PostgresInstance postgres) : IDispos
     }
 
     [Fact]
+    public void A_nested_scope_read_under_another_is_locked_until_the_outer_call_commits()
+    {
+        var database = MigratedDatabase();
+        var holder = Open(database);
+        var waiter = Open(database, TimeSpan.FromMilliseconds(200));
+        var error = holder.Exclusive("state/signing-00.json", _ =>
+        {
+            // The nested lock travels with the nested call's first statement and stays until the outer commit.
+            holder.Exclusive("state/policy-counters.json", nested => nested.Read("state/policy-counters.json"));
+            StateStoreException? refused = null;
+            var other = new Thread(() => refused = Assert.Throws<StateStoreException>(
+                () => waiter.Exclusive("state/policy-counters.json", session => session.Read("state/policy-counters.json"))));
+            other.Start();
+            other.Join();
+            return refused!;
+        });
+        Assert.Contains("the lock on state/policy-counters.json was not had", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nested_calls_that_throw_before_and_after_writing_undo_only_their_own_writes()
+    {
+        var database = MigratedDatabase();
+        var store = Open(database);
+        store.Exclusive("state/signing.json", session =>
+        {
+            session.Write("state/signing.json", [1]);
+            Assert.Throws<InvalidOperationException>(() => store.Exclusive<int>("state/policy-counters.json", _ => throw new InvalidOperationException("refused before any statement")));
+            store.Exclusive("state/freeze.json", nested =>
+            {
+                nested.Write("state/freeze.json", [3]);
+                return 0;
+            });
+            Assert.Throws<InvalidOperationException>(() => store.Exclusive<int>("state/policy-counters.json", nested =>
+            {
+                nested.Write("state/policy-counters.json", [2]);
+                store.Exclusive("state/approval.json", inner =>
+                {
+                    inner.Write("state/approval.json", [4]);
+                    return 0;
+                });
+                throw new InvalidOperationException("refused after writing");
+            }));
+            session.Write("state/signing.json", [5]);
+            return 0;
+        });
+
+        var other = Open(database);
+        Assert.Equal(new byte[] { 5 }, other.Exclusive("state/test.json", session => session.Read("state/signing.json")));
+        Assert.Equal(new byte[] { 3 }, other.Exclusive("state/test.json", session => session.Read("state/freeze.json")));
+        Assert.Null(other.Exclusive("state/test.json", session => session.Read("state/policy-counters.json")));
+        Assert.Null(other.Exclusive("state/test.json", session => session.Read("state/approval.json")));
+    }
+
+    [Fact]
     public void A_fresh_database_is_refused_until_migrated_and_migrate_is_idempotent()
     {
         var database = postgres.CreateDatabase();

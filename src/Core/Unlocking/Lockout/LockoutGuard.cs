@@ -315,7 +315,8 @@ public sealed class LockoutGuard
     {
         var (started, result) = _store.ExclusiveOnItsOwn(_recordPath, session =>
         {
-            if (session.Read(_recordPath) is null)
+            var content = session.Read(_recordPath);
+            if (content is null)
             {
                 // Deleting the record must not buy more guesses: its absence counts as a new lockout.
                 using var newKey = LoadOrCreateKey(session);
@@ -329,7 +330,7 @@ public sealed class LockoutGuard
                 return (fresh.LockedUntil, default(T));
             }
 
-            using var key = Load(session, out var record);
+            using var key = Load(session, content, out var record);
             return ((long?)null, work(session, key, record));
         });
         if (started is { } until)
@@ -342,8 +343,8 @@ public sealed class LockoutGuard
         return result!;
     }
 
-    /// <summary>Loads and verifies the record, which exists; call inside its scope.</summary>
-    private SecureBuffer Load(IStateSession session, out LockoutRecord record)
+    /// <summary>Verifies the record's <paramref name="content"/> with its key; call inside its scope.</summary>
+    private SecureBuffer Load(IStateSession session, byte[] content, out LockoutRecord record)
     {
         var key = ReadKey(session) ?? throw Damaged();
         try
@@ -353,7 +354,7 @@ public sealed class LockoutGuard
                 throw Damaged();
             }
 
-            record = LockoutRecord.Parse(session.Read(_recordPath) ?? throw Damaged(), key.ReadOnlySpan);
+            record = LockoutRecord.Parse(content, key.ReadOnlySpan);
             return key;
         }
         catch (CryptographicException)

@@ -27,6 +27,8 @@ namespace HsmWallet.Hosting.State.Postgres;
 /// <para>
 /// A nested call on the same thread joins the outer transaction (PostgreSQL advisory locks are re-entrant) and adds
 /// its own lock; it runs inside a savepoint, so when it throws its writes are undone even if the outer call goes on.
+/// The nested lock and savepoint are sent with the nested call's first statement (one round trip, not three), and a
+/// savepoint is never released (the commit ends it), so a nested call costs no request of its own.
 /// Everything one outermost call wrote is ONE commit when it returns (all writes of one signature are durable
 /// together), and nothing when it throws. Documents are limited to <see cref="MaxDocumentBytes"/> (refused, naming
 /// the rule, before anything is sent). Any database failure is a <see cref="StateStoreException"/> whose message
@@ -50,6 +52,7 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
     private readonly TimeSpan _lockTimeout;
     private readonly Lock _schemaLock = new();
     private bool _schemaChecked;
+    private long _roundTrips;
 
     /// <summary>Uses <paramref name="dataSource"/> (its connection string holds the password; nothing here shows it) and waits at most <paramref name="lockTimeout"/> for a scope's lock.</summary>
     public PostgresStateStore(NpgsqlDataSource dataSource, TimeSpan? lockTimeout = null)
@@ -67,6 +70,9 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
 
     /// <summary>The database as <c>host:port/database</c>, as every error names it (never the user's password).</summary>
     public string Where { get; }
+
+    /// <summary>How many requests this store sent to the server and waited for (the bench reports them per signature; each costs a network round trip).</summary>
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
 
     /// <summary>The advisory lock key of <paramref name="scope"/>: the first 8 bytes of SHA-256(prefix, scope), the same in every instance and version.</summary>
     public static long LockKey(string scope)
@@ -183,6 +189,7 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
 
     private T Guard<T>(string step, string? scope, Func<T> action)
     {
+        Interlocked.Increment(ref _roundTrips);
         try
         {
             return action();
@@ -222,6 +229,7 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
         private readonly NpgsqlConnection _connection;
         private readonly NpgsqlTransaction _transaction;
         private readonly HashSet<string> _scopes = new(StringComparer.Ordinal);
+        private readonly List<NpgsqlBatchCommand> _deferred = [];
         private string _scope;
         private int _savepoints;
 
@@ -285,13 +293,16 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
         {
             var savepoint = "s" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var outerScope = _scope;
-            Run("lock", scope, () =>
+            if (_scopes.Add(scope))
             {
-                // The lock is taken before the savepoint, so it stays with the transaction whatever the nested call does.
-                var sql = _scopes.Add(scope) ? "SELECT pg_advisory_xact_lock(@key); SAVEPOINT " + savepoint : "SAVEPOINT " + savepoint;
-                Execute(sql, ("key", LockKey(scope)));
-                return 0;
-            });
+                // The lock goes before the savepoint, so it stays with the transaction whatever the nested call does.
+                var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+                lockCommand.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = LockKey(scope) });
+                _deferred.Add(lockCommand);
+            }
+
+            var savepointCommand = new NpgsqlBatchCommand("SAVEPOINT " + savepoint);
+            _deferred.Add(savepointCommand);
             _scope = scope;
             var failedBefore = _failed;
             try
@@ -303,7 +314,8 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
                 }
                 catch
                 {
-                    if (TryExecute("ROLLBACK TO SAVEPOINT " + savepoint))
+                    // A savepoint still waiting to be sent marks nothing to undo; one sent is rolled back to.
+                    if (!_deferred.Remove(savepointCommand) && TryExecute("ROLLBACK TO SAVEPOINT " + savepoint))
                     {
                         // What failed inside the savepoint is undone with it; the transaction is as it was before.
                         _failed = failedBefore;
@@ -312,7 +324,7 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
                     throw;
                 }
 
-                Run("write", scope, () => Execute("RELEASE SAVEPOINT " + savepoint));
+                _ = _deferred.Remove(savepointCommand);
                 return result;
             }
             finally
@@ -326,9 +338,17 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
             StateName.Check(name);
             return Run("read", _scope, () =>
             {
-                using var command = Command($"SELECT content FROM {DocumentsTable} WHERE name = @name");
-                command.Parameters.AddWithValue("name", NpgsqlDbType.Text, name);
-                return command.ExecuteScalar() is byte[] content ? content : null;
+                var main = new NpgsqlBatchCommand($"SELECT content FROM {DocumentsTable} WHERE name = $1");
+                main.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = name });
+                byte[]? content = null;
+                Query(main, reader =>
+                {
+                    if (reader.Read())
+                    {
+                        content = reader.GetFieldValue<byte[]>(0);
+                    }
+                });
+                return content;
             });
         }
 
@@ -340,12 +360,12 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
             var bytes = content.ToArray();
             Run("write", _scope, () =>
             {
-                using var command = Command(
-                    $"INSERT INTO {DocumentsTable} (name, content, updated_at) VALUES (@name, @content, now()) "
+                var main = new NpgsqlBatchCommand(
+                    $"INSERT INTO {DocumentsTable} (name, content, updated_at) VALUES ($1, $2, now()) "
                     + "ON CONFLICT (name) DO UPDATE SET content = EXCLUDED.content, updated_at = EXCLUDED.updated_at");
-                command.Parameters.AddWithValue("name", NpgsqlDbType.Text, name);
-                command.Parameters.AddWithValue("content", NpgsqlDbType.Bytea, bytes);
-                return command.ExecuteNonQuery();
+                main.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = name });
+                main.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = bytes });
+                return Send(main);
             });
         }
 
@@ -354,9 +374,9 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
             StateName.Check(name);
             return Run("write", _scope, () =>
             {
-                using var command = Command($"DELETE FROM {DocumentsTable} WHERE name = @name");
-                command.Parameters.AddWithValue("name", NpgsqlDbType.Text, name);
-                return command.ExecuteNonQuery() > 0;
+                var main = new NpgsqlBatchCommand($"DELETE FROM {DocumentsTable} WHERE name = $1");
+                main.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = name });
+                return Send(main) > 0;
             });
         }
 
@@ -366,15 +386,16 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
             return Run("read", _scope, () =>
             {
                 // Names are FOLDER/FILE with no further slash (StateName), so a prefix match is exactly the folder's documents.
-                using var command = Command($"SELECT name FROM {DocumentsTable} WHERE starts_with(name, @prefix) ORDER BY name COLLATE \"C\"");
-                command.Parameters.AddWithValue("prefix", NpgsqlDbType.Text, folder + "/");
-                using var reader = command.ExecuteReader();
+                var main = new NpgsqlBatchCommand($"SELECT name FROM {DocumentsTable} WHERE starts_with(name, $1) ORDER BY name COLLATE \"C\"");
+                main.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = folder + "/" });
                 var names = new List<string>();
-                while (reader.Read())
+                Query(main, reader =>
                 {
-                    names.Add(reader.GetString(0));
-                }
-
+                    while (reader.Read())
+                    {
+                        names.Add(reader.GetString(0));
+                    }
+                });
                 return (IReadOnlyList<string>)names;
             });
         }
@@ -413,6 +434,45 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
         }
 
         private NpgsqlCommand Command(string sql) => new(sql, _connection, _transaction);
+
+        // The nested locks and savepoints waiting to be sent, then main: one request. They are sent whatever happens.
+        private NpgsqlBatch Batch(NpgsqlBatchCommand main)
+        {
+            var batch = new NpgsqlBatch(_connection, _transaction);
+            foreach (var command in _deferred)
+            {
+                batch.BatchCommands.Add(command);
+            }
+
+            _deferred.Clear();
+            batch.BatchCommands.Add(main);
+            return batch;
+        }
+
+        // Runs main after what waits; returns the rows main changed.
+        private int Send(NpgsqlBatchCommand main)
+        {
+            using var batch = Batch(main);
+            _ = batch.ExecuteNonQuery();
+            return main.RecordsAffected;
+        }
+
+        // Runs main after what waits and hands main's rows (the last result) to read.
+        private void Query(NpgsqlBatchCommand main, Action<NpgsqlDataReader> read)
+        {
+            using var batch = Batch(main);
+            using var reader = batch.ExecuteReader();
+            // The reader stands on the first result; each waiting lock returns one (a savepoint none), main's is last.
+            for (var i = 0; i < batch.BatchCommands.Count - 1; i++)
+            {
+                if (batch.BatchCommands[i].CommandText.StartsWith("SELECT", StringComparison.Ordinal))
+                {
+                    _ = reader.NextResult();
+                }
+            }
+
+            read(reader);
+        }
 
         private int Execute(string sql, params (string Name, long Value)[] parameters)
         {
