@@ -88,6 +88,7 @@ public sealed class TransactionSigningService
         var account = request.SigningFor ?? WalletDirectory.AccountOf(wallet);
         var transaction = TransactionNormalizer.Normalize(request.Transaction, _network.Name);
         var policy = _policy.Load(unlock);
+        var agent = AgentFor(request.Agent);
         if (!request.Multisign)
         {
             CheckAccount(transaction, account);
@@ -106,7 +107,8 @@ public sealed class TransactionSigningService
                 throw new InvalidInputException("autofill", "is not available for a multisignature: fill the transaction first");
             }
 
-            var maxFee = policy.Document?.RulesFor(_network.Name, account)?.MaxFeeDrops;
+            // The lower of the two sections' max_fee, so autofill picks no Fee the agent's own section would deny.
+            var maxFee = Lower(policy.Document?.RulesFor(_network.Name, account)?.MaxFeeDrops, agent?.Section?.Document?.RulesFor(_network.Name, account)?.MaxFeeDrops);
             var autofiller = new TransactionAutofiller(_ledger, LoadSigningState(unlock));
             var filled = await autofiller.AutofillWithWarningsAsync(transaction, account, maxFee, cancellationToken).ConfigureAwait(false);
             transaction = filled.Transaction;
@@ -120,7 +122,7 @@ public sealed class TransactionSigningService
         // The ledger objects the transaction draws from are read once, here: the decision now, the decision under the
         // signing lock and the counters all use this reading, so no second lookup can answer differently.
         var readings = await LedgerObjectReader.ReadAsync(_ledger, transaction, cancellationToken).ConfigureAwait(false);
-        var decision = Evaluate(policy, account, transaction, readings, unlock, AgentFor(request.Agent));
+        var decision = Evaluate(policy, account, transaction, readings, unlock, agent);
         // The approval covers what will be signed, as the human saw it, except the two fields a retry refreshes
         // (Sequence: guarded by the signing state; LastLedgerSequence: a deadline). A different Fee needs a new approval.
         var bound = (JsonObject)transaction.DeepClone();
@@ -298,6 +300,8 @@ public sealed class TransactionSigningService
             return new AgentPolicy(agent, PolicyFile.Untrusted($"agent {agent}'s policy section cannot be trusted: {error.Message}"));
         }
     }
+
+    private static ulong? Lower(ulong? home, ulong? agent) => home is null ? agent : agent is null ? home : Math.Min(home.Value, agent.Value);
 
     private static JsonArray Sections(PolicyDecision decision) => new([.. decision.Sections.Select(section => (JsonNode)section)]);
 
