@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using HsmWallet.Cli.Tests.Support;
+using HsmWallet.Core.Policy;
 
 namespace HsmWallet.Cli.Tests;
 
@@ -68,5 +70,99 @@ public sealed class AgentCommandTests : IDisposable
         Assert.Equal(2, wallets.ExitCode);
         Assert.Contains("--wallets", wallets.Stdout, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_home.Home, "agents.json")));
+    }
+
+    private string PolicyFile(string name, string rules)
+    {
+        var path = Path.Combine(_home.Scratch, name + ".json");
+        File.WriteAllText(path, "{ \"version\": 1, \"networks\": { \"testnet\": { \"default\": " + rules + " } } }");
+        return path;
+    }
+
+    private IReadOnlyList<JsonObject> AuditEntries(string eventType) =>
+        [.. Directory.GetFiles(Path.Combine(_home.Home, "audit"), "audit-*.jsonl").Order(StringComparer.Ordinal)
+            .SelectMany(File.ReadAllLines).Where(line => line.Length > 0).Select(line => JsonNode.Parse(line)!.AsObject())
+            .Where(entry => (string?)entry["eventType"] == eventType)];
+
+    [Fact]
+    public void Add_with_a_policy_keeps_its_section_owner_only_in_canonical_form_with_its_hash_in_the_agents_entry()
+    {
+        var source = PolicyFile("bot", """{ "max_daily_volume": { "XRP": "50.0" } }""");
+        var expected = PolicyDocument.Parse(File.ReadAllText(source));
+
+        var added = _home.RunOk(null, "agent", "add", "bot", "--policy", source);
+
+        var section = Path.Combine(_home.Home, "agents", "bot.policy.json");
+        Assert.Equal(expected.Sha256, (string)added["policy_sha256"]!);
+        Assert.Equal(expected.CanonicalJson, File.ReadAllText(section));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(section));
+        Assert.Contains(expected.Sha256, File.ReadAllText(Path.Combine(_home.Home, "agents.json")), StringComparison.Ordinal);
+        var listed = Assert.Single(_home.RunOk(null, "agent", "list")["agents"]!.AsArray());
+        Assert.Equal(expected.Sha256, (string)listed!["policy_sha256"]!);
+        var other = _home.RunOk(null, "agent", "add", "other");
+        Assert.Null(other["policy_sha256"]);
+    }
+
+    [Fact]
+    public void A_bad_section_is_refused_naming_the_field_as_policy_set_does_and_adds_no_agent()
+    {
+        var source = PolicyFile("bad", """{ "max_daily_volume": { "XRP": "lots" } }""");
+
+        var refused = _home.Run(null, "agent", "add", "bot", "--policy", source);
+        var asPolicySet = _home.Run(null, "policy", "set", source);
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("networks.testnet.default.max_daily_volume.XRP", refused.Stdout, StringComparison.Ordinal);
+        Assert.Equal((string)VaultHome.Error(asPolicySet)["message"]!, (string)VaultHome.Error(refused)["message"]!);
+        Assert.False(File.Exists(Path.Combine(_home.Home, "agents.json")));
+        Assert.False(Directory.Exists(Path.Combine(_home.Home, "agents")));
+    }
+
+    [Fact]
+    public void Agent_policy_sets_replaces_and_clears_a_section_each_change_audited()
+    {
+        _home.RunOk(null, "agent", "add", "bot");
+        var first = PolicyDocument.Parse(File.ReadAllText(PolicyFile("one", """{ "max_per_transaction": { "XRP": "5" } }""")));
+        var second = PolicyDocument.Parse(File.ReadAllText(PolicyFile("two", """{ "blocked_transaction_types": ["Payment"] }""")));
+        var section = Path.Combine(_home.Home, "agents", "bot.policy.json");
+
+        var set = _home.RunOk(null, "agent", "policy", "bot", Path.Combine(_home.Scratch, "one.json"));
+        Assert.Equal(first.Sha256, (string)set["policy_sha256"]!);
+        Assert.Equal(section, (string)set["policy_path"]!);
+        var replaced = _home.RunOk("""{"version":1,"networks":{"testnet":{"default":{"blocked_transaction_types":["Payment"]}}}}""", "agent", "policy", "bot", "-");
+        Assert.Equal(second.Sha256, (string)replaced["policy_sha256"]!);
+        Assert.Equal(second.CanonicalJson, File.ReadAllText(section));
+        var cleared = _home.RunOk(null, "agent", "policy", "bot", "--clear");
+        Assert.Null(cleared["policy_sha256"]);
+        Assert.False(File.Exists(section));
+        Assert.Null(Assert.Single(_home.RunOk(null, "agent", "list")["agents"]!.AsArray())!["policy_sha256"]);
+
+        var changes = AuditEntries("policy.change").Where(entry => (string?)entry["operation"]!["result"] == "success").ToList();
+        Assert.Equal(3, changes.Count);
+        Assert.All(changes, entry => Assert.Equal("hsmwallet agent policy", (string?)entry["toolName"]));
+        Assert.Equal([first.Sha256, second.Sha256, null], changes.Select(entry => (string?)entry["operation"]!["parameters"]!["outcome"]?["policy_sha256"]));
+    }
+
+    [Fact]
+    public void Agent_policy_refuses_neither_or_both_of_FILE_and_clear_an_unknown_agent_and_a_revoked_one()
+    {
+        var file = PolicyFile("one", """{ "max_per_transaction": { "XRP": "5" } }""");
+        _home.RunOk(null, "agent", "add", "bot");
+        _home.RunOk(null, "agent", "add", "gone");
+        _home.RunOk(null, "agent", "revoke", "gone");
+
+        var neither = _home.Run(null, "agent", "policy", "bot");
+        var both = _home.Run(null, "agent", "policy", "bot", file, "--clear");
+        var unknown = _home.Run(null, "agent", "policy", "nobody", file);
+        var revoked = _home.Run(null, "agent", "policy", "gone", file);
+
+        foreach (var (result, field) in new[] { (neither, "FILE"), (both, "FILE"), (unknown, "name"), (revoked, "name") })
+        {
+            Assert.Equal(2, result.ExitCode);
+            Assert.StartsWith(field, (string)VaultHome.Error(result)["message"]!, StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(Path.Combine(_home.Home, "agents", "gone.policy.json")));
+        Assert.False(File.Exists(Path.Combine(_home.Home, "agents", "nobody.policy.json")));
     }
 }

@@ -14,7 +14,8 @@ namespace HsmWallet.Core.Policy;
 /// resets the limits. A counters document that cannot be read, or that is deleted, edited or replaced by an older
 /// copy, makes every decision deny. Each decision reads the document once (<see cref="PolicyEngine.Evaluate"/>, under the
 /// account's signing scope when it guards a signature) and all its rules use that reading; <see cref="Record"/> reads
-/// it again under its own lock before it adds, so what other accounts added meanwhile is kept.
+/// it again under its own lock before it adds, so what other accounts added meanwhile is kept. A signature an agent asked
+/// for over HTTP is also kept as an entry of that agent's (field "agent"), which only its own policy section counts.
 /// </summary>
 public sealed class PolicyCounters
 {
@@ -143,7 +144,11 @@ public sealed class PolicyCounters
         }
     }
 
-    internal Totals TotalsFor(string network, string wallet, DateTimeOffset now, IReadOnlyList<string> assets)
+    /// <summary>
+    /// What was signed in the windows for <paramref name="wallet"/>: the home's totals (every signature), or with
+    /// <paramref name="agent"/> only what that agent signed (its own entries, see <see cref="Record"/>).
+    /// </summary>
+    internal Totals TotalsFor(string network, string wallet, DateTimeOffset now, IReadOnlyList<string> assets, string? agent = null)
     {
         var totals = new Totals();
         lock (_gate)
@@ -158,7 +163,7 @@ public sealed class PolicyCounters
             var inLastHour = new bool[assets.Count];
             foreach (var entry in _entries)
             {
-                if (entry.At <= dayStart || entry.Network != network || entry.Wallet != wallet)
+                if (entry.At <= dayStart || entry.Network != network || entry.Wallet != wallet || entry.Agent != agent)
                 {
                     continue;
                 }
@@ -207,29 +212,35 @@ public sealed class PolicyCounters
         return totals;
     }
 
-    internal bool IsKnownDestination(string network, string wallet, string destination)
+    internal bool IsKnownDestination(string network, string wallet, string destination, string? agent = null)
     {
         lock (_gate)
         {
             ThrowIfBroken();
-            return _known.TryGetValue(network + "|" + wallet, out var set) && set.Contains(destination);
+            return _known.TryGetValue(KnownKey(network, wallet, agent), out var set) && set.Contains(destination);
         }
     }
 
-    internal void Record(string network, string wallet, TransactionValue value, IReadOnlyCollection<string> recipients, int count, DateTimeOffset now)
+    /// <summary>
+    /// Adds one signature: an entry for the home, and with <paramref name="agent"/> a second entry (and known destinations)
+    /// of that agent's own, so its section's limits count only its signatures; both in one sealed write.
+    /// </summary>
+    internal void Record(string network, string wallet, TransactionValue value, IReadOnlyCollection<string> recipients, int count, DateTimeOffset now, string? agent = null)
     {
         lock (_gate)
         {
             if (_store is null)
             {
-                Add(network, wallet, value, recipients, count, now);
+                Add(network, wallet, value, recipients, count, now, null);
+                AddForAgent(network, wallet, value, recipients, count, now, agent);
                 return;
             }
 
             _store.Exclusive(Document, session =>
             {
                 Refresh(session);
-                Add(network, wallet, value, recipients, count, now);
+                Add(network, wallet, value, recipients, count, now, null);
+                AddForAgent(network, wallet, value, recipients, count, now, agent);
                 _generation = SealedStateFile.Write(session, Document, _seal!, _generation, Serialize(), out var written);
                 _seen = SHA256.HashData(written);
                 return true;
@@ -237,7 +248,19 @@ public sealed class PolicyCounters
         }
     }
 
-    private void Add(string network, string wallet, TransactionValue value, IReadOnlyCollection<string> recipients, int count, DateTimeOffset now)
+    private void AddForAgent(string network, string wallet, TransactionValue value, IReadOnlyCollection<string> recipients, int count, DateTimeOffset now, string? agent)
+    {
+        if (agent is not null)
+        {
+            Add(network, wallet, value, recipients, count, now, agent);
+        }
+    }
+
+    // An agent's known destinations are kept under "agent:NAME|network|wallet"; the home's under "network|wallet" as before.
+    private static string KnownKey(string network, string wallet, string? agent) =>
+        agent is null ? network + "|" + wallet : "agent:" + agent + "|" + network + "|" + wallet;
+
+    private void Add(string network, string wallet, TransactionValue value, IReadOnlyCollection<string> recipients, int count, DateTimeOffset now, string? agent)
     {
         if (Problem is not null)
         {
@@ -249,7 +272,7 @@ public sealed class PolicyCounters
             [AssetKey.Xrp] = value.AmountOf(AssetKey.Xrp),
         };
         var newDestinations = new List<string>();
-        var key = network + "|" + wallet;
+        var key = KnownKey(network, wallet, agent);
         if (!_known.TryGetValue(key, out var set))
         {
             _known[key] = set = new HashSet<string>(StringComparer.Ordinal);
@@ -263,7 +286,7 @@ public sealed class PolicyCounters
             }
         }
 
-        _entries.Add(new Entry(now, network, wallet, amounts, newDestinations, Math.Max(1, count)));
+        _entries.Add(new Entry(now, network, wallet, amounts, newDestinations, Math.Max(1, count)) { Agent = agent });
         _entries.RemoveAll(entry => entry.At <= now - Day);
     }
 
@@ -286,7 +309,7 @@ public sealed class PolicyCounters
                 amounts[asset] = amount.ToString(CultureInfo.InvariantCulture);
             }
 
-            entries.Add((JsonNode)new JsonObject
+            var json = new JsonObject
             {
                 ["at"] = entry.At.ToUnixTimeMilliseconds(),
                 ["network"] = entry.Network,
@@ -294,7 +317,14 @@ public sealed class PolicyCounters
                 ["amounts"] = amounts,
                 ["new_destinations"] = new JsonArray([.. entry.NewDestinations.Select(item => (JsonNode)JsonValue.Create(item))]),
                 ["count"] = entry.Count,
-            });
+            };
+            if (entry.Agent is not null)
+            {
+                // Present only on an agent's own entries: the home's entries read as before.
+                json["agent"] = entry.Agent;
+            }
+
+            entries.Add(json);
         }
 
         var known = new JsonObject();
@@ -326,7 +356,8 @@ public sealed class PolicyCounters
                 entry["wallet"]!.GetValue<string>(),
                 amounts,
                 ReadNewDestinations(entry),
-                entry["count"]?.GetValue<int>() ?? 1));
+                entry["count"]?.GetValue<int>() ?? 1)
+            { Agent = entry["agent"]?.GetValue<string>() });
         }
 
         foreach (var (key, list) in root["known_destinations"]!.AsObject())
@@ -357,5 +388,8 @@ public sealed class PolicyCounters
     private sealed record Entry(DateTimeOffset At, string Network, string Wallet, Dictionary<string, decimal> Amounts, List<string> NewDestinations, int Count)
     {
         public decimal Xrp { get; } = Amounts.GetValueOrDefault(AssetKey.Xrp);
+
+        // Null on the home's entries; the agent's name on the copy kept for its own section's limits.
+        public string? Agent { get; init; }
     }
 }

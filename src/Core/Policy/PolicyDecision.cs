@@ -32,6 +32,9 @@ public sealed record PolicyDecision
     /// <summary>The effect model's reading the decision was made on (null when the engine could not read the transaction).</summary>
     public Effects.TransactionEffects? Effects { get; init; }
 
+    /// <summary>The policy sections whose rules this decision applied: "home", then agent:NAME when the calling agent's own section had rules for the network (or could not be trusted).</summary>
+    public IReadOnlyList<string> Sections { get; init; } = [PolicyReason.HomeSection];
+
     /// <summary>Every rule that tripped (empty for Allow).</summary>
     public IReadOnlyList<PolicyReason> Reasons { get; }
 

@@ -12,7 +12,8 @@ namespace HsmWallet.Core.Policy;
 /// Decides whether a transaction may be signed, needs a human, or is refused, by every rule of the
 /// policy at once, on the effect model's reading (Effects/): value from every outflow field and every
 /// referenced ledger object, every counterparty, every inner transaction of a Batch.
-/// Any failure inside a rule denies. Counters move only through <see cref="RecordSigned"/>.
+/// Any failure inside a rule denies. Counters move only through <see cref="RecordSigned"/>. With an <see cref="Agent"/>
+/// whose own section names the network, that section's rules apply as well, on the agent's own counters.
 /// </summary>
 public sealed class PolicyEngine
 {
@@ -30,6 +31,13 @@ public sealed class PolicyEngine
         _counters = counters;
         _time = time;
     }
+
+    /// <summary>
+    /// The agent that asked (authenticated by the host, never from the request's arguments) and its own section, or null
+    /// (the CLI, stdio): its section's rules apply on top of the home's, counted on its own counters, and its signatures
+    /// are also counted as its own.
+    /// </summary>
+    public AgentPolicy? Agent { get; init; }
 
     /// <summary>
     /// Evaluates <paramref name="transaction"/> (XRPL JSON) for <paramref name="wallet"/> on <paramref name="network"/>
@@ -62,32 +70,31 @@ public sealed class PolicyEngine
             }
 
             var effects = EffectReader.Read(transaction, wallet, readings ?? LedgerReadings.None);
-            var reasons = new List<PolicyReason>();
             var now = _time.GetUtcNow();
-            foreach (var reading in effects.Flatten())
+            var reasons = Check(rules, network, walletAddress, effects, now, null);
+            List<string> sections = [PolicyReason.HomeSection];
+            if (Agent is { Section: { } section } agent)
             {
-                reasons.AddRange(reading.Findings);
-                CheckType(rules, reading, reasons);
-                CheckMemos(rules, reading.Transaction, reasons);
+                // The agent's section only adds reasons: the decision is the strictest of both (deny > approve > delay > allow).
+                var agentRules = section.Problem is null && section.Document is not null ? section.Document.RulesFor(network, walletAddress) : null;
+                if (section.Problem is not null || section.Document is null)
+                {
+                    sections.Add(agent.SectionName);
+                    reasons.Add(Deny("agent_policy", section.Problem ?? $"agent {agent.Agent}'s policy cannot be trusted") with { Section = agent.SectionName });
+                }
+                else if (agentRules is not null)
+                {
+                    sections.Add(agent.SectionName);
+                    reasons.AddRange(Check(agentRules, network, walletAddress, effects, now, agent.Agent)
+                        .Select(reason => reason with { Section = agent.SectionName, Message = $"agent {agent.Agent}'s policy: {reason.Message}" }));
+                    // A quorum one section asks of every approval holds for the other section's approvals too.
+                    RaiseQuorum(agentRules, reasons);
+                }
+
+                RaiseQuorum(rules, reasons);
             }
 
-            var value = effects.Value;
-            var totals = _counters.TotalsFor(network, walletAddress, now, rules.VolumeAssets);
-            CheckValue(rules, value, totals, reasons);
-            CheckCounts(rules, totals, effects.Count, reasons);
-            if (rules.MaxFeeDrops is ulong maxFee && value.FeeDrops > maxFee)
-            {
-                reasons.Add(Deny("max_fee", $"Fee {value.FeeDrops} drops is above the maximum of {maxFee} drops"));
-            }
-
-            CheckCounterparties(rules, network, walletAddress, effects, totals, reasons);
-            if (rules.ActiveHoursUtc is (int start, int end) && !InHours(now.UtcDateTime.Hour, start, end))
-            {
-                reasons.Add(Approve("active_hours_utc", $"signing outside the active hours {start}:00-{end}:00 UTC needs approval"));
-            }
-
-            ApplyQuorumAndDelay(rules, value, totals, reasons);
-            return new PolicyDecision(reasons) { Effects = effects };
+            return new PolicyDecision(reasons) { Effects = effects, Sections = sections };
         }
         catch (InvalidInputException exception)
         {
@@ -105,6 +112,59 @@ public sealed class PolicyEngine
     }
 
     /// <summary>
+    /// Every reason one section's <paramref name="rules"/> give, on the counters of the home (<paramref name="agent"/> null) or
+    /// of that agent alone.
+    /// </summary>
+    private List<PolicyReason> Check(PolicyRules rules, string network, string walletAddress, TransactionEffects effects, DateTimeOffset now, string? agent)
+    {
+        var reasons = new List<PolicyReason>();
+        foreach (var reading in effects.Flatten())
+        {
+            if (agent is null)
+            {
+                // What the effect model found (unreadable objects, ...) is said once, by the home's section.
+                reasons.AddRange(reading.Findings);
+            }
+
+            CheckType(rules, reading, reasons);
+            CheckMemos(rules, reading.Transaction, reasons);
+        }
+
+        var value = effects.Value;
+        var totals = _counters.TotalsFor(network, walletAddress, now, rules.VolumeAssets, agent);
+        CheckValue(rules, value, totals, reasons);
+        CheckCounts(rules, totals, effects.Count, reasons);
+        if (rules.MaxFeeDrops is ulong maxFee && value.FeeDrops > maxFee)
+        {
+            reasons.Add(Deny("max_fee", $"Fee {value.FeeDrops} drops is above the maximum of {maxFee} drops"));
+        }
+
+        CheckCounterparties(rules, network, walletAddress, effects, totals, reasons, agent);
+        if (rules.ActiveHoursUtc is (int start, int end) && !InHours(now.UtcDateTime.Hour, start, end))
+        {
+            reasons.Add(Approve("active_hours_utc", $"signing outside the active hours {start}:00-{end}:00 UTC needs approval"));
+        }
+
+        ApplyQuorumAndDelay(rules, value, totals, reasons);
+        return reasons;
+    }
+
+    /// <summary>A quorum <paramref name="rules"/> ask of every approval (no amounts named) raises every approval in <paramref name="reasons"/>.</summary>
+    private static void RaiseQuorum(PolicyRules rules, List<PolicyReason> reasons)
+    {
+        if (rules.ApprovalQuorum is (int approvers, var above) && above.Count == 0 && approvers > 1)
+        {
+            for (var i = 0; i < reasons.Count; i++)
+            {
+                if (reasons[i].Outcome == PolicyDecisionKind.Approve && reasons[i].Quorum < approvers)
+                {
+                    reasons[i] = reasons[i] with { Quorum = approvers };
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Advances the counters for a transaction that was signed, by what the effect model says moved (inner
     /// transactions and referenced objects included, from the same <paramref name="readings"/>); persists before returning.
     /// </summary>
@@ -115,7 +175,7 @@ public sealed class PolicyEngine
         var effects = EffectReader.Read(transaction, wallet, readings ?? LedgerReadings.None);
         var walletAddress = AddressCache.ToClassicAddress(wallet.Bytes);
         var recipients = effects.Recipients().Where(address => address != walletAddress).ToList();
-        _counters.Record(network, walletAddress, effects.Value, recipients, effects.Count, _time.GetUtcNow());
+        _counters.Record(network, walletAddress, effects.Value, recipients, effects.Count, _time.GetUtcNow(), Agent?.Agent);
     }
 
     /// <summary>
@@ -260,7 +320,7 @@ public sealed class PolicyEngine
         }
     }
 
-    private void CheckCounterparties(PolicyRules rules, string network, string wallet, TransactionEffects effects, PolicyCounters.Totals totals, List<PolicyReason> reasons)
+    private void CheckCounterparties(PolicyRules rules, string network, string wallet, TransactionEffects effects, PolicyCounters.Totals totals, List<PolicyReason> reasons, string? agent)
     {
         var fresh = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var party in effects.Flatten().SelectMany(reading => reading.Counterparties))
@@ -286,7 +346,7 @@ public sealed class PolicyEngine
                 reasons.Add(Deny("destinations_requiring_tag", $"{address} ({party.Field}) needs a DestinationTag"));
             }
 
-            if (!_counters.IsKnownDestination(network, wallet, address))
+            if (!_counters.IsKnownDestination(network, wallet, address, agent))
             {
                 fresh.TryAdd(address, party.Field);
             }

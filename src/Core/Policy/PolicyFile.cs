@@ -65,6 +65,13 @@ public sealed class PolicyFile
         return new PolicyFile(document, null);
     }
 
+    /// <summary>A policy that cannot be trusted for the reason <paramref name="problem"/>: every decision under it denies with that reason.</summary>
+    public static PolicyFile Untrusted(string problem)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(problem);
+        return new PolicyFile(null, problem);
+    }
+
     /// <summary>Writes the canonical form of <paramref name="document"/> atomically, mode 0600.</summary>
     public static void Save(string path, PolicyDocument document)
     {

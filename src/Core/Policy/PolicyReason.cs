@@ -11,4 +11,10 @@ public sealed record PolicyReason(string Rule, string Message, PolicyDecisionKin
 
     /// <summary>For Delay: how long the transaction waits, vetoable, before it may be signed.</summary>
     public TimeSpan? Delay { get; init; }
+
+    /// <summary>Which policy section spoke: <see cref="HomeSection"/>, or agent:NAME for the calling agent's own section (docs/policy.md, Per-agent sections).</summary>
+    public string Section { get; init; } = HomeSection;
+
+    /// <summary>The name of the home's policy (policy.json) as a section: what every signature must pass.</summary>
+    public const string HomeSection = "home";
 }

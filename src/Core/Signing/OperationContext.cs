@@ -19,6 +19,12 @@ public sealed record OperationContext(
     DateTimeOffset? Deadline = null,
     CancellationToken Cancellation = default)
 {
+    /// <summary>
+    /// The agent the host authenticated for this call (its bearer token over HTTP), or null (the CLI, stdio): picks the
+    /// agent's own policy section and counters. Only a host sets it, from the caller's identity, never from arguments.
+    /// </summary>
+    public string? Agent { get; init; }
+
     /// <summary>A context with a fresh correlation id, for callers that have none of their own.</summary>
     public static OperationContext New(AuditActor actor, string toolName) => new(Guid.NewGuid().ToString("N"), actor, toolName);
 }

@@ -34,4 +34,7 @@ public sealed record PreparedSigning(
 
     /// <summary>What the operator should know before submitting (a Sequence waiting on earlier unsubmitted signatures); empty when nothing.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The authenticated agent it was prepared for (its policy section applies, and the approval is bound to it), or null.</summary>
+    public string? Agent { get; init; }
 }

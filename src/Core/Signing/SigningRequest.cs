@@ -9,4 +9,8 @@ namespace HsmWallet.Core.Signing;
 /// <param name="Autofill">Fill Fee, Sequence, LastLedgerSequence and NetworkID from the ledger.</param>
 /// <param name="Multisign">Sign as one member of a signer list instead of as the account.</param>
 /// <param name="SigningFor">The account this wallet's key signs for as its regular key (or as a signer list member), if not its own.</param>
-public sealed record SigningRequest(string Wallet, JsonObject Transaction, bool Autofill, bool Multisign = false, AccountId? SigningFor = null);
+public sealed record SigningRequest(string Wallet, JsonObject Transaction, bool Autofill, bool Multisign = false, AccountId? SigningFor = null)
+{
+    /// <summary>The authenticated agent that asks (its policy section applies too), or null; set from <see cref="OperationContext.Agent"/> by the use case, never from a request's arguments.</summary>
+    public string? Agent { get; init; }
+}

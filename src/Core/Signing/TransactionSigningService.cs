@@ -39,15 +39,17 @@ public sealed class TransactionSigningService
     private readonly WalletFreeze _freeze;
     private readonly IReadOnlyList<IWalletSigner> _signers;
     private readonly IStateStore _store;
+    private readonly IAgentPolicySource? _agentPolicies;
     // In-process gates, one per signing stripe: a fixed number, so no account an agent names (signing_for) grows anything.
     private readonly Lock[] _gates = [.. Enumerable.Range(0, SigningStripes).Select(_ => new Lock())];
 
     /// <summary>
     /// Binds the vault, its wallet list, the network, the audit log, (for autofill) a ledger client, and the signers
     /// wallets' keys are opened with (the vault-held key when none are given; a host adds a token signer), and the
-    /// state store the limits live in (the home's files when none is given).
+    /// state store the limits live in (the home's files when none is given), and where agents' own policy sections are
+    /// found (none: a signature asked by an agent is denied, as its section cannot be checked).
     /// </summary>
-    public TransactionSigningService(WalletVault vault, WalletDirectory wallets, LedgerNetwork network, IAuditLog audit, LedgerClient? ledger = null, TimeProvider? time = null, IReadOnlyList<IWalletSigner>? signers = null, IStateStore? store = null)
+    public TransactionSigningService(WalletVault vault, WalletDirectory wallets, LedgerNetwork network, IAuditLog audit, LedgerClient? ledger = null, TimeProvider? time = null, IReadOnlyList<IWalletSigner>? signers = null, IStateStore? store = null, IAgentPolicySource? agentPolicies = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
         ArgumentNullException.ThrowIfNull(wallets);
@@ -63,6 +65,7 @@ public sealed class TransactionSigningService
         _freeze = new WalletFreeze(vault);
         _signers = signers is { Count: > 0 } ? signers : [new VaultKeySigner()];
         _store = store ?? new FileStateStore(vault.Home.Root);
+        _agentPolicies = agentPolicies;
     }
 
     /// <summary>The network transactions are prepared for.</summary>
@@ -85,6 +88,7 @@ public sealed class TransactionSigningService
         var account = request.SigningFor ?? WalletDirectory.AccountOf(wallet);
         var transaction = TransactionNormalizer.Normalize(request.Transaction, _network.Name);
         var policy = _policy.Load(unlock);
+        var agent = AgentFor(request.Agent);
         if (!request.Multisign)
         {
             CheckAccount(transaction, account);
@@ -103,7 +107,8 @@ public sealed class TransactionSigningService
                 throw new InvalidInputException("autofill", "is not available for a multisignature: fill the transaction first");
             }
 
-            var maxFee = policy.Document?.RulesFor(_network.Name, account)?.MaxFeeDrops;
+            // The lower of the two sections' max_fee, so autofill picks no Fee the agent's own section would deny.
+            var maxFee = Lower(policy.Document?.RulesFor(_network.Name, account)?.MaxFeeDrops, agent?.Section?.Document?.RulesFor(_network.Name, account)?.MaxFeeDrops);
             var autofiller = new TransactionAutofiller(_ledger, LoadSigningState(unlock));
             var filled = await autofiller.AutofillWithWarningsAsync(transaction, account, maxFee, cancellationToken).ConfigureAwait(false);
             transaction = filled.Transaction;
@@ -117,13 +122,13 @@ public sealed class TransactionSigningService
         // The ledger objects the transaction draws from are read once, here: the decision now, the decision under the
         // signing lock and the counters all use this reading, so no second lookup can answer differently.
         var readings = await LedgerObjectReader.ReadAsync(_ledger, transaction, cancellationToken).ConfigureAwait(false);
-        var decision = Evaluate(policy, account, transaction, readings, unlock);
+        var decision = Evaluate(policy, account, transaction, readings, unlock, agent);
         // The approval covers what will be signed, as the human saw it, except the two fields a retry refreshes
         // (Sequence: guarded by the signing state; LastLedgerSequence: a deadline). A different Fee needs a new approval.
         var bound = (JsonObject)transaction.DeepClone();
         bound.Remove("Sequence");
         bound.Remove("LastLedgerSequence");
-        var binding = ApprovalBinding.For("tx_sign", new JsonObject
+        var subject = new JsonObject
         {
             ["network"] = _network.Name,
             ["wallet"] = wallet.Address,
@@ -133,12 +138,20 @@ public sealed class TransactionSigningService
             // What the ledger objects said when the human looked: a changed reading needs a new approval.
             ["ledger_objects"] = new JsonArray([.. (decision.Effects?.Flatten() ?? []).SelectMany(reading => reading.ReferencedObjects)
                 .Select(item => (JsonNode)new JsonObject { ["field"] = item.Field, ["id"] = item.Id, ["description"] = item.Description, ["problem"] = item.Problem })]),
-        });
+        };
+        if (request.Agent is not null)
+        {
+            // An approval asked for one agent (under its section's reasons) is not redeemable by another agent.
+            subject["agent"] = request.Agent;
+        }
+
+        var binding = ApprovalBinding.For("tx_sign", subject);
         var summary = TransactionDescription.Describe(transaction, _network.Name, wallet.Name, decision);
         return new PreparedSigning(wallet, _network.Name, transaction, request.Multisign, request.SigningFor, decision, binding, summary)
         {
             Readings = readings,
             Warnings = warnings,
+            Agent = request.Agent,
         };
     }
 
@@ -154,6 +167,11 @@ public sealed class TransactionSigningService
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(context);
+        if (!string.Equals(prepared.Agent, context.Agent, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("a signature was prepared for one agent and signed for another");
+        }
+
         var account = prepared.SigningFor ?? WalletDirectory.AccountOf(prepared.Wallet);
         // Either side being mainnet (the server's network, or the wallet's on a custom URL) needs a strong slot.
         MainnetSlotRule.Check(_vault, prepared.Network == "mainnet" ? prepared.Network : prepared.Wallet.Network, "network");
@@ -170,7 +188,7 @@ public sealed class TransactionSigningService
         // A freeze made while this call waited for the lock stops it here.
         RefuseIfFrozen(prepared, context);
         var counters = PolicyCounters.ForDecision(_store, _audit.OpenStateSeal(unlock));
-        var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time);
+        var engine = new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time) { Agent = AgentFor(prepared.Agent) };
         var decision = engine.Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings);
         Authorize(decision, prepared, approval, context);
 
@@ -178,7 +196,7 @@ public sealed class TransactionSigningService
         var result = _vault.Read(unlock, vault =>
         {
             // The unlock just re-read the recorded policy hash: a policy changed behind our back denies here.
-            Authorize(new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time).Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings), prepared, approval, context);
+            Authorize(new PolicyEngine(_policy.LoadWithoutUnlock(), counters, _time) { Agent = AgentFor(prepared.Agent) }.Evaluate(prepared.Network, account, prepared.Transaction, prepared.Readings), prepared, approval, context);
 
             // The vault's own freeze record, read by this very unlock: a deleted marker file does not lift a freeze.
             // Only then is the Sequence reserved, so a refused signature leaves nothing reserved.
@@ -214,6 +232,7 @@ public sealed class TransactionSigningService
         parameters["hash"] = result.Hash;
         parameters["network"] = prepared.Network;
         parameters["decision"] = decision.Kind.ToString().ToLowerInvariant();
+        parameters["policy"] = Sections(decision);
         if (approval is not null)
         {
             parameters["approved_via"] = approval.Via;
@@ -243,17 +262,47 @@ public sealed class TransactionSigningService
     private static int StripeOf(AccountId account) => account.Bytes[0] % SigningStripes;
 
     /// <summary>The policy's decision for a transaction as it stands (policy_check), without signing anything.</summary>
-    public async Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, UnlockOptions unlock, CancellationToken cancellationToken)
+    public async Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, UnlockOptions unlock, CancellationToken cancellationToken, string? agent = null)
     {
-        var prepared = await PrepareAsync(new SigningRequest(wallet, transaction, Autofill: false), unlock, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareAsync(new SigningRequest(wallet, transaction, Autofill: false) { Agent = agent }, unlock, cancellationToken).ConfigureAwait(false);
         return prepared.Decision;
     }
 
-    private PolicyDecision Evaluate(PolicyFile policy, AccountId account, JsonObject transaction, LedgerReadings readings, UnlockOptions unlock)
+    private PolicyDecision Evaluate(PolicyFile policy, AccountId account, JsonObject transaction, LedgerReadings readings, UnlockOptions unlock, AgentPolicy? agent)
     {
         var counters = PolicyCounters.ForDecision(_store, _audit.OpenStateSeal(unlock));
-        return new PolicyEngine(policy, counters, _time).Evaluate(_network.Name, account, transaction, readings);
+        return new PolicyEngine(policy, counters, _time) { Agent = agent }.Evaluate(_network.Name, account, transaction, readings);
     }
+
+    /// <summary>
+    /// The agent <paramref name="agent"/> with its policy section as the host's agent list has it now (null: no agent); a
+    /// list or section that cannot be read, or no list on this host, gives a section that denies, never none.
+    /// </summary>
+    private AgentPolicy? AgentFor(string? agent)
+    {
+        if (agent is null)
+        {
+            return null;
+        }
+
+        if (_agentPolicies is null)
+        {
+            return new AgentPolicy(agent, PolicyFile.Untrusted($"agent {agent}'s policy section cannot be looked up on this host (no agent list)"));
+        }
+
+        try
+        {
+            return new AgentPolicy(agent, _agentPolicies.SectionOf(agent));
+        }
+        catch (InvalidInputException error)
+        {
+            return new AgentPolicy(agent, PolicyFile.Untrusted($"agent {agent}'s policy section cannot be trusted: {error.Message}"));
+        }
+    }
+
+    private static ulong? Lower(ulong? home, ulong? agent) => home is null ? agent : agent is null ? home : Math.Min(home.Value, agent.Value);
+
+    private static JsonArray Sections(PolicyDecision decision) => new([.. decision.Sections.Select(section => (JsonNode)section)]);
 
     // Both state documents are sealed with a key from the vault and anchored in the audit head (SealedStateFile).
     private SigningState LoadSigningState(UnlockOptions unlock) =>
@@ -282,13 +331,13 @@ public sealed class TransactionSigningService
     {
         if (decision.Kind == PolicyDecisionKind.Deny)
         {
-            RecordRefusal(prepared, context, "policy_denied");
+            RecordRefusal(prepared, context, "policy_denied", decision);
             throw new PolicyDeniedException(decision.Reasons);
         }
 
         if (decision.Kind is PolicyDecisionKind.Approve or PolicyDecisionKind.Delay && !ApprovalGate.Matches(approval, prepared.ApprovalBinding))
         {
-            RecordRefusal(prepared, context, "approval_required");
+            RecordRefusal(prepared, context, "approval_required", decision);
             throw new ApprovalRequiredException(decision);
         }
 
@@ -297,7 +346,7 @@ public sealed class TransactionSigningService
             && (approval.Passkeys.Select(passkey => passkey.Approver).Distinct(StringComparer.Ordinal).Count() < decision.Quorum && decision.Quorum > 1
                 || string.Equals(approval.Via, ApprovalGrant.ViaDelay, StringComparison.Ordinal)))
         {
-            RecordRefusal(prepared, context, "approval_required");
+            RecordRefusal(prepared, context, "approval_required", decision);
             throw new ApprovalRequiredException(decision);
         }
     }
@@ -318,12 +367,15 @@ public sealed class TransactionSigningService
     }
 
     /// <summary>Audits a signature refused before any key was touched (the policy, or an approval that was not given), with its code.</summary>
-    public void RecordRefusal(PreparedSigning prepared, OperationContext context, string code)
+    public void RecordRefusal(PreparedSigning prepared, OperationContext context, string code) => RecordRefusal(prepared, context, code, null);
+
+    private void RecordRefusal(PreparedSigning prepared, OperationContext context, string code, PolicyDecision? decision)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(context);
         var parameters = AuditSanitizer.SummarizeTransaction(prepared.Transaction);
         parameters["network"] = prepared.Network;
+        parameters["policy"] = Sections(decision ?? prepared.Decision);
         if (prepared.Decision.Effects is { } effects)
         {
             parameters["effects"] = AuditSanitizer.Sanitize(effects.ToJson());

@@ -36,7 +36,7 @@ public sealed class TransactionUseCases
     public Task<PolicyDecision> CheckAsync(string wallet, JsonObject transaction, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return _signing.CheckAsync(wallet, transaction, _unlock(), context.Cancellation);
+        return _signing.CheckAsync(wallet, transaction, _unlock(), context.Cancellation, context.Agent);
     }
 
     /// <summary>
@@ -50,6 +50,8 @@ public sealed class TransactionUseCases
         ArgumentNullException.ThrowIfNull(approver);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        // The agent's section comes from the caller's authenticated identity only, whatever the request carried.
+        request = request with { Agent = context.Agent };
         var unlock = _unlock();
         var prepared = await _signing.PrepareAsync(request, unlock, context.Cancellation).ConfigureAwait(false);
         // A frozen wallet refuses before anyone is asked to approve what could not be signed anyway.

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HsmWallet.Core;
+using HsmWallet.Core.Policy;
 using HsmWallet.Core.Secrets.Files;
 using HsmWallet.Core.Vault;
 
@@ -13,7 +14,8 @@ namespace HsmWallet.Hosting.Agents;
 /// <param name="Wallets">The wallet names it may see and use, or null for every wallet.</param>
 /// <param name="Created">When `hsmwallet agent add` issued its token.</param>
 /// <param name="Revoked">True once `hsmwallet agent revoke` ran: its token is refused from the next request on.</param>
-public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, DateTimeOffset Created, bool Revoked)
+/// <param name="PolicySha256">The canonical SHA-256 of its own policy section (agents/NAME.policy.json), or null when it has none.</param>
+public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, DateTimeOffset Created, bool Revoked, string? PolicySha256 = null)
 {
     /// <summary>True when this agent may see and use the wallet named <paramref name="walletName"/>.</summary>
     public bool Sees(string walletName) => Wallets is null || Wallets.Contains(walletName, StringComparer.Ordinal);
@@ -28,9 +30,14 @@ public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, Da
 /// is recorded in the vault's authenticated settings by every change `hsmwallet agent` makes (which unlocks the vault),
 /// and the file is used only while it matches: a process that can write the home but not unlock the vault cannot add
 /// itself, restore a revoked agent or delete the list (each refuses every request until the operator repairs it).
+/// An agent may have its own policy section (agents/NAME.policy.json, 0600, written atomically), trusted only while its
+/// canonical SHA-256 matches the one its entry records; it tightens the home's policy for that agent's signatures.
 /// </summary>
-public sealed class AgentRegistry
+public sealed class AgentRegistry : IAgentPolicySource
 {
+    /// <summary>The folder in the home that holds the agents' policy sections.</summary>
+    public const string PolicyDirectoryName = "agents";
+
     /// <summary>The file's name in the home.</summary>
     public const string FileName = "agents.json";
 
@@ -47,6 +54,7 @@ public sealed class AgentRegistry
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
     private static readonly byte[] NoList = new byte[32];
     private readonly string _path;
+    private readonly string _policyDirectory;
     private readonly TimeProvider _time;
     private readonly WalletVault _vault;
     private readonly Func<UnlockOptions> _unlock;
@@ -59,6 +67,7 @@ public sealed class AgentRegistry
         ArgumentNullException.ThrowIfNull(vault);
         ArgumentNullException.ThrowIfNull(unlock);
         _path = Path.Combine(homeRoot, FileName);
+        _policyDirectory = Path.Combine(homeRoot, PolicyDirectoryName);
         _vault = vault;
         _unlock = unlock;
         _time = time ?? TimeProvider.System;
@@ -82,9 +91,10 @@ public sealed class AgentRegistry
 
     /// <summary>
     /// Adds agent <paramref name="name"/> limited to <paramref name="wallets"/> (null: every wallet) and returns its
-    /// bearer token: the only time it exists outside the agent's client.
+    /// bearer token: the only time it exists outside the agent's client. With <paramref name="policy"/>, that is its own
+    /// policy section from the start.
     /// </summary>
-    public string Add(string name, IReadOnlyList<string>? wallets)
+    public string Add(string name, IReadOnlyList<string>? wallets, PolicyDocument? policy = null)
     {
         CheckName(name, "name");
         if (wallets is not null)
@@ -113,10 +123,16 @@ public sealed class AgentRegistry
             throw new InvalidInputException("name", $"cannot be added: a home holds at most {MaximumAgents} agents (revoked ones count)");
         }
 
+        if (policy is not null)
+        {
+            // The section first, then the entry recording its hash: a failure between leaves a file nothing trusts.
+            PolicyFile.Save(PolicyPath(name), policy);
+        }
+
         var secret = RandomNumberGenerator.GetBytes(32);
         var token = TokenPrefix + Base64Url(secret);
         CryptographicOperations.ZeroMemory(secret);
-        var record = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false);
+        var record = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false, policy?.Sha256);
         entries.Add(new Entry(record, Hash(token)));
         Write(entries);
         return token;
@@ -137,6 +153,90 @@ public sealed class AgentRegistry
         entries[index] = entries[index] with { Record = entries[index].Record with { Revoked = true } };
         Write(entries);
         return entries[index].Record;
+    }
+
+    /// <summary>
+    /// Gives agent <paramref name="name"/> the policy section <paramref name="policy"/>, or none (null: the home's policy
+    /// alone decides for it). The file is written first, then the entry recording its SHA-256 (and the list's hash in the
+    /// vault), so between the two its signatures are refused, never let through under an unrecorded section.
+    /// </summary>
+    public AgentRecord SetPolicy(string name, PolicyDocument? policy)
+    {
+        CheckName(name, "name");
+        using var fileLock = FileLock.Acquire(_path, LockWait);
+        var entries = Read();
+        var index = entries.FindIndex(entry => string.Equals(entry.Record.Name, name, StringComparison.Ordinal));
+        if (index < 0)
+        {
+            throw new InvalidInputException("name", "names no agent (see hsmwallet agent list)");
+        }
+
+        if (entries[index].Record.Revoked)
+        {
+            throw new InvalidInputException("name", "is a revoked agent: its token is refused, so it signs nothing under any policy");
+        }
+
+        if (policy is not null)
+        {
+            PolicyFile.Save(PolicyPath(name), policy);
+        }
+
+        entries[index] = entries[index] with { Record = entries[index].Record with { PolicySha256 = policy?.Sha256 } };
+        Write(entries);
+        if (policy is null && File.Exists(PolicyPath(name)))
+        {
+            // Cleared: the entry no longer names a section, so the file is only clutter.
+            File.Delete(PolicyPath(name));
+        }
+
+        return entries[index].Record;
+    }
+
+    /// <summary>The file agent <paramref name="name"/>'s policy section is kept in (agents/NAME.policy.json in the home).</summary>
+    public string PolicyPath(string name)
+    {
+        CheckName(name, "name");
+        return Path.Combine(_policyDirectory, name + ".policy.json");
+    }
+
+    /// <summary>
+    /// Agent <paramref name="agent"/>'s policy section as trusted now: null when its entry names none; a section that
+    /// denies (naming the fix) when the agent list cannot be trusted, the agent is unknown or revoked, or its file was
+    /// changed, deleted or made unreadable behind `hsmwallet agent policy`'s back. Never the home's policy in its place.
+    /// </summary>
+    public PolicyFile? SectionOf(string agent)
+    {
+        AgentRecord? record;
+        try
+        {
+            record = Read().Select(entry => entry.Record).FirstOrDefault(candidate => string.Equals(candidate.Name, agent, StringComparison.Ordinal));
+        }
+        catch (InvalidInputException error)
+        {
+            return PolicyFile.Untrusted(error.Message);
+        }
+
+        if (record is null || record.Revoked)
+        {
+            return PolicyFile.Untrusted($"agent {agent} is {(record is null ? "not in the agent list" : "revoked")}; nothing is signed for it");
+        }
+
+        if (record.PolicySha256 is null)
+        {
+            return null;
+        }
+
+        var path = PolicyPath(agent);
+        var loaded = PolicyFile.Load(path, record.PolicySha256);
+        if (loaded.Problem is null)
+        {
+            return loaded;
+        }
+
+        var why = loaded.Problem == PolicyFile.HashMismatchMessage
+            ? "does not match the SHA-256 its entry in agents.json records (changed or deleted behind its back)"
+            : "cannot be used (" + loaded.Problem + ")";
+        return PolicyFile.Untrusted($"agent {agent}'s policy file {path} {why}; every signature it asks for is refused until the operator runs hsmwallet agent policy {agent} FILE (or --clear)");
     }
 
     /// <summary>
@@ -223,7 +323,8 @@ public sealed class AgentRegistry
                         agent["name"]!.GetValue<string>(),
                         wallets,
                         DateTimeOffset.Parse(agent["created"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
-                        agent["revoked"]!.GetValue<bool>()),
+                        agent["revoked"]!.GetValue<bool>(),
+                        agent["policy_sha256"]?.GetValue<string>()),
                     Convert.FromHexString(agent["token_sha256"]!.GetValue<string>())));
             }
 
@@ -240,14 +341,20 @@ public sealed class AgentRegistry
         var agents = new JsonArray();
         foreach (var entry in entries)
         {
-            agents.Add((JsonNode)new JsonObject
+            var agent = new JsonObject
             {
                 ["name"] = entry.Record.Name,
                 ["token_sha256"] = Convert.ToHexStringLower(entry.TokenSha256),
                 ["wallets"] = entry.Record.Wallets is null ? null : new JsonArray([.. entry.Record.Wallets.Select(wallet => (JsonNode)wallet)]),
                 ["created"] = entry.Record.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["revoked"] = entry.Record.Revoked,
-            });
+            };
+            if (entry.Record.PolicySha256 is { } policy)
+            {
+                agent["policy_sha256"] = policy;
+            }
+
+            agents.Add((JsonNode)agent);
         }
 
         var bytes = Encoding.UTF8.GetBytes(new JsonObject { ["version"] = 1, ["agents"] = agents }.ToJsonString());

@@ -56,7 +56,7 @@ public sealed class WalletApplication : IDisposable
         Wallets = new WalletUseCases(_vault, directory, Audit, Approvals, Unlock, options.Time, ApprovalRules, tokenSigner);
         OnToken = new OnTokenUseCases(_vault, Wallets, Unlock);
         Transactions = new TransactionUseCases(
-            new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time, [tokenSigner, new VaultKeySigner()], StateStore), Ledger, Unlock, ApprovalRules);
+            new TransactionSigningService(_vault, directory, options.Settings.Network, Audit, Ledger, options.Time, [tokenSigner, new VaultKeySigner()], StateStore, Agents), Ledger, Unlock, ApprovalRules);
         Freeze = new FreezeUseCases(_vault, Audit, Approvers, ApprovalRules, Unlock, options.Time);
         Status = new StatusUseCase(_vault, Freeze);
         Slots = new SlotUseCases(_vault, Audit, Unlock);

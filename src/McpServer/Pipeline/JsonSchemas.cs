@@ -97,7 +97,7 @@ internal static class JsonSchemas
     public static JsonObject Decision() => new() { ["type"] = "string", ["enum"] = new JsonArray("allow", "delay", "approve", "deny") };
 
     /// <summary>One policy reason.</summary>
-    public static JsonObject Reason() => Shape(("rule", Text), ("message", Text), ("outcome", Text));
+    public static JsonObject Reason() => Shape(("rule", Text), ("message", Text), ("outcome", Text), ("section", Text));
 
     /// <summary>The submission fields of INTERFACES.md.</summary>
     public static JsonObject Submission() => Shape(

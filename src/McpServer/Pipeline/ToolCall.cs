@@ -25,7 +25,7 @@ public sealed record ToolCall(string CorrelationId, string ToolName, ToolClass C
     public AuditActor Actor => Agent is { } agent ? new AuditActor(AuditActorType.User, "agent:" + agent.Name) : new AuditActor(AuditActorType.User, Core.Approvals.ApprovalStore.DefaultAgent);
 
     /// <summary>The audit and signing context Core's use cases take for this call, asked by <paramref name="actor"/>.</summary>
-    public OperationContext Operation(AuditActor actor) => new(CorrelationId, actor, ToolName, Deadline, Cancellation);
+    public OperationContext Operation(AuditActor actor) => new(CorrelationId, actor, ToolName, Deadline, Cancellation) { Agent = Agent?.Name };
 }
 
 /// <summary>

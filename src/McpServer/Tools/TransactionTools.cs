@@ -169,6 +169,8 @@ public sealed class TransactionTools(WalletServices services)
             ["rule"] = reason.Rule,
             ["message"] = OutputDefence.Neutralize(reason.Message),
             ["outcome"] = reason.Outcome.ToString().ToLowerInvariant(),
+            // home, or agent:NAME when the calling agent's own policy section gave the reason.
+            ["section"] = reason.Section,
         })]);
 
     /// <summary>The submission fields of INTERFACES.md.</summary>

@@ -1,16 +1,19 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using HsmWallet.Cli.Input;
 using HsmWallet.Cli.Output;
 using HsmWallet.Core.Audit;
+using HsmWallet.Core.Policy;
 using HsmWallet.Hosting.Agents;
 
 namespace HsmWallet.Cli.Commands;
 
 /// <summary>
-/// `hsmwallet agent add NAME [--wallets a,b]`, `agent list` and `agent revoke NAME`: the agents that may call
-/// hsmwallet-mcp --http, each with its own bearer token (printed once by add, kept only as a hash in the home's
-/// agents.json) and its own wallets. add and revoke are audited configuration changes (they open the vault, so only
-/// the operator who can unlock it changes who may call).
+/// `hsmwallet agent add NAME [--wallets a,b] [--policy FILE]`, `agent list`, `agent revoke NAME` and
+/// `agent policy NAME FILE|--clear`: the agents that may call hsmwallet-mcp --http, each with its own bearer token
+/// (printed once by add, kept only as a hash in the home's agents.json), its own wallets and optionally its own policy
+/// section (docs/policy.md, Per-agent sections), which only tightens the home's policy. add, revoke and policy are
+/// audited changes (they open the vault, so only the operator who can unlock it changes who may call, and under what).
 /// </summary>
 internal static class AgentCommands
 {
@@ -21,6 +24,7 @@ internal static class AgentCommands
         agent.Subcommands.Add(Add(context));
         agent.Subcommands.Add(List(context));
         agent.Subcommands.Add(Revoke(context));
+        agent.Subcommands.Add(Policy(context));
         return agent;
     }
 
@@ -28,14 +32,16 @@ internal static class AgentCommands
     {
         var name = new Argument<string>("NAME") { Description = "The agent's name (1 to 64 letters, digits, '.', '_' or '-'); the audit log names it agent:NAME." };
         var wallets = new Option<string?>("--wallets") { Description = "The only wallets it may see and use, by name, comma-separated (default: every wallet)." };
-        var command = new Command("add", "Issue a bearer token for a new agent: printed once on stdout, stored only as its SHA-256.") { name, wallets };
+        var policy = new Option<string?>("--policy") { Description = "Its own policy section (the policy file format, docs/policy.md), or - for stdin: applied on top of the home's policy, it can only tighten it." };
+        var command = new Command("add", "Issue a bearer token for a new agent: printed once on stdout, stored only as its SHA-256.") { name, wallets, policy };
         command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
         {
             var list = parse.GetValue(wallets) is { } text
                 ? text.Split(',', StringSplitOptions.TrimEntries)
                 : null;
+            var section = parse.GetValue(policy) is { } file ? ReadPolicy(context, file, "--policy") : null;
             var registry = app.Agents;
-            var token = registry.Add(parse.GetValue(name)!, list);
+            var token = registry.Add(parse.GetValue(name)!, list, section);
             var added = registry.List().First(record => record.Name == parse.GetValue(name));
             var json = Describe(added);
             json["token"] = token;
@@ -62,11 +68,40 @@ internal static class AgentCommands
         return command;
     }
 
+    private static Command Policy(CliContext context)
+    {
+        var name = new Argument<string>("NAME") { Description = "The agent whose own policy section is set or cleared." };
+        var file = new Argument<string?>("FILE") { Description = "Its new policy section (the policy file format, docs/policy.md), or - for stdin.", Arity = ArgumentArity.ZeroOrOne };
+        var clear = new Option<bool>("--clear") { Description = "Remove its section: the home's policy alone decides for it." };
+        var command = new Command("policy", "Set (FILE) or remove (--clear) an agent's own policy section, which applies on top of the home's policy and only tightens it.") { name, file, clear };
+        command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.PolicyChange, (app, _) =>
+        {
+            var path = parse.GetValue(file);
+            var clearing = parse.GetValue(clear);
+            if (path is null == !clearing)
+            {
+                throw new Core.InvalidInputException("FILE", "give either a policy FILE or --clear, not both and not neither");
+            }
+
+            var section = path is null ? null : ReadPolicy(context, path, "FILE");
+            var record = app.Agents.SetPolicy(parse.GetValue(name)!, section);
+            var json = Describe(record);
+            json["policy_path"] = section is null ? null : app.Agents.PolicyPath(record.Name);
+            return json;
+        }));
+        return command;
+    }
+
+    // The same reader and checks as `policy set`: an error names the field path and the rule.
+    private static PolicyDocument ReadPolicy(CliContext context, string path, string field) =>
+        PolicyDocument.Parse(InputDocuments.ReadText(context, path, field));
+
     private static JsonObject Describe(AgentRecord agent) => new()
     {
         ["name"] = agent.Name,
         ["wallets"] = agent.Wallets is null ? "all" : new JsonArray([.. agent.Wallets.Select(wallet => (JsonNode)wallet)]),
         ["created"] = agent.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         ["revoked"] = agent.Revoked,
+        ["policy_sha256"] = agent.PolicySha256,
     };
 }

@@ -32,7 +32,7 @@ internal sealed class CommandAudit
 {
     private static readonly HashSet<string> OutcomeFields = new(StringComparer.Ordinal)
     {
-        "address", "name", "public_key", "key_type", "network", "removed", "deleted", "opened_by", "kind", "path", "sha256", "vault", "id", "state", "expires_at",
+        "address", "name", "public_key", "key_type", "network", "removed", "deleted", "opened_by", "kind", "path", "sha256", "vault", "id", "state", "expires_at", "policy_sha256",
     };
 
     private readonly AuditEventType? eventType;
