@@ -19,7 +19,16 @@ namespace HsmWallet.Core.Policy;
 /// </summary>
 public sealed class PolicyCounters
 {
+    /// <summary>The most destinations remembered per wallet (and per agent's own view of it); past it the ones first in order are forgotten, so they count as new again (stricter, never looser).</summary>
+    internal const int MaximumKnownDestinations = 1000;
+
     private static readonly TimeSpan Day = TimeSpan.FromHours(24);
+
+    // Signatures are kept as sums per slot, a minute wide within the last hour and an hour wide before it, stamped with
+    // the slot's latest time: a window counts a sum as long as its latest member (up to a minute longer for the hour, an
+    // hour longer for the day, never shorter).
+    private static readonly TimeSpan RecentSlot = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan OlderSlot = TimeSpan.FromHours(1);
     private readonly object _gate = new();
     private readonly IStateStore? _store;
     private readonly Audit.StateSeal? _seal;
@@ -171,7 +180,7 @@ public sealed class PolicyCounters
                 var inHour = entry.At > hourStart;
                 totals.DayCount += entry.Count;
                 totals.HourCount += inHour ? entry.Count : 0;
-                totals.NewDestinationsDay += entry.NewDestinations.Count;
+                totals.NewDestinationsDay += entry.NewDestinationCount;
                 for (var i = 0; i < assets.Count; i++)
                 {
                     var asset = assets[i];
@@ -271,7 +280,7 @@ public sealed class PolicyCounters
         {
             [AssetKey.Xrp] = value.AmountOf(AssetKey.Xrp),
         };
-        var newDestinations = new List<string>();
+        var newDestinations = 0;
         var key = KnownKey(network, wallet, agent);
         if (!_known.TryGetValue(key, out var set))
         {
@@ -282,12 +291,63 @@ public sealed class PolicyCounters
         {
             if (set.Add(recipient))
             {
-                newDestinations.Add(recipient);
+                newDestinations++;
             }
         }
 
+        while (set.Count > MaximumKnownDestinations)
+        {
+            set.Remove(set.Min(StringComparer.Ordinal)!);
+        }
+
         _entries.Add(new Entry(now, network, wallet, amounts, newDestinations, Math.Max(1, count)) { Agent = agent });
+        Compact(now);
+    }
+
+    /// <summary>
+    /// Bounds the document whatever the rate of signatures (at most 84 sums per wallet and agent): drops what left the
+    /// day, and merges signatures into sums per wallet and agent, per minute within the last hour and per hour before
+    /// it. A sum is stamped with its latest member's time, so no window ever counts less than the signatures in it
+    /// (limits only get stricter: a day's volume is released up to an hour later, an hour's up to a minute later).
+    /// </summary>
+    private void Compact(DateTimeOffset now)
+    {
         _entries.RemoveAll(entry => entry.At <= now - Day);
+        var compacted = new List<Entry>(_entries.Count);
+        var slots = new Dictionary<(string Network, string Wallet, string? Agent, long Width, long Slot), int>();
+        foreach (var entry in _entries.OrderBy(entry => entry.At))
+        {
+            var age = now - entry.At;
+            var width = (long)(age < OlderSlot ? RecentSlot : OlderSlot).TotalMilliseconds;
+            var slot = (entry.Network, entry.Wallet, entry.Agent, width, entry.At.ToUnixTimeMilliseconds() / width);
+            if (slots.TryGetValue(slot, out var index))
+            {
+                compacted[index] = Merge(compacted[index], entry);
+            }
+            else
+            {
+                slots[slot] = compacted.Count;
+                compacted.Add(entry);
+            }
+        }
+
+        _entries.Clear();
+        _entries.AddRange(compacted);
+    }
+
+    private static Entry Merge(Entry earlier, Entry later)
+    {
+        var amounts = new Dictionary<string, decimal>(earlier.Amounts, StringComparer.Ordinal);
+        foreach (var (asset, amount) in later.Amounts)
+        {
+            amounts[asset] = amounts.GetValueOrDefault(asset) + amount;
+        }
+
+        var at = later.At > earlier.At ? later.At : earlier.At;
+        return new Entry(at, earlier.Network, earlier.Wallet, amounts, earlier.NewDestinationCount + later.NewDestinationCount, earlier.Count + later.Count)
+        {
+            Agent = earlier.Agent,
+        };
     }
 
     private void ThrowIfBroken()
@@ -315,7 +375,7 @@ public sealed class PolicyCounters
                 ["network"] = entry.Network,
                 ["wallet"] = entry.Wallet,
                 ["amounts"] = amounts,
-                ["new_destinations"] = new JsonArray([.. entry.NewDestinations.Select(item => (JsonNode)JsonValue.Create(item))]),
+                ["new_destination_count"] = entry.NewDestinationCount,
                 ["count"] = entry.Count,
             };
             if (entry.Agent is not null)
@@ -333,14 +393,15 @@ public sealed class PolicyCounters
             known[key] = new JsonArray(set.Order(StringComparer.Ordinal).Select(item => (JsonNode?)JsonValue.Create(item)).ToArray());
         }
 
-        return new JsonObject { ["version"] = 1, ["entries"] = entries, ["known_destinations"] = known };
+        // Version 2: sums per slot and counts of new destinations; a version-1 reader refuses it (denies) rather than undercount.
+        return new JsonObject { ["version"] = 2, ["entries"] = entries, ["known_destinations"] = known };
     }
 
     private void Read(JsonObject root)
     {
-        if (root["version"]?.GetValue<int>() != 1)
+        if (root["version"]?.GetValue<int>() is not (1 or 2))
         {
-            throw new InvalidInputException("policy-counters.json.version", "must be 1");
+            throw new InvalidInputException("policy-counters.json.version", "must be 1 or 2");
         }
 
         foreach (var node in root["entries"]!.AsArray())
@@ -355,7 +416,7 @@ public sealed class PolicyCounters
                 entry["network"]!.GetValue<string>(),
                 entry["wallet"]!.GetValue<string>(),
                 amounts,
-                ReadNewDestinations(entry),
+                NewDestinationsOf(entry),
                 entry["count"]?.GetValue<int>() ?? 1)
             { Agent = entry["agent"]?.GetValue<string>() });
         }
@@ -366,11 +427,11 @@ public sealed class PolicyCounters
         }
     }
 
-    // Files written before the effect model hold one "new_destination"; newer ones a list.
-    private static List<string> ReadNewDestinations(JsonObject entry) =>
-        entry["new_destinations"] is JsonArray list
-            ? [.. list.Select(item => item!.GetValue<string>())]
-            : entry["new_destination"]?.GetValue<string>() is { } single ? [single] : [];
+    // Version 2 keeps a count; version 1 a list, and files written before the effect model one "new_destination".
+    private static int NewDestinationsOf(JsonObject entry) =>
+        entry["new_destination_count"] is JsonValue count ? count.GetValue<int>()
+        : entry["new_destinations"] is JsonArray list ? list.Count
+        : entry["new_destination"] is not null ? 1 : 0;
 
     internal sealed class Totals
     {
@@ -385,7 +446,7 @@ public sealed class PolicyCounters
         public Dictionary<string, decimal> DayVolume { get; } = new(StringComparer.Ordinal);
     }
 
-    private sealed record Entry(DateTimeOffset At, string Network, string Wallet, Dictionary<string, decimal> Amounts, List<string> NewDestinations, int Count)
+    private sealed record Entry(DateTimeOffset At, string Network, string Wallet, Dictionary<string, decimal> Amounts, int NewDestinationCount, int Count)
     {
         public decimal Xrp { get; } = Amounts.GetValueOrDefault(AssetKey.Xrp);
 
