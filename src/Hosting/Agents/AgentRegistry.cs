@@ -13,7 +13,11 @@ namespace HsmWallet.Hosting.Agents;
 /// <param name="Wallets">The wallet names it may see and use, or null for every wallet.</param>
 /// <param name="Created">When `hsmwallet agent add` issued its token.</param>
 /// <param name="Revoked">True once `hsmwallet agent revoke` ran: its token is refused from the next request on.</param>
-public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, DateTimeOffset Created, bool Revoked)
+/// <param name="OAuthSubject">
+/// The `sub` of the OAuth 2.1 access tokens (JWTs from the --oauth-issuer) that stand for this agent, or null for an agent
+/// with a bearer token of its own; such an agent has no token of its own.
+/// </param>
+public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, DateTimeOffset Created, bool Revoked, string? OAuthSubject = null)
 {
     /// <summary>True when this agent may see and use the wallet named <paramref name="walletName"/>.</summary>
     public bool Sees(string walletName) => Wallets is null || Wallets.Contains(walletName, StringComparer.Ordinal);
@@ -28,6 +32,8 @@ public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, Da
 /// is recorded in the vault's authenticated settings by every change `hsmwallet agent` makes (which unlocks the vault),
 /// and the file is used only while it matches: a process that can write the home but not unlock the vault cannot add
 /// itself, restore a revoked agent or delete the list (each refuses every request until the operator repairs it).
+/// An agent may instead be bound to an OAuth subject (`agent add --oauth-subject`): it has no token of its own, and the
+/// server lets in an access token of its OAuth issuer only when the token's `sub` names such an agent, not revoked.
 /// </summary>
 public sealed class AgentRegistry
 {
@@ -42,6 +48,9 @@ public sealed class AgentRegistry
 
     /// <summary>What every token starts with (so a leaked one is recognisable by secret scanners).</summary>
     public const string TokenPrefix = "hwa_";
+
+    /// <summary>The longest OAuth subject an agent may be bound to (OpenID Connect's bound on `sub`).</summary>
+    public const int MaximumSubjectLength = 255;
 
     private const int MaximumFileBytes = 256 * 1024;
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
@@ -84,7 +93,21 @@ public sealed class AgentRegistry
     /// Adds agent <paramref name="name"/> limited to <paramref name="wallets"/> (null: every wallet) and returns its
     /// bearer token: the only time it exists outside the agent's client.
     /// </summary>
-    public string Add(string name, IReadOnlyList<string>? wallets)
+    public string Add(string name, IReadOnlyList<string>? wallets) => Insert(name, wallets, oauthSubject: null)!;
+
+    /// <summary>
+    /// Adds agent <paramref name="name"/> (limited to <paramref name="wallets"/>, null: every wallet) that has no token
+    /// of its own: it is let in by an access token (JWT) of the server's OAuth issuer whose `sub` is
+    /// <paramref name="subject"/>. A subject names at most one agent that is not revoked.
+    /// </summary>
+    public AgentRecord AddOAuthSubject(string name, IReadOnlyList<string>? wallets, string subject)
+    {
+        CheckSubject(subject);
+        Insert(name, wallets, subject);
+        return List().First(record => string.Equals(record.Name, name, StringComparison.Ordinal));
+    }
+
+    private string? Insert(string name, IReadOnlyList<string>? wallets, string? oauthSubject)
     {
         CheckName(name, "name");
         if (wallets is not null)
@@ -113,6 +136,19 @@ public sealed class AgentRegistry
             throw new InvalidInputException("name", $"cannot be added: a home holds at most {MaximumAgents} agents (revoked ones count)");
         }
 
+        if (oauthSubject is not null)
+        {
+            if (entries.Any(entry => !entry.Record.Revoked && string.Equals(entry.Record.OAuthSubject, oauthSubject, StringComparison.Ordinal)))
+            {
+                throw new InvalidInputException("--oauth-subject", "is already the subject of an agent that is not revoked (revoke that one first)");
+            }
+
+            var bound = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false, oauthSubject);
+            entries.Add(new Entry(bound, []));
+            Write(entries);
+            return null;
+        }
+
         var secret = RandomNumberGenerator.GetBytes(32);
         var token = TokenPrefix + Base64Url(secret);
         CryptographicOperations.ZeroMemory(secret);
@@ -122,7 +158,7 @@ public sealed class AgentRegistry
         return token;
     }
 
-    /// <summary>Revokes agent <paramref name="name"/>: its token is refused from now on (the entry stays, for the audit log's names).</summary>
+    /// <summary>Revokes agent <paramref name="name"/>: its token (or its OAuth subject's tokens) is refused from now on (the entry stays, for the audit log's names).</summary>
     public AgentRecord Revoke(string name)
     {
         CheckName(name, "name");
@@ -161,6 +197,30 @@ public sealed class AgentRegistry
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The agent bound to OAuth subject <paramref name="subject"/> (the `sub` of an access token the caller already
+    /// validated), or null when no agent that is not revoked has it.
+    /// </summary>
+    public AgentRecord? AuthenticateSubject(string? subject)
+    {
+        if (string.IsNullOrEmpty(subject) || subject.Length > MaximumSubjectLength)
+        {
+            return null;
+        }
+
+        var found = Read().Where(entry => !entry.Record.Revoked && string.Equals(entry.Record.OAuthSubject, subject, StringComparison.Ordinal)).ToList();
+        return found.Count == 1 ? found[0].Record : null;
+    }
+
+    /// <summary>Checks an OAuth subject: 1 to 255 printable ASCII characters, no space (what issuers put in `sub`).</summary>
+    public static void CheckSubject(string? subject)
+    {
+        if (string.IsNullOrEmpty(subject) || subject.Length > MaximumSubjectLength || !subject.All(c => c is > ' ' and < (char)0x7F))
+        {
+            throw new InvalidInputException("--oauth-subject", $"must be 1 to {MaximumSubjectLength} printable ASCII characters without spaces (the token's sub)");
+        }
     }
 
     /// <summary>Checks an agent or wallet name: 1 to 64 ASCII letters, digits, '.', '_' or '-'.</summary>
@@ -218,13 +278,23 @@ public sealed class AgentRegistry
             {
                 var agent = node!.AsObject();
                 var wallets = agent["wallets"] is JsonArray list ? list.Select(item => item!.GetValue<string>()).ToList() : null;
+
+                // An agent has either a token's hash or an OAuth subject, never both, never neither.
+                var subject = agent["oauth_subject"]?.GetValue<string>();
+                var tokenHash = subject is null ? Convert.FromHexString(agent["token_sha256"]!.GetValue<string>()) : [];
+                if (subject is not null && agent["token_sha256"] is not null)
+                {
+                    throw new FormatException("an agent with both a token and an OAuth subject");
+                }
+
                 entries.Add(new Entry(
                     new AgentRecord(
                         agent["name"]!.GetValue<string>(),
                         wallets,
                         DateTimeOffset.Parse(agent["created"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
-                        agent["revoked"]!.GetValue<bool>()),
-                    Convert.FromHexString(agent["token_sha256"]!.GetValue<string>())));
+                        agent["revoked"]!.GetValue<bool>(),
+                        subject),
+                    tokenHash));
             }
 
             return entries;
@@ -240,14 +310,22 @@ public sealed class AgentRegistry
         var agents = new JsonArray();
         foreach (var entry in entries)
         {
-            agents.Add((JsonNode)new JsonObject
+            var agent = new JsonObject
             {
                 ["name"] = entry.Record.Name,
                 ["token_sha256"] = Convert.ToHexStringLower(entry.TokenSha256),
                 ["wallets"] = entry.Record.Wallets is null ? null : new JsonArray([.. entry.Record.Wallets.Select(wallet => (JsonNode)wallet)]),
                 ["created"] = entry.Record.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["revoked"] = entry.Record.Revoked,
-            });
+            };
+            if (entry.Record.OAuthSubject is { } subject)
+            {
+                // No token of its own: the hash field is left out rather than holding a hash no token has.
+                agent.Remove("token_sha256");
+                agent["oauth_subject"] = subject;
+            }
+
+            agents.Add((JsonNode)agent);
         }
 
         var bytes = Encoding.UTF8.GetBytes(new JsonObject { ["version"] = 1, ["agents"] = agents }.ToJsonString());

@@ -7,9 +7,9 @@ using HsmWallet.Hosting.Agents;
 namespace HsmWallet.Cli.Commands;
 
 /// <summary>
-/// `hsmwallet agent add NAME [--wallets a,b]`, `agent list` and `agent revoke NAME`: the agents that may call
-/// hsmwallet-mcp --http, each with its own bearer token (printed once by add, kept only as a hash in the home's
-/// agents.json) and its own wallets. add and revoke are audited configuration changes (they open the vault, so only
+/// `hsmwallet agent add NAME [--wallets a,b] [--oauth-subject SUB]`, `agent list` and `agent revoke NAME`: the agents
+/// that may call hsmwallet-mcp --http, each with its own bearer token (printed once by add, kept only as a hash in the
+/// home's agents.json) or bound to the `sub` of its OAuth issuer's access tokens (no token of its own), and its own wallets. add and revoke are audited configuration changes (they open the vault, so only
 /// the operator who can unlock it changes who may call).
 /// </summary>
 internal static class AgentCommands
@@ -28,13 +28,23 @@ internal static class AgentCommands
     {
         var name = new Argument<string>("NAME") { Description = "The agent's name (1 to 64 letters, digits, '.', '_' or '-'); the audit log names it agent:NAME." };
         var wallets = new Option<string?>("--wallets") { Description = "The only wallets it may see and use, by name, comma-separated (default: every wallet)." };
-        var command = new Command("add", "Issue a bearer token for a new agent: printed once on stdout, stored only as its SHA-256.") { name, wallets };
+        var subject = new Option<string?>("--oauth-subject")
+        {
+            Description = "Bind the agent to the sub of access tokens (JWTs) from hsmwallet-mcp's --oauth-issuer instead of issuing a token: none is printed.",
+        };
+        var command = new Command("add", "Issue a bearer token for a new agent (printed once on stdout, stored only as its SHA-256), or bind it to an OAuth subject.") { name, wallets, subject };
         command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
         {
             var list = parse.GetValue(wallets) is { } text
                 ? text.Split(',', StringSplitOptions.TrimEntries)
                 : null;
             var registry = app.Agents;
+            if (parse.GetValue(subject) is { } sub)
+            {
+                // No token exists for such an agent: its issuer's tokens carry the identity, so nothing is shown once.
+                return Describe(registry.AddOAuthSubject(parse.GetValue(name)!, list, sub));
+            }
+
             var token = registry.Add(parse.GetValue(name)!, list);
             var added = registry.List().First(record => record.Name == parse.GetValue(name));
             var json = Describe(added);
@@ -62,11 +72,20 @@ internal static class AgentCommands
         return command;
     }
 
-    private static JsonObject Describe(AgentRecord agent) => new()
+    private static JsonObject Describe(AgentRecord agent)
     {
-        ["name"] = agent.Name,
-        ["wallets"] = agent.Wallets is null ? "all" : new JsonArray([.. agent.Wallets.Select(wallet => (JsonNode)wallet)]),
-        ["created"] = agent.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        ["revoked"] = agent.Revoked,
-    };
+        var json = new JsonObject
+        {
+            ["name"] = agent.Name,
+            ["wallets"] = agent.Wallets is null ? "all" : new JsonArray([.. agent.Wallets.Select(wallet => (JsonNode)wallet)]),
+            ["created"] = agent.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["revoked"] = agent.Revoked,
+        };
+        if (agent.OAuthSubject is { } subject)
+        {
+            json["oauth_subject"] = subject;
+        }
+
+        return json;
+    }
 }
