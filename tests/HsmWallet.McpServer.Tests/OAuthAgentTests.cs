@@ -213,15 +213,20 @@ public sealed class OAuthAgentTests : IDisposable
         Assert.False(alphaError, signed.ToJsonString());
     }
 
-    [Fact]
-    public async Task Metadata_that_names_another_issuer_is_not_used_and_requests_are_refused_with_503()
+    [Theory]
+    [InlineData("""{"issuer":"https://evil.example/tenant","jwks_uri":"https://evil.example/jwks"}""")]
+    [InlineData("not json at all")]
+    [InlineData("""{"issuer":["a"],"jwks_uri":7}""")]
+    public async Task Metadata_that_names_another_issuer_or_cannot_be_read_is_not_used_and_requests_are_refused_with_503(string metadata)
     {
-        _issuer.MetadataIssuer = "https://evil.example/tenant";
+        _issuer.MetadataBody = metadata;
         await using var server = await StartAsync();
         server.Agents.AddOAuthSubject("robot", null, "client-7f3a");
         using var response = await server.PostInitializeAsync(_issuer.Mint("client-7f3a", Audience(server.Port)));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(0, _issuer.KeyFetches);
+        using var hwa = await server.PostInitializeAsync(server.Agents.Add("ops", null));
+        Assert.Equal(HttpStatusCode.OK, hwa.StatusCode);
     }
 
     [Fact]

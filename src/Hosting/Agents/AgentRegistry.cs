@@ -93,7 +93,7 @@ public sealed class AgentRegistry
     /// Adds agent <paramref name="name"/> limited to <paramref name="wallets"/> (null: every wallet) and returns its
     /// bearer token: the only time it exists outside the agent's client.
     /// </summary>
-    public string Add(string name, IReadOnlyList<string>? wallets) => Insert(name, wallets, oauthSubject: null)!;
+    public string Add(string name, IReadOnlyList<string>? wallets) => Insert(name, wallets, oauthSubject: null).Token!;
 
     /// <summary>
     /// Adds agent <paramref name="name"/> (limited to <paramref name="wallets"/>, null: every wallet) that has no token
@@ -103,11 +103,10 @@ public sealed class AgentRegistry
     public AgentRecord AddOAuthSubject(string name, IReadOnlyList<string>? wallets, string subject)
     {
         CheckSubject(subject);
-        Insert(name, wallets, subject);
-        return List().First(record => string.Equals(record.Name, name, StringComparison.Ordinal));
+        return Insert(name, wallets, subject).Record;
     }
 
-    private string? Insert(string name, IReadOnlyList<string>? wallets, string? oauthSubject)
+    private (AgentRecord Record, string? Token) Insert(string name, IReadOnlyList<string>? wallets, string? oauthSubject)
     {
         CheckName(name, "name");
         if (wallets is not null)
@@ -146,7 +145,7 @@ public sealed class AgentRegistry
             var bound = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false, oauthSubject);
             entries.Add(new Entry(bound, []));
             Write(entries);
-            return null;
+            return (bound, null);
         }
 
         var secret = RandomNumberGenerator.GetBytes(32);
@@ -155,7 +154,7 @@ public sealed class AgentRegistry
         var record = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false);
         entries.Add(new Entry(record, Hash(token)));
         Write(entries);
-        return token;
+        return (record, token);
     }
 
     /// <summary>Revokes agent <paramref name="name"/>: its token (or its OAuth subject's tokens) is refused from now on (the entry stays, for the audit log's names).</summary>

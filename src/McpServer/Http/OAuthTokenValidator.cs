@@ -45,8 +45,10 @@ public sealed class OAuthTokenValidator : IDisposable
     private readonly JsonWebTokenHandler _handler = new() { MaximumTokenSizeInBytes = MaximumTokenBytes };
     private readonly SemaphoreSlim _fetching = new(1, 1);
     private KeySnapshot? _keys;
-    private DateTimeOffset? _lastUnknownKidRefresh;
-    private DateTimeOffset? _lastFailure;
+
+    // UTC ticks, 0 for never; read without the lock for the fast path, so kept as longs (never torn).
+    private long _lastUnknownKidRefresh;
+    private long _lastFailure;
 
     /// <summary>A validator for <paramref name="settings"/>' issuer; <paramref name="handler"/> is for tests only (null: sockets).</summary>
     public OAuthTokenValidator(OAuthSettings settings, TimeProvider? time = null, HttpMessageHandler? handler = null)
@@ -62,9 +64,6 @@ public sealed class OAuthTokenValidator : IDisposable
             MaxResponseContentBufferSize = MaximumDocumentBytes,
         };
     }
-
-    /// <summary>How many times the issuer's metadata and keys were fetched (successfully or not): the refresh rule's count.</summary>
-    public int Fetches { get; private set; }
 
     /// <summary>Validates <paramref name="token"/>; the answer names its `sub`, or why it is refused.</summary>
     public async Task<OAuthValidation> ValidateAsync(string token, CancellationToken cancellationToken)
@@ -152,7 +151,8 @@ public sealed class OAuthTokenValidator : IDisposable
     private bool NeedsFetch(KeySnapshot? current, string? kid, DateTimeOffset now, out bool forUnknownKid)
     {
         forUnknownKid = false;
-        if (_lastFailure is { } failed && now - failed < FailedFetchPause)
+        var failed = Interlocked.Read(ref _lastFailure);
+        if (failed != 0 && now.UtcTicks - failed < FailedFetchPause.Ticks)
         {
             return false;
         }
@@ -162,8 +162,9 @@ public sealed class OAuthTokenValidator : IDisposable
             return true;
         }
 
+        var last = Interlocked.Read(ref _lastUnknownKidRefresh);
         forUnknownKid = kid is not null && !current.Kids.Contains(kid)
-            && (_lastUnknownKidRefresh is not { } last || now - last >= _settings.UnknownKeyRefreshInterval);
+            && (last == 0 || now.UtcTicks - last >= _settings.UnknownKeyRefreshInterval.Ticks);
         return forUnknownKid;
     }
 
@@ -188,18 +189,18 @@ public sealed class OAuthTokenValidator : IDisposable
 
             if (forUnknownKid)
             {
-                _lastUnknownKidRefresh = now;
+                Interlocked.Exchange(ref _lastUnknownKidRefresh, now.UtcTicks);
             }
 
-            Fetches++;
-            var fetched = await FetchAsync(cancellationToken).ConfigureAwait(false);
+            // Not the request's token: a client that hangs up must not leave a failed fetch (and its pause) behind.
+            var fetched = await FetchAsync(CancellationToken.None).ConfigureAwait(false);
             if (fetched is null)
             {
-                _lastFailure = _time.GetUtcNow();
+                Interlocked.Exchange(ref _lastFailure, _time.GetUtcNow().UtcTicks);
                 return Usable(current);
             }
 
-            _lastFailure = null;
+            Interlocked.Exchange(ref _lastFailure, 0);
             Volatile.Write(ref _keys, fetched);
             return fetched;
         }
@@ -235,7 +236,7 @@ public sealed class OAuthTokenValidator : IDisposable
             {
                 configuration = OpenIdConnectConfiguration.Create(metadata);
             }
-            catch (ArgumentException)
+            catch (Exception error) when (IsUnreadable(error))
             {
                 continue;
             }
@@ -268,7 +269,7 @@ public sealed class OAuthTokenValidator : IDisposable
                     keys.Where(key => !string.IsNullOrEmpty(key.KeyId)).Select(key => key.KeyId).ToHashSet(StringComparer.Ordinal),
                     _time.GetUtcNow());
             }
-            catch (ArgumentException)
+            catch (Exception error) when (IsUnreadable(error))
             {
                 return null;
             }
@@ -276,6 +277,10 @@ public sealed class OAuthTokenValidator : IDisposable
 
         return null;
     }
+
+    /// <summary>What the library's parsers throw for a document that is not what it should be.</summary>
+    private static bool IsUnreadable(Exception error) =>
+        error is ArgumentException or System.Text.Json.JsonException or InvalidOperationException or FormatException or InvalidCastException or OverflowException;
 
     private async Task<string?> GetAsync(Uri address, CancellationToken cancellationToken)
     {

@@ -38,6 +38,9 @@ public sealed class TestIssuer : IDisposable
     /// <summary>What the metadata names as the issuer (the real one unless a test makes it lie).</summary>
     public string? MetadataIssuer { get; set; }
 
+    /// <summary>A body served instead of the metadata (not JSON, say), or null.</summary>
+    public string? MetadataBody { get; set; }
+
     /// <summary>How many times the JWKS was fetched.</summary>
     public int KeyFetches => Volatile.Read(ref _keyFetches);
 
@@ -178,7 +181,7 @@ public sealed class TestIssuer : IDisposable
             string? body = null;
             if (path == "/.well-known/oauth-authorization-server/tenant")
             {
-                body = new JsonObject
+                body = MetadataBody ?? new JsonObject
                 {
                     ["issuer"] = MetadataIssuer ?? Issuer,
                     ["jwks_uri"] = Origin + "/tenant/jwks",
