@@ -8,6 +8,7 @@ namespace HsmWallet.McpServer.Http;
 /// How `hsmwallet-mcp --http` listens (docs/deployment.md): one address and port (127.0.0.1:8765 by default), the
 /// Host names a request may carry (the listen authority, localhost too on loopback, plus --allowed-host), the browser
 /// origins allowed (none unless --allowed-origin), and TLS from PEM files. A non-loopback address needs TLS.
+/// Optionally an OAuth 2.1 issuer whose access tokens also let agents in (--oauth-issuer, --oauth-audience).
 /// </summary>
 public sealed record HttpSettings
 {
