@@ -50,13 +50,21 @@ public static class ServerCommandLine
         var allowedOrigin = new Option<string[]>("--allowed-origin") { Description = "With --http: a browser Origin accepted (scheme://host[:port]; repeatable); any other Origin is refused with 403." };
         var tlsCert = new Option<string>("--tls-cert") { Description = "With --http: the PEM certificate (chain) file to serve HTTPS with." };
         var tlsKey = new Option<string>("--tls-key") { Description = "With --http: the PEM private key file of --tls-cert (0600)." };
+        var oauthIssuer = new Option<string>("--oauth-issuer")
+        {
+            Description = "With --http: an OAuth 2.1 issuer (https URL; http only on loopback) whose access tokens (JWTs) also let agents in, each bound by its sub (hsmwallet agent add NAME --oauth-subject SUB).",
+        };
+        var oauthAudience = new Option<string>("--oauth-audience")
+        {
+            Description = "With --oauth-issuer (needed): this server's resource URI as agents reach it (e.g. https://wallet.example:8765/mcp); a token's aud must contain it.",
+        };
         var state = new Option<string>("--state") { Description = "files (default) or postgres://USER@HOST:PORT/DB: where signing state, limits and approvals live, shared by every instance on that database (docs/deployment.md)." };
         var stateCredential = new Option<string>("--state-credential") { Description = "A 0600/0400 file holding the --state database's password or an Npgsql connection string (default: the systemd credential hsmwallet-state)." };
         var metricsListen = new Option<string>("--metrics") { Description = $"Serve /metrics (Prometheus), /healthz and /readyz on ADDRESS:PORT, a port of its own (e.g. 127.0.0.1:{Metrics.MetricsEndpoint.DocumentedPort}); off unless given." };
         var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio, or Streamable HTTP with --http). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
         {
             home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes, rateStandard, rateStrict, rateCritical, approvals,
-            http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, metricsListen, state, stateCredential,
+            http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, metricsListen, state, stateCredential, oauthIssuer, oauthAudience,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -92,7 +100,7 @@ public static class ServerCommandLine
                     MaxMessageBytes = messageLimit,
                     Approvals = parse.GetValue(approvals) is { } mode ? Core.Approvals.ApprovalModes.Parse(mode, "--approvals") : null,
                     Metrics = parse.GetValue(metricsListen) is { } metricsText ? Metrics.MetricsEndpoint.Parse(metricsText) : null,
-                    Http = HttpFrom(parse, http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey),
+                    Http = HttpFrom(parse, http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, oauthIssuer, oauthAudience),
                 };
             }
             catch (InvalidInputException error)
@@ -162,11 +170,12 @@ public static class ServerCommandLine
     }
 
     /// <summary>The --http settings, or null for stdio; an HTTP-only option without --http is refused, naming it.</summary>
-    private static Http.HttpSettings? HttpFrom(ParseResult parse, Option<bool> http, Option<string> listen, Option<string[]> allowedHost, Option<string[]> allowedOrigin, Option<string> tlsCert, Option<string> tlsKey)
+    private static Http.HttpSettings? HttpFrom(
+        ParseResult parse, Option<bool> http, Option<string> listen, Option<string[]> allowedHost, Option<string[]> allowedOrigin, Option<string> tlsCert, Option<string> tlsKey, Option<string> oauthIssuer, Option<string> oauthAudience)
     {
         if (!parse.GetValue(http))
         {
-            foreach (var option in new Option[] { listen, allowedHost, allowedOrigin, tlsCert, tlsKey })
+            foreach (var option in new Option[] { listen, allowedHost, allowedOrigin, tlsCert, tlsKey, oauthIssuer, oauthAudience })
             {
                 if (parse.GetResult(option) is { Implicit: false })
                 {
@@ -177,7 +186,8 @@ public static class ServerCommandLine
             return null;
         }
 
-        return Http.HttpSettings.Parse(parse.GetValue(listen), parse.GetValue(allowedHost), parse.GetValue(allowedOrigin), parse.GetValue(tlsCert), parse.GetValue(tlsKey));
+        return Http.HttpSettings.Parse(
+            parse.GetValue(listen), parse.GetValue(allowedHost), parse.GetValue(allowedOrigin), parse.GetValue(tlsCert), parse.GetValue(tlsKey), parse.GetValue(oauthIssuer), parse.GetValue(oauthAudience));
     }
 
     /// <summary>Core and Hosting name fields (network, rpc_url, home); the operator typed options, so the message names the option.</summary>

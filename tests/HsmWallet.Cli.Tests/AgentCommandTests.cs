@@ -165,4 +165,34 @@ public sealed class AgentCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_home.Home, "agents", "gone.policy.json")));
         Assert.False(File.Exists(Path.Combine(_home.Home, "agents", "nobody.policy.json")));
     }
+
+    [Fact]
+    public void Add_with_an_OAuth_subject_prints_no_token_keeps_the_subject_and_refuses_it_twice_or_malformed()
+    {
+        var added = _home.RunOk(null, "agent", "add", "robot", "--oauth-subject", "client-7f3a", "--wallets", "alpha");
+        var file = Path.Combine(_home.Home, "agents.json");
+        var content = File.ReadAllText(file);
+
+        Assert.Null(added["token"]);
+        Assert.Null(added["shown_once"]);
+        Assert.DoesNotContain("hwa_", added.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("client-7f3a", (string)added["oauth_subject"]!);
+        Assert.Equal(["alpha"], added["wallets"]!.AsArray().Select(wallet => (string)wallet!));
+        Assert.Contains("\"oauth_subject\":\"client-7f3a\"", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("token_sha256", content, StringComparison.Ordinal);
+        Assert.Equal("client-7f3a", (string)Assert.Single(_home.RunOk(null, "agent", "list")["agents"]!.AsArray())!["oauth_subject"]!);
+
+        var twice = _home.Run(null, "agent", "add", "robot2", "--oauth-subject", "client-7f3a");
+        var spaced = _home.Run(null, "agent", "add", "robot3", "--oauth-subject", "client 7f3a");
+        Assert.Equal(2, twice.ExitCode);
+        Assert.Contains("--oauth-subject", twice.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, spaced.ExitCode);
+        Assert.Contains("--oauth-subject", spaced.Stdout, StringComparison.Ordinal);
+
+        // Once revoked, the subject may be bound again (a new agent name), and a token agent still sits beside it.
+        _home.RunOk(null, "agent", "revoke", "robot");
+        _home.RunOk(null, "agent", "add", "robot2", "--oauth-subject", "client-7f3a");
+        Assert.StartsWith("hwa_", (string)_home.RunOk(null, "agent", "add", "bot")["token"]!, StringComparison.Ordinal);
+        Assert.Equal(3, _home.RunOk(null, "agent", "list")["agents"]!.AsArray().Count);
+    }
 }

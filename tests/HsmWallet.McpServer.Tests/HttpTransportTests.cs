@@ -246,6 +246,12 @@ public sealed class HttpTransportTests
             var (strayCode, strayError) = RunToExit(home, "--allowed-origin", "https://a.example");
             Assert.Equal(2, strayCode);
             Assert.Contains("--allowed-origin", strayError, StringComparison.Ordinal);
+            var (oauthCode, oauthError) = RunToExit(home, "--oauth-issuer", "https://auth.example");
+            Assert.Equal(2, oauthCode);
+            Assert.Contains("--oauth-issuer", oauthError, StringComparison.Ordinal);
+            var (audienceCode, audienceError) = RunToExit(home, "--http", "--oauth-issuer", "https://auth.example");
+            Assert.Equal(2, audienceCode);
+            Assert.Contains("--oauth-audience", audienceError, StringComparison.Ordinal);
 
             var port = FreePort();
             using var process = Start(home, "--http", "--listen", $"127.0.0.1:{port}");

@@ -15,7 +15,11 @@ namespace HsmWallet.Hosting.Agents;
 /// <param name="Created">When `hsmwallet agent add` issued its token.</param>
 /// <param name="Revoked">True once `hsmwallet agent revoke` ran: its token is refused from the next request on.</param>
 /// <param name="PolicySha256">The canonical SHA-256 of its own policy section (agents/NAME.policy.json), or null when it has none.</param>
-public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, DateTimeOffset Created, bool Revoked, string? PolicySha256 = null)
+/// <param name="OAuthSubject">
+/// The `sub` of the OAuth 2.1 access tokens (JWTs from the --oauth-issuer) that stand for this agent, or null for an agent
+/// with a bearer token of its own; such an agent has no token of its own.
+/// </param>
+public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, DateTimeOffset Created, bool Revoked, string? PolicySha256 = null, string? OAuthSubject = null)
 {
     /// <summary>True when this agent may see and use the wallet named <paramref name="walletName"/>.</summary>
     public bool Sees(string walletName) => Wallets is null || Wallets.Contains(walletName, StringComparer.Ordinal);
@@ -32,6 +36,8 @@ public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, Da
 /// itself, restore a revoked agent or delete the list (each refuses every request until the operator repairs it).
 /// An agent may have its own policy section (agents/NAME.policy.json, 0600, written atomically), trusted only while its
 /// canonical SHA-256 matches the one its entry records; it tightens the home's policy for that agent's signatures.
+/// An agent may instead be bound to an OAuth subject (`agent add --oauth-subject`): it has no token of its own, and the
+/// server lets in an access token of its OAuth issuer only when the token's `sub` names such an agent, not revoked.
 /// </summary>
 public sealed class AgentRegistry : IAgentPolicySource
 {
@@ -49,6 +55,9 @@ public sealed class AgentRegistry : IAgentPolicySource
 
     /// <summary>What every token starts with (so a leaked one is recognisable by secret scanners).</summary>
     public const string TokenPrefix = "hwa_";
+
+    /// <summary>The longest OAuth subject an agent may be bound to (OpenID Connect's bound on `sub`).</summary>
+    public const int MaximumSubjectLength = 255;
 
     private const int MaximumFileBytes = 256 * 1024;
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
@@ -94,7 +103,21 @@ public sealed class AgentRegistry : IAgentPolicySource
     /// bearer token: the only time it exists outside the agent's client. With <paramref name="policy"/>, that is its own
     /// policy section from the start.
     /// </summary>
-    public string Add(string name, IReadOnlyList<string>? wallets, PolicyDocument? policy = null)
+    public string Add(string name, IReadOnlyList<string>? wallets, PolicyDocument? policy = null) => Insert(name, wallets, oauthSubject: null, policy).Token!;
+
+    /// <summary>
+    /// Adds agent <paramref name="name"/> (limited to <paramref name="wallets"/>, null: every wallet) that has no token
+    /// of its own: it is let in by an access token (JWT) of the server's OAuth issuer whose `sub` is
+    /// <paramref name="subject"/>. A subject names at most one agent that is not revoked. With <paramref name="policy"/>,
+    /// that is its own policy section from the start.
+    /// </summary>
+    public AgentRecord AddOAuthSubject(string name, IReadOnlyList<string>? wallets, string subject, PolicyDocument? policy = null)
+    {
+        CheckSubject(subject);
+        return Insert(name, wallets, subject, policy).Record;
+    }
+
+    private (AgentRecord Record, string? Token) Insert(string name, IReadOnlyList<string>? wallets, string? oauthSubject, PolicyDocument? policy)
     {
         CheckName(name, "name");
         if (wallets is not null)
@@ -123,10 +146,24 @@ public sealed class AgentRegistry : IAgentPolicySource
             throw new InvalidInputException("name", $"cannot be added: a home holds at most {MaximumAgents} agents (revoked ones count)");
         }
 
+        if (oauthSubject is not null
+            && entries.Any(entry => !entry.Record.Revoked && string.Equals(entry.Record.OAuthSubject, oauthSubject, StringComparison.Ordinal)))
+        {
+            throw new InvalidInputException("--oauth-subject", "is already the subject of an agent that is not revoked (revoke that one first)");
+        }
+
         if (policy is not null)
         {
             // The section first, then the entry recording its hash: a failure between leaves a file nothing trusts.
             PolicyFile.Save(PolicyPath(name), policy);
+        }
+
+        if (oauthSubject is not null)
+        {
+            var bound = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false, policy?.Sha256, oauthSubject);
+            entries.Add(new Entry(bound, []));
+            Write(entries);
+            return (bound, null);
         }
 
         var secret = RandomNumberGenerator.GetBytes(32);
@@ -135,10 +172,10 @@ public sealed class AgentRegistry : IAgentPolicySource
         var record = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false, policy?.Sha256);
         entries.Add(new Entry(record, Hash(token)));
         Write(entries);
-        return token;
+        return (record, token);
     }
 
-    /// <summary>Revokes agent <paramref name="name"/>: its token is refused from now on (the entry stays, for the audit log's names).</summary>
+    /// <summary>Revokes agent <paramref name="name"/>: its token (or its OAuth subject's tokens) is refused from now on (the entry stays, for the audit log's names).</summary>
     public AgentRecord Revoke(string name)
     {
         CheckName(name, "name");
@@ -263,6 +300,30 @@ public sealed class AgentRegistry : IAgentPolicySource
         return found;
     }
 
+    /// <summary>
+    /// The agent bound to OAuth subject <paramref name="subject"/> (the `sub` of an access token the caller already
+    /// validated), or null when no agent that is not revoked has it.
+    /// </summary>
+    public AgentRecord? AuthenticateSubject(string? subject)
+    {
+        if (string.IsNullOrEmpty(subject) || subject.Length > MaximumSubjectLength)
+        {
+            return null;
+        }
+
+        var found = Read().Where(entry => !entry.Record.Revoked && string.Equals(entry.Record.OAuthSubject, subject, StringComparison.Ordinal)).ToList();
+        return found.Count == 1 ? found[0].Record : null;
+    }
+
+    /// <summary>Checks an OAuth subject: 1 to 255 printable ASCII characters, no space (what issuers put in `sub`).</summary>
+    public static void CheckSubject(string? subject)
+    {
+        if (string.IsNullOrEmpty(subject) || subject.Length > MaximumSubjectLength || !subject.All(c => c is > ' ' and < (char)0x7F))
+        {
+            throw new InvalidInputException("--oauth-subject", $"must be 1 to {MaximumSubjectLength} printable ASCII characters without spaces (the token's sub)");
+        }
+    }
+
     /// <summary>Checks an agent or wallet name: 1 to 64 ASCII letters, digits, '.', '_' or '-'.</summary>
     public static void CheckName(string? name, string field)
     {
@@ -318,14 +379,24 @@ public sealed class AgentRegistry : IAgentPolicySource
             {
                 var agent = node!.AsObject();
                 var wallets = agent["wallets"] is JsonArray list ? list.Select(item => item!.GetValue<string>()).ToList() : null;
+
+                // An agent has either a token's hash or an OAuth subject, never both, never neither.
+                var subject = agent["oauth_subject"]?.GetValue<string>();
+                var tokenHash = subject is null ? Convert.FromHexString(agent["token_sha256"]!.GetValue<string>()) : [];
+                if (subject is not null && agent["token_sha256"] is not null)
+                {
+                    throw new FormatException("an agent with both a token and an OAuth subject");
+                }
+
                 entries.Add(new Entry(
                     new AgentRecord(
                         agent["name"]!.GetValue<string>(),
                         wallets,
                         DateTimeOffset.Parse(agent["created"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
                         agent["revoked"]!.GetValue<bool>(),
-                        agent["policy_sha256"]?.GetValue<string>()),
-                    Convert.FromHexString(agent["token_sha256"]!.GetValue<string>())));
+                        agent["policy_sha256"]?.GetValue<string>(),
+                        subject),
+                    tokenHash));
             }
 
             return entries;
@@ -352,6 +423,13 @@ public sealed class AgentRegistry : IAgentPolicySource
             if (entry.Record.PolicySha256 is { } policy)
             {
                 agent["policy_sha256"] = policy;
+            }
+
+            if (entry.Record.OAuthSubject is { } subject)
+            {
+                // No token of its own: the hash field is left out rather than holding a hash no token has.
+                agent.Remove("token_sha256");
+                agent["oauth_subject"] = subject;
             }
 
             agents.Add((JsonNode)agent);

@@ -15,8 +15,11 @@ namespace HsmWallet.McpServer.Http;
 /// HTTP endpoint, in this order: Host must be one this server answers to (421 otherwise: a DNS-rebinding page names
 /// its own host), Origin absent or allowed (403), a bearer token of an agent that is not revoked (401 with
 /// WWW-Authenticate). Only then does the request reach the SDK, and each tool call the same pipeline as over stdio.
+/// With --oauth-issuer a bearer token may also be an access token (JWT) of that issuer, let in only when it is valid
+/// (<see cref="OAuthTokenValidator"/>) and its `sub` names an agent that is not revoked (`agent add --oauth-subject`);
+/// the protected resource metadata (RFC 9728) is then served, and every 401 points to it.
 /// </summary>
-public static class HttpFront
+public static partial class HttpFront
 {
     /// <summary>A web application builder that reads no configuration but what <paramref name="settings"/> says.</summary>
     public static WebApplicationBuilder CreateBuilder(HttpSettings settings, int maxMessageBytes)
@@ -58,6 +61,18 @@ public static class HttpFront
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(settings);
         IReadOnlySet<string>? accepted = null;
+        var oauth = settings.OAuth is { } oauthSettings ? new OAuthTokenValidator(oauthSettings) : null;
+        if (oauth is not null)
+        {
+            app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopped.Register(oauth.Dispose);
+        }
+
+        var metadataPaths = settings.OAuth is { } paths
+            ? new HashSet<string>(StringComparer.Ordinal) { OAuthSettings.MetadataPath, OAuthSettings.MetadataPath + paths.ResourcePath }
+            : null;
+        var challenge = settings.OAuth is { } challenged
+            ? $"Bearer realm=\"hsmwallet-mcp\", resource_metadata=\"{challenged.ResourceMetadataUrl.AbsoluteUri}\""
+            : "Bearer realm=\"hsmwallet-mcp\"";
         app.Use(async (context, next) =>
         {
             var request = context.Request;
@@ -78,12 +93,37 @@ public static class HttpFront
                 return;
             }
 
+            if (metadataPaths is not null && metadataPaths.Contains(request.Path.Value ?? string.Empty))
+            {
+                await ServeMetadata(context, settings.OAuth!).ConfigureAwait(false);
+                return;
+            }
+
             var authorization = request.Headers.Authorization.ToString();
             var token = request.Headers.Authorization.Count == 1 && authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..].Trim() : null;
+            // An hwa_ token is looked up by its hash; with --oauth-issuer any other token must be a valid access token of
+            // the issuer, and then its sub is looked up. refusal says why a presented token is refused (error_description).
+            string? refusal = null;
+            Func<AgentRegistry, AgentRecord?> lookup = registry => registry.Authenticate(token);
+            if (oauth is not null && token is not null && !token.StartsWith(AgentRegistry.TokenPrefix, StringComparison.Ordinal))
+            {
+                var validation = await oauth.ValidateAsync(token, context.RequestAborted).ConfigureAwait(false);
+                if (validation.Unavailable)
+                {
+                    LogIssuerUnavailable(app.Logger);
+                    await Refuse(response, StatusCodes.Status503ServiceUnavailable, "the server cannot fetch its OAuth issuer's keys; the operator checks --oauth-issuer and the issuer's reachability").ConfigureAwait(false);
+                    return;
+                }
+
+                var subject = validation.Subject;
+                refusal = validation.Refusal ?? "the token's sub is no agent of this server, or a revoked one (hsmwallet agent add NAME --oauth-subject SUB)";
+                lookup = registry => subject is null ? null : registry.AuthenticateSubject(subject);
+            }
+
             AgentRecord? agent;
             try
             {
-                agent = (agents ?? throw new Core.InvalidInputException("agents", "the home could not be opened")).Authenticate(token);
+                agent = lookup(agents ?? throw new Core.InvalidInputException("agents", "the home could not be opened"));
             }
             catch (Exception error) when (error is Core.InvalidInputException or IOException or UnauthorizedAccessException or Core.Secrets.Files.UnsafeFilePermissionsException
                 or Core.Unlocking.UnlockFailedException or Core.Unlocking.LockedOutException or Core.Unlocking.KeyProviderUnavailableException or Core.Vault.VaultNotFoundException or Core.Vault.VaultIntegrityException)
@@ -95,9 +135,11 @@ public static class HttpFront
             if (agent is null)
             {
                 response.Headers.WWWAuthenticate = token is null
-                    ? "Bearer realm=\"hsmwallet-mcp\""
-                    : "Bearer realm=\"hsmwallet-mcp\", error=\"invalid_token\"";
-                await Refuse(response, StatusCodes.Status401Unauthorized, "a bearer token of an agent is needed (hsmwallet agent add NAME)").ConfigureAwait(false);
+                    ? challenge
+                    : refusal is null
+                        ? challenge + ", error=\"invalid_token\""
+                        : challenge + $", error=\"invalid_token\", error_description=\"{refusal}\"";
+                await Refuse(response, StatusCodes.Status401Unauthorized, refusal ?? "a bearer token of an agent is needed (hsmwallet agent add NAME)").ConfigureAwait(false);
                 return;
             }
 
@@ -129,6 +171,31 @@ public static class HttpFront
             throw new Core.InvalidInputException("--tls-cert", "and --tls-key must be a PEM certificate and its PEM private key");
         }
     }
+
+    /// <summary>The protected resource metadata (RFC 9728, as the MCP authorization spec asks): the resource, its issuer, tokens in the header only.</summary>
+    private static async Task ServeMetadata(HttpContext context, OAuthSettings oauth)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.Headers.Allow = "GET, HEAD";
+            await Refuse(context.Response, StatusCodes.Status405MethodNotAllowed, "the protected resource metadata is read with GET").ConfigureAwait(false);
+            return;
+        }
+
+        var document = new System.Text.Json.Nodes.JsonObject
+        {
+            ["resource"] = oauth.Audience,
+            ["authorization_servers"] = new System.Text.Json.Nodes.JsonArray(oauth.Issuer),
+            ["bearer_methods_supported"] = new System.Text.Json.Nodes.JsonArray("header"),
+            ["resource_name"] = "hsmwallet-mcp",
+        };
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(document.ToJsonString()).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "refused a request: the OAuth issuer's metadata or keys could not be fetched (--oauth-issuer)")]
+    private static partial void LogIssuerUnavailable(ILogger logger);
 
     private static async Task Refuse(HttpResponse response, int status, string message)
     {

@@ -9,11 +9,12 @@ using HsmWallet.Hosting.Agents;
 namespace HsmWallet.Cli.Commands;
 
 /// <summary>
-/// `hsmwallet agent add NAME [--wallets a,b] [--policy FILE]`, `agent list`, `agent revoke NAME` and
-/// `agent policy NAME FILE|--clear`: the agents that may call hsmwallet-mcp --http, each with its own bearer token
-/// (printed once by add, kept only as a hash in the home's agents.json), its own wallets and optionally its own policy
-/// section (docs/policy.md, Per-agent sections), which only tightens the home's policy. add, revoke and policy are
-/// audited changes (they open the vault, so only the operator who can unlock it changes who may call, and under what).
+/// `hsmwallet agent add NAME [--wallets a,b] [--policy FILE] [--oauth-subject SUB]`, `agent list`, `agent revoke NAME`
+/// and `agent policy NAME FILE|--clear`: the agents that may call hsmwallet-mcp --http, each with its own bearer token
+/// (printed once by add, kept only as a hash in the home's agents.json) or bound to the `sub` of its OAuth issuer's
+/// access tokens (no token of its own), its own wallets and optionally its own policy section (docs/policy.md,
+/// Per-agent sections), which only tightens the home's policy. add, revoke and policy are audited changes (they open
+/// the vault, so only the operator who can unlock it changes who may call, and under what).
 /// </summary>
 internal static class AgentCommands
 {
@@ -33,7 +34,11 @@ internal static class AgentCommands
         var name = new Argument<string>("NAME") { Description = "The agent's name (1 to 64 letters, digits, '.', '_' or '-'); the audit log names it agent:NAME." };
         var wallets = new Option<string?>("--wallets") { Description = "The only wallets it may see and use, by name, comma-separated (default: every wallet)." };
         var policy = new Option<string?>("--policy") { Description = "Its own policy section (the policy file format, docs/policy.md), or - for stdin: applied on top of the home's policy, it can only tighten it." };
-        var command = new Command("add", "Issue a bearer token for a new agent: printed once on stdout, stored only as its SHA-256.") { name, wallets, policy };
+        var subject = new Option<string?>("--oauth-subject")
+        {
+            Description = "Bind the agent to the sub of access tokens (JWTs) from hsmwallet-mcp's --oauth-issuer instead of issuing a token: none is printed.",
+        };
+        var command = new Command("add", "Issue a bearer token for a new agent (printed once on stdout, stored only as its SHA-256), or bind it to an OAuth subject.") { name, wallets, policy, subject };
         command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
         {
             var list = parse.GetValue(wallets) is { } text
@@ -41,6 +46,12 @@ internal static class AgentCommands
                 : null;
             var section = parse.GetValue(policy) is { } file ? ReadPolicy(context, file, "--policy") : null;
             var registry = app.Agents;
+            if (parse.GetValue(subject) is { } sub)
+            {
+                // No token exists for such an agent: its issuer's tokens carry the identity, so nothing is shown once.
+                return Describe(registry.AddOAuthSubject(parse.GetValue(name)!, list, sub, section));
+            }
+
             var token = registry.Add(parse.GetValue(name)!, list, section);
             var added = registry.List().First(record => record.Name == parse.GetValue(name));
             var json = Describe(added);
@@ -96,12 +107,21 @@ internal static class AgentCommands
     private static PolicyDocument ReadPolicy(CliContext context, string path, string field) =>
         PolicyDocument.Parse(InputDocuments.ReadText(context, path, field));
 
-    private static JsonObject Describe(AgentRecord agent) => new()
+    private static JsonObject Describe(AgentRecord agent)
     {
-        ["name"] = agent.Name,
-        ["wallets"] = agent.Wallets is null ? "all" : new JsonArray([.. agent.Wallets.Select(wallet => (JsonNode)wallet)]),
-        ["created"] = agent.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        ["revoked"] = agent.Revoked,
-        ["policy_sha256"] = agent.PolicySha256,
-    };
+        var json = new JsonObject
+        {
+            ["name"] = agent.Name,
+            ["wallets"] = agent.Wallets is null ? "all" : new JsonArray([.. agent.Wallets.Select(wallet => (JsonNode)wallet)]),
+            ["created"] = agent.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["revoked"] = agent.Revoked,
+            ["policy_sha256"] = agent.PolicySha256,
+        };
+        if (agent.OAuthSubject is { } subject)
+        {
+            json["oauth_subject"] = subject;
+        }
+
+        return json;
+    }
 }
