@@ -28,12 +28,6 @@ public sealed class Pkcs11KeyProvider : IKeyProvider
     /// <inheritdoc />
     public KeyProviderHealth CheckHealth()
     {
-        if (!Pkcs11Support.IsSupported)
-        {
-            // The native AOT build has no PKCS#11: such a slot is reported unusable, never healthy.
-            return KeyProviderHealth.Unhealthy(Pkcs11Support.Unsupported);
-        }
-
         if (_enrolment is null)
         {
             return KeyProviderHealth.Healthy("PKCS#11 support present; slots name their own module and token");

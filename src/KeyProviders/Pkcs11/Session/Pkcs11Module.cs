@@ -16,8 +16,6 @@ internal sealed class Pkcs11Module
     private static readonly ConcurrentDictionary<string, Pkcs11Module> Modules = new(StringComparer.Ordinal);
 
     private readonly ReaderWriterLockSlim gate = new(LockRecursionPolicy.NoRecursion);
-    // Made only where PKCS#11 is supported: in the native AOT build nothing of Pkcs11Interop is constructed (Pkcs11Support).
-    private readonly Pkcs11InteropFactories? factories = Pkcs11Support.IsSupported ? new() : null;
     private readonly ConcurrentDictionary<string, Pkcs11TokenContext> tokens = new(StringComparer.Ordinal);
     private readonly object tokenSearch = new();
     private IPkcs11Library? library;
@@ -32,7 +30,7 @@ internal sealed class Pkcs11Module
     public string Path { get; }
 
     /// <summary>The factories used to build attributes and mechanisms for this module.</summary>
-    public Pkcs11InteropFactories Factories => factories ?? throw new Pkcs11UnlockException(Pkcs11Failure.ModuleNotFound, Pkcs11Support.Unsupported);
+    public Pkcs11InteropFactories Factories { get; } = new();
 
     /// <summary>How many times the module was (re)loaded, for tests of recovery.</summary>
     internal long Generation => Interlocked.Read(ref generation);
@@ -212,16 +210,13 @@ internal sealed class Pkcs11Module
 
     private IPkcs11Library Load()
     {
-        if (!Pkcs11Support.IsSupported)
-        {
-            throw new Pkcs11UnlockException(Pkcs11Failure.ModuleNotFound, Pkcs11Support.Unsupported);
-        }
-
         if (!File.Exists(Path))
         {
             throw new Pkcs11UnlockException(Pkcs11Failure.ModuleNotFound, $"PKCS#11 module '{Path}' does not exist");
         }
 
+        // In the native AOT binary, Pkcs11Interop's structures need marshalling data the compiler emits only when told.
+        Pkcs11MarshallingData.Ensure();
         try
         {
             return Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, Path, AppType.MultiThreaded);
