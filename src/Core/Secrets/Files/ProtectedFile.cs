@@ -89,7 +89,16 @@ public static class ProtectedFile
     /// <paramref name="maximumLength"/> (by default what <see cref="ReadAllBytes"/> accepts) is refused before
     /// anything is written, so no writer leaves a file its reader refuses.
     /// </summary>
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> content, int maximumLength = DefaultMaximumLength)
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> content, int maximumLength = DefaultMaximumLength) =>
+        WriteAtomic(path, content, maximumLength, syncFile: true, syncFolder: true);
+
+    /// <summary>
+    /// The same replacement (0600 temporary file beside it, rename over the target) with each of the two syncs chosen
+    /// by the caller: for writers whose durability comes from elsewhere (the state store's journal, which is fsynced
+    /// first and replayed after a crash) or whose older copy is a state the reader accepts (the audit head without an
+    /// anchor, behind its fsynced log). A crash still leaves the old or the new content under the name, never a mix.
+    /// </summary>
+    internal static void WriteAtomic(string path, ReadOnlySpan<byte> content, int maximumLength, bool syncFile, bool syncFolder)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (content.Length > maximumLength)
@@ -103,7 +112,7 @@ public static class ProtectedFile
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
         try
         {
-            WriteNew(temporary, content);
+            WriteNew(temporary, content, syncFile);
             WriteFaults.Step("written to its temporary file", fullPath);
             File.Move(temporary, fullPath, overwrite: true);
         }
@@ -114,8 +123,11 @@ public static class ProtectedFile
         }
 
         WriteFaults.Step("renamed into place", fullPath);
-        UnixFiles.SyncDirectory(directory);
-        WriteFaults.Step("folder synced", fullPath);
+        if (syncFolder)
+        {
+            UnixFiles.SyncDirectory(directory);
+            WriteFaults.Step("folder synced", fullPath);
+        }
     }
 
     /// <summary>Creates a new secret file (a key file) with mode 0600, refusing to replace an existing one.</summary>
@@ -338,7 +350,7 @@ public static class ProtectedFile
         }
     }
 
-    private static void WriteNew(string path, ReadOnlySpan<byte> content)
+    private static void WriteNew(string path, ReadOnlySpan<byte> content, bool sync = true)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -363,7 +375,7 @@ public static class ProtectedFile
         }
 
         stream.Write(content);
-        stream.Flush(flushToDisk: true);
+        stream.Flush(flushToDisk: sync);
     }
 
     private static void TryDelete(string path)
