@@ -98,6 +98,15 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                 var tail = AuditTail.Read(AuditFiles.ListLogFiles(Folder), repair: true);
                 var head = LoadHead(tail, anchorValue);
                 var (lastSequence, lastHash) = ChainEnd(tail, head);
+                if (lastSequence > head.Sequence)
+                {
+                    // The last append's head write did not finish (a crash): the head catches up with the log first
+                    // (fully synced; this happens only after a crash), so a second crash in this append leaves it
+                    // one entry behind, never two (which the verifier reads as an old head put back).
+                    head = head with { Sequence = lastSequence, Hash = lastHash, Anchor = anchorValue ?? head.Anchor, State = StateSeal.Merge(head.State) };
+                    AuditFiles.WriteAtomically(Path.Combine(Folder, AuditFiles.HeadFileName), head.ToFileBytes(key));
+                }
+
                 if (Math.Max(lastSequence, head.Sequence) < ExpectedSequence)
                 {
                     throw new AuditWriteException(string.Create(
