@@ -84,7 +84,15 @@ public sealed class AuditWriter : IAuditLog, IDisposable
 
         // What the state store sessions of this thread wrote is made durable first (one journal fsync), so the head
         // written below never records a state document's generation that a crash could still take back.
-        State.FileStateStore.CommitOpenSessions();
+        try
+        {
+            State.FileStateStore.CommitOpenSessions();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new AuditWriteException("audit: the entry could not be recorded (the state written before it could not be committed)", exception);
+        }
+
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);

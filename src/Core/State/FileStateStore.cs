@@ -165,6 +165,11 @@ public sealed class FileStateStore : IStateStore
                 return;
             }
 
+            if (_locks.Count >= StateJournal.MaxEntries)
+            {
+                throw new InvalidInputException("state session", "must hold at most 4096 scopes");
+            }
+
             var path = store.PathOf(name);
             EnsureFolder(Path.GetDirectoryName(path)!, name);
             _locks.Add((name, FileLock.Acquire(path, store._lockTimeout)));
@@ -245,6 +250,11 @@ public sealed class FileStateStore : IStateStore
                 throw new InvalidInputException("state session", "must write at most 64 MiB before it ends");
             }
 
+            if (_pending.Count >= StateJournal.MaxEntries && !_pending.ContainsKey(name))
+            {
+                throw new InvalidInputException("state session", "must write at most 4096 documents before it ends");
+            }
+
             _pending[name] = content.ToArray();
             _pendingBytes += size;
         }
@@ -256,6 +266,11 @@ public sealed class FileStateStore : IStateStore
                 : File.Exists(store.PathOf(name));
             if (existed)
             {
+                if (_pending.Count >= StateJournal.MaxEntries && !_pending.ContainsKey(name))
+                {
+                    throw new InvalidInputException("state session", "must write at most 4096 documents before it ends");
+                }
+
                 _pending[name] = null;
                 _pendingBytes += StateJournal.EntrySize(name, 0);
             }

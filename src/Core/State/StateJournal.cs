@@ -27,8 +27,10 @@ internal sealed class StateJournal
     /// <summary>The most one session may write (its journal's size), so no session grows without bound.</summary>
     public const int MaxBytes = 64 * 1024 * 1024;
 
+    /// <summary>The most documents one session may write, and scopes it may hold (a journal with more is not read back).</summary>
+    public const int MaxEntries = 4096;
+
     private const string Suffix = ".journal";
-    private const int MaxEntries = 4096;
     private const int HashLength = 32;
     private static readonly byte[] Magic = "hsmwallet.state.journal.v1\n"u8.ToArray();
 

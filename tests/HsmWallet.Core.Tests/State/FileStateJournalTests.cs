@@ -286,6 +286,27 @@ public sealed class FileStateJournalTests : IDisposable
         Assert.Contains("chmod 700", error.Rule, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_session_that_writes_more_documents_than_a_journal_holds_is_refused_naming_the_bound()
+    {
+        var store = new FileStateStore(_home.Path);
+        var error = Assert.Throws<InvalidInputException>(() => store.Exclusive<int>("approvals/store", session =>
+        {
+            for (var i = 0; i <= StateJournal.MaxEntries; i++)
+            {
+                session.Write($"approvals/apv_{i}.json", [1]);
+            }
+
+            return 0;
+        }));
+
+        Assert.Equal("state session", error.Field);
+        Assert.Contains("4096 documents", error.Rule, StringComparison.Ordinal);
+        // What it wrote up to the bound is committed as one journal (the file store's behaviour on a throw), and reads back whole.
+        Assert.Equal(StateJournal.MaxEntries, store.Exclusive("approvals/store", session => session.List("approvals").Count));
+        Assert.Empty(Journals());
+    }
+
     private static void Increment(IStateSession session, string name)
     {
         var next = new byte[4];
