@@ -9,9 +9,10 @@ namespace HsmWallet.Core.State;
 /// One durable write per session (issue 20): the outermost <see cref="Exclusive{T}"/> call on a thread opens a session
 /// that every nested call on the same store root joins (adding its scope's lock, held until the session ends, as a
 /// database holds its transaction's locks). Writes and deletes are kept in the session, which reads its own pending
-/// writes; when the outermost call ends they are committed with ONE fsync: a journal of all of them
-/// (<see cref="StateJournal"/>, named after the outermost scope) is written and fsynced, then the documents are
-/// replaced without syncing them, then the journal is removed. A commit point inside the session
+/// writes; when the outermost call ends they are committed with ONE fsync: each new document is written beside its
+/// name (not synced), a journal of all of them (<see cref="StateJournal"/>, named after the outermost scope) is
+/// written and fsynced, then the documents are renamed into place, then the journal is removed (a full disk thus
+/// fails the commit before anything is durable). A commit point inside the session
 /// (<see cref="CommitOpenSessions"/>, used by the audit writer before it writes its head) commits what is pending so
 /// far the same way. After taking any scope's lock, and before anything under it is read, a complete journal whose
 /// writer is gone is applied again and a torn one is dropped, so a crash at any point leaves the session's writes
@@ -184,8 +185,20 @@ public sealed class FileStateStore : IStateStore
                 return;
             }
 
-            store._journal.Write(scope, [.. _locks.Select(held => held.Scope)], _pending);
-            store._journal.Apply(_pending);
+            // New contents first (not synced), then the journal (the fsync), then renames: a full disk fails before the
+            // commit is durable, as the atomic writer always did, instead of leaving a journal no one can apply.
+            var staged = store._journal.Stage(_pending);
+            try
+            {
+                store._journal.Write(scope, [.. _locks.Select(held => held.Scope)], _pending);
+            }
+            catch
+            {
+                StateJournal.Discard(staged);
+                throw;
+            }
+
+            store._journal.Install(staged, _pending);
             store._journal.Remove(scope);
             _pending.Clear();
             _pendingBytes = 0;

@@ -8,8 +8,8 @@ namespace HsmWallet.Core.State;
 /// <summary>
 /// The file backend's commit record (<see cref="FileStateStore"/>): one file per outermost scope in the store's
 /// <c>.state-journal</c> folder holding every document a session wrote or deleted, the scopes it held, and a SHA-256
-/// of all of it. Committing is: write it and fsync it (the one durable write of the session), apply it (replace the
-/// documents without syncing them), remove it. A complete journal found later is a commit whose writer is gone
+/// of all of it. Committing is: stage the new documents (temporary files beside them, not synced), write the journal
+/// and fsync it (the one durable write of the session), rename the staged documents into place, remove the journal. A complete journal found later is a commit whose writer is gone
 /// before it finished applying: it is applied again (every entry is a whole document, so applying twice is applying
 /// once). A torn one (bad length or checksum) is a session that never committed, and is dropped.
 /// </summary>
@@ -98,24 +98,70 @@ internal sealed class StateJournal
     }
 
     /// <summary>Replaces (or deletes) each document as the journal says, without syncing: the journal already made them durable.</summary>
-    public void Apply(IReadOnlyDictionary<string, byte[]?> writes)
+    public void Apply(IReadOnlyDictionary<string, byte[]?> writes) => Install(Stage(writes), writes);
+
+    /// <summary>
+    /// Writes each new document to a temporary file beside it (not synced), before the journal: a full disk then fails
+    /// the commit before anything is durable, and applying is renames only. A failure leaves no temporary file.
+    /// </summary>
+    public Dictionary<string, string> Stage(IReadOnlyDictionary<string, byte[]?> writes)
     {
-        foreach (var (name, content) in writes)
+        var staged = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
         {
-            var path = Path.Combine(_root, name.Replace('/', Path.DirectorySeparatorChar));
-            if (content is null)
+            foreach (var (name, content) in writes)
             {
-                if (Directory.Exists(Path.GetDirectoryName(path)))
+                if (content is not null)
+                {
+                    var path = DocumentPath(name);
+                    FileStateStore.EnsureFolder(Path.GetDirectoryName(path)!, name);
+                    staged[name] = ProtectedFile.WriteTemporary(path, content, StateDocument.MaxBytes, sync: false);
+                }
+            }
+        }
+        catch
+        {
+            Discard(staged);
+            throw;
+        }
+
+        return staged;
+    }
+
+    /// <summary>Moves the staged documents into place and deletes the deleted ones; what is left of a failure is the journal's to finish.</summary>
+    public void Install(Dictionary<string, string> staged, IReadOnlyDictionary<string, byte[]?> writes)
+    {
+        try
+        {
+            foreach (var (name, content) in writes)
+            {
+                var path = DocumentPath(name);
+                if (content is not null)
+                {
+                    ProtectedFile.MoveIntoPlace(staged[name], path);
+                    staged.Remove(name);
+                }
+                else if (Directory.Exists(Path.GetDirectoryName(path)))
                 {
                     File.Delete(path);
                 }
-
-                continue;
             }
-
-            FileStateStore.EnsureFolder(Path.GetDirectoryName(path)!, name);
-            ProtectedFile.WriteAtomic(path, content, StateDocument.MaxBytes, syncFile: false, syncFolder: false);
         }
+        finally
+        {
+            Discard(staged);
+        }
+    }
+
+    /// <summary>Removes staged temporary files that will not be moved into place.</summary>
+    public static void Discard(Dictionary<string, string> staged)
+    {
+        foreach (var temporary in staged.Values)
+        {
+            ProtectedFile.DiscardTemporary(temporary);
+        }
+
+        staged.Clear();
     }
 
     /// <summary>Removes the journal of <paramref name="scope"/> once applied (not synced: applying it again is harmless).</summary>
@@ -196,6 +242,8 @@ internal sealed class StateJournal
         File.Delete(path);
         WriteFaults.Step("journal replayed", path);
     }
+
+    private string DocumentPath(string name) => Path.Combine(_root, name.Replace('/', Path.DirectorySeparatorChar));
 
     private static bool Lists(Entries? journal, Func<string, bool> holds) => journal is { } complete && complete.Scopes.Any(holds);
 

@@ -100,6 +100,23 @@ public static class ProtectedFile
     /// </summary>
     internal static void WriteAtomic(string path, ReadOnlySpan<byte> content, int maximumLength, bool syncFile, bool syncFolder)
     {
+        var temporary = WriteTemporary(path, content, maximumLength, syncFile);
+        MoveIntoPlace(temporary, path);
+        if (syncFolder)
+        {
+            var fullPath = Path.GetFullPath(path);
+            UnixFiles.SyncDirectory(Path.GetDirectoryName(fullPath)!);
+            WriteFaults.Step("folder synced", fullPath);
+        }
+    }
+
+    /// <summary>
+    /// The first half of <see cref="WriteAtomic(string, ReadOnlySpan{byte}, int)"/>: <paramref name="content"/> in a new 0600
+    /// temporary file beside <paramref name="path"/> (fsynced when <paramref name="sync"/>), whose path is returned for
+    /// <see cref="MoveIntoPlace"/> or <see cref="DiscardTemporary"/>. A failure leaves no temporary file.
+    /// </summary>
+    internal static string WriteTemporary(string path, ReadOnlySpan<byte> content, int maximumLength, bool sync)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (content.Length > maximumLength)
         {
@@ -112,8 +129,24 @@ public static class ProtectedFile
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
         try
         {
-            WriteNew(temporary, content, syncFile);
-            WriteFaults.Step("written to its temporary file", fullPath);
+            WriteNew(temporary, content, sync);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+
+        WriteFaults.Step("written to its temporary file", fullPath);
+        return temporary;
+    }
+
+    /// <summary>The second half: renames the temporary file over <paramref name="path"/> (the temporary file is removed if that fails).</summary>
+    internal static void MoveIntoPlace(string temporary, string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        try
+        {
             File.Move(temporary, fullPath, overwrite: true);
         }
         catch
@@ -123,12 +156,10 @@ public static class ProtectedFile
         }
 
         WriteFaults.Step("renamed into place", fullPath);
-        if (syncFolder)
-        {
-            UnixFiles.SyncDirectory(directory);
-            WriteFaults.Step("folder synced", fullPath);
-        }
     }
+
+    /// <summary>Removes a temporary file that will not be moved into place (best effort).</summary>
+    internal static void DiscardTemporary(string temporary) => TryDelete(temporary);
 
     /// <summary>Creates a new secret file (a key file) with mode 0600, refusing to replace an existing one.</summary>
     public static void CreateSecretFile(string path, ReadOnlySpan<byte> content)
