@@ -23,12 +23,20 @@ using ModelContextProtocol.Protocol;
 
 // Usage: dotnet run --project bench/HsmWallet.McpServer.Bench -c Release [-- --starts N --signatures N] [--on-token-only]
 //        [--state-scaling [--agents N --seconds N --latency-samples N]] (issue 19: instances on one PostgreSQL)
+//        [--key-file-only] (issue 20: tx_sign on the file state store with the key-file slot, nothing else; for strace -c)
 var starts = Option("--starts", 15);
 var signatures = Option("--signatures", 200);
 Console.WriteLine($"hsmwallet-mcp bench on {Environment.ProcessorCount} CPUs, {RuntimeInformation.OSDescription}");
 if (Environment.GetCommandLineArgs().Contains("--state-scaling"))
 {
     await StateScaling.RunAsync(Option("--agents", 6), Option("--seconds", 5), Option("--latency-samples", 100));
+    Cleanup();
+    return 0;
+}
+
+if (Environment.GetCommandLineArgs().Contains("--key-file-only"))
+{
+    Report("tx_sign round trip, key file, file state store (ms)", await SignRoundTripsAsync(_ => { }, options => options, signatures));
     Cleanup();
     return 0;
 }

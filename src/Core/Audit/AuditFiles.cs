@@ -86,6 +86,10 @@ internal static class AuditFiles
     /// <summary>Replaces a file so a crash leaves the old or the new content, never a mix (Core's one atomic writer).</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content) => ProtectedFile.WriteAtomic(path, content);
 
+    /// <summary>The same, with the folder's fsync (which makes the rename itself durable) only when <paramref name="syncFolder"/>.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content, bool syncFolder) =>
+        ProtectedFile.WriteAtomic(path, content, 16 * 1024 * 1024, syncFile: true, syncFolder: syncFolder);
+
     /// <summary>Makes a directory's entries (a new or renamed file) durable.</summary>
     public static void FsyncDirectory(string directory) => UnixFiles.SyncDirectory(directory);
 }

@@ -82,6 +82,17 @@ public sealed class AuditWriter : IAuditLog, IDisposable
         var errorCode = auditEvent.ErrorCode is null ? null : CheckedText(auditEvent.ErrorCode, "operation.errorCode");
         var parameters = AuditSanitizer.SanitizeParameters(auditEvent.Parameters);
 
+        // What the state store sessions of this thread wrote is made durable first (one journal fsync), so the head
+        // written below never records a state document's generation that a crash could still take back.
+        try
+        {
+            State.FileStateStore.CommitOpenSessions();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new AuditWriteException("audit: the entry could not be recorded (the state written before it could not be committed)", exception);
+        }
+
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
@@ -95,6 +106,15 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                 var tail = AuditTail.Read(AuditFiles.ListLogFiles(Folder), repair: true);
                 var head = LoadHead(tail, anchorValue);
                 var (lastSequence, lastHash) = ChainEnd(tail, head);
+                if (lastSequence > head.Sequence)
+                {
+                    // The last append's head write did not finish (a crash): the head catches up with the log first
+                    // (fully synced; this happens only after a crash), so a second crash in this append leaves it
+                    // one entry behind, never two (which the verifier reads as an old head put back).
+                    head = head with { Sequence = lastSequence, Hash = lastHash, Anchor = anchorValue ?? head.Anchor, State = StateSeal.Merge(head.State) };
+                    AuditFiles.WriteAtomically(Path.Combine(Folder, AuditFiles.HeadFileName), head.ToFileBytes(key));
+                }
+
                 if (Math.Max(lastSequence, head.Sequence) < ExpectedSequence)
                 {
                     throw new AuditWriteException(string.Create(
@@ -129,7 +149,10 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                 // a crash in between leaves the head ahead of the anchor, which is not a rollback.
                 var head2 = new AuditHead(entry.Sequence, hash, anchorValue is ulong value ? value + 1 : null, StateSeal.Merge(head.State));
                 var headPath = Path.Combine(Folder, AuditFiles.HeadFileName);
-                AuditFiles.WriteAtomically(headPath, head2.ToFileBytes(key));
+                // The head's content is fsynced; its rename is synced only when an anchor will move past it (a head left
+                // behind its anchor reads as a rollback) or when it is new. Otherwise a power cut can at worst leave the
+                // previous head, which the log's fsynced entries are ahead of: the chain goes on from the log (ChainEnd).
+                AuditFiles.WriteAtomically(headPath, head2.ToFileBytes(key), syncFolder: options.Anchor is not null || !File.Exists(headPath));
                 if (options.Anchor is { } anchor)
                 {
                     var reached = anchor.Increment();

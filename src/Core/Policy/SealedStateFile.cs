@@ -77,7 +77,7 @@ public static class SealedStateFile
 
         var next = Math.Max(previous, seal.RecordedGeneration(fileName, field)) + 1;
         session.Write(name, seal.Seal(fileName, next, (JsonObject)body.DeepClone()));
-        seal.Written(fileName, next);
+        session.AfterCommit(() => seal.Written(fileName, next));
         return new ResealedStateFile(fileName, next, found);
     }
 
@@ -134,7 +134,8 @@ public static class SealedStateFile
         var generation = previous + 1;
         written = seal.Seal(name, generation, body);
         session.Write(document, written);
-        seal.Written(name, generation);
+        // The audit head records the generation only once the write is durable: a head ahead of its document would refuse it after a crash.
+        session.AfterCommit(() => seal.Written(name, generation));
         return generation;
     }
 

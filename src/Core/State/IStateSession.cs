@@ -17,4 +17,14 @@ public interface IStateSession
 
     /// <summary>The names of the documents directly in <paramref name="folder"/> (such as <c>approvals</c>), in ordinal order.</summary>
     IReadOnlyList<string> List(string folder);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once what this session wrote so far is durable (at once where the backend does
+    /// not say later): so a record of a write (the audit head's generation of a sealed document) never gets ahead of it.
+    /// </summary>
+    void AfterCommit(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        action();
+    }
 }

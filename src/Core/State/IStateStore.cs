@@ -12,8 +12,10 @@ public interface IStateStore
 
     /// <summary>
     /// Runs <paramref name="work"/> holding <paramref name="scope"/>'s lock across every process and instance sharing
-    /// this store; what it writes becomes durable together when the outermost call returns, and (where the backend
-    /// can) none of it when it throws. A call made inside another on the same thread joins that session and adds its lock.
+    /// this store; what it writes becomes durable together when the outermost call returns (the lock of every scope
+    /// joined is held until then), and on a database none of it when it throws (the file backend keeps what was written
+    /// before the throw, see <see cref="FileStateStore"/>). A call made inside another on the same thread joins that
+    /// session and adds its lock.
     /// Throws <see cref="StateStoreException"/> when the store cannot be reached or the lock is not had in time.
     /// </summary>
     T Exclusive<T>(string scope, Func<IStateSession, T> work);

@@ -201,6 +201,31 @@ public class AuditWriterTests
     }
 
     [Fact]
+    public void A_head_left_behind_by_a_crash_catches_up_with_the_log_before_the_next_entry_is_written()
+    {
+        using var folder = new AuditTestFolder();
+        folder.Write(2);
+        var headAfterTwo = File.ReadAllBytes(folder.HeadPath);
+        folder.Write(1);
+        File.WriteAllBytes(folder.HeadPath, headAfterTwo); // The head write of entry 3 never happened.
+
+        // The next append stops after the head caught up and before its own line (too long for the limit), as a
+        // second crash there would: the head names entry 3, so the log is never two entries ahead of it.
+        using (var writer = folder.Writer(new AuditWriterOptions { MaxLineBytes = 1024 }))
+        {
+            var parameters = new System.Text.Json.Nodes.JsonObject();
+            for (var i = 0; i < 40; i++)
+            {
+                parameters["field" + i] = new string('x', 100);
+            }
+
+            Assert.Throws<InvalidInputException>(() => writer.Append(AuditTestFolder.Event(4, parameters)));
+        }
+
+        Assert.Equal(new AuditVerification(true, 3, 3, null, null), folder.Verify());
+    }
+
+    [Fact]
     public void Files_are_owner_only()
     {
         using var folder = new AuditTestFolder();

@@ -241,6 +241,36 @@ public sealed class PostgresStateStoreTests(PostgresInstance postgres) : IDispos
     }
 
     [Fact]
+    public void What_a_session_asks_to_run_after_its_commit_runs_after_it_and_not_for_a_nested_call_undone()
+    {
+        var database = MigratedDatabase();
+        var store = Open(database);
+        var ran = new List<string>();
+        store.Exclusive("state/signing.json", session =>
+        {
+            session.Write("state/signing.json", [1]);
+            session.AfterCommit(() => ran.Add("outer"));
+            Assert.Throws<InvalidOperationException>(() => store.Exclusive<int>("state/policy-counters.json", nested =>
+            {
+                nested.Write("state/policy-counters.json", [2]);
+                nested.AfterCommit(() => ran.Add("undone"));
+                throw new InvalidOperationException("the nested check refused");
+            }));
+            Assert.Empty(ran);
+            return 0;
+        });
+
+        Assert.Equal(["outer"], ran);
+        Assert.Throws<InvalidOperationException>(() => store.Exclusive<int>("state/signing.json", session =>
+        {
+            session.Write("state/signing.json", [3]);
+            session.AfterCommit(() => ran.Add("rolled back"));
+            throw new InvalidOperationException("the signature failed");
+        }));
+        Assert.Equal(["outer"], ran);
+    }
+
+    [Fact]
     public void A_fresh_database_is_refused_until_migrated_and_migrate_is_idempotent()
     {
         var database = postgres.CreateDatabase();

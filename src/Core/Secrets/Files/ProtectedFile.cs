@@ -89,7 +89,33 @@ public static class ProtectedFile
     /// <paramref name="maximumLength"/> (by default what <see cref="ReadAllBytes"/> accepts) is refused before
     /// anything is written, so no writer leaves a file its reader refuses.
     /// </summary>
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> content, int maximumLength = DefaultMaximumLength)
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> content, int maximumLength = DefaultMaximumLength) =>
+        WriteAtomic(path, content, maximumLength, syncFile: true, syncFolder: true);
+
+    /// <summary>
+    /// The same replacement (0600 temporary file beside it, rename over the target) with each of the two syncs chosen
+    /// by the caller: for writers whose durability comes from elsewhere (the state store's journal, which is fsynced
+    /// first and replayed after a crash) or whose older copy is a state the reader accepts (the audit head without an
+    /// anchor, behind its fsynced log). A crash still leaves the old or the new content under the name, never a mix.
+    /// </summary>
+    internal static void WriteAtomic(string path, ReadOnlySpan<byte> content, int maximumLength, bool syncFile, bool syncFolder)
+    {
+        var temporary = WriteTemporary(path, content, maximumLength, syncFile);
+        MoveIntoPlace(temporary, path);
+        if (syncFolder)
+        {
+            var fullPath = Path.GetFullPath(path);
+            UnixFiles.SyncDirectory(Path.GetDirectoryName(fullPath)!);
+            WriteFaults.Step("folder synced", fullPath);
+        }
+    }
+
+    /// <summary>
+    /// The first half of <see cref="WriteAtomic(string, ReadOnlySpan{byte}, int)"/>: <paramref name="content"/> in a new 0600
+    /// temporary file beside <paramref name="path"/> (fsynced when <paramref name="sync"/>), whose path is returned for
+    /// <see cref="MoveIntoPlace"/> or <see cref="DiscardTemporary"/>. A failure leaves no temporary file.
+    /// </summary>
+    internal static string WriteTemporary(string path, ReadOnlySpan<byte> content, int maximumLength, bool sync)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (content.Length > maximumLength)
@@ -103,8 +129,24 @@ public static class ProtectedFile
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
         try
         {
-            WriteNew(temporary, content);
-            WriteFaults.Step("written to its temporary file", fullPath);
+            WriteNew(temporary, content, sync);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+
+        WriteFaults.Step("written to its temporary file", fullPath);
+        return temporary;
+    }
+
+    /// <summary>The second half: renames the temporary file over <paramref name="path"/> (the temporary file is removed if that fails).</summary>
+    internal static void MoveIntoPlace(string temporary, string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        try
+        {
             File.Move(temporary, fullPath, overwrite: true);
         }
         catch
@@ -114,9 +156,10 @@ public static class ProtectedFile
         }
 
         WriteFaults.Step("renamed into place", fullPath);
-        UnixFiles.SyncDirectory(directory);
-        WriteFaults.Step("folder synced", fullPath);
     }
+
+    /// <summary>Removes a temporary file that will not be moved into place (best effort).</summary>
+    internal static void DiscardTemporary(string temporary) => TryDelete(temporary);
 
     /// <summary>Creates a new secret file (a key file) with mode 0600, refusing to replace an existing one.</summary>
     public static void CreateSecretFile(string path, ReadOnlySpan<byte> content)
@@ -338,7 +381,7 @@ public static class ProtectedFile
         }
     }
 
-    private static void WriteNew(string path, ReadOnlySpan<byte> content)
+    private static void WriteNew(string path, ReadOnlySpan<byte> content, bool sync = true)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -363,7 +406,7 @@ public static class ProtectedFile
         }
 
         stream.Write(content);
-        stream.Flush(flushToDisk: true);
+        stream.Flush(flushToDisk: sync);
     }
 
     private static void TryDelete(string path)

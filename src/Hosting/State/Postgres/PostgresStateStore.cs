@@ -230,6 +230,7 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
         private readonly NpgsqlTransaction _transaction;
         private readonly HashSet<string> _scopes = new(StringComparer.Ordinal);
         private readonly List<NpgsqlBatchCommand> _deferred = [];
+        private readonly List<Action> _afterCommit = [];
         private string _scope;
         private int _savepoints;
 
@@ -302,6 +303,7 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
             }
 
             var savepointCommand = new NpgsqlBatchCommand("SAVEPOINT " + savepoint);
+            var callbacksBefore = _afterCommit.Count;
             _deferred.Add(savepointCommand);
             _scope = scope;
             var failedBefore = _failed;
@@ -314,6 +316,9 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
                 }
                 catch
                 {
+                    // What the nested call asked to run after the commit is undone with its writes.
+                    _afterCommit.RemoveRange(callbacksBefore, _afterCommit.Count - callbacksBefore);
+
                     // A savepoint still waiting to be sent marks nothing to undo; one sent is rolled back to.
                     if (!_deferred.Remove(savepointCommand) && TryExecute("ROLLBACK TO SAVEPOINT " + savepoint))
                     {
@@ -412,6 +417,16 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
                 _transaction.Commit();
                 return 0;
             });
+            foreach (var action in _afterCommit)
+            {
+                action();
+            }
+        }
+
+        public void AfterCommit(Action action)
+        {
+            ArgumentNullException.ThrowIfNull(action);
+            _afterCommit.Add(action);
         }
 
         public void Rollback()
