@@ -384,7 +384,7 @@ public sealed class PolicyCounters
                 json["agent"] = entry.Agent;
             }
 
-            entries.Add(json);
+            entries.Add((JsonNode)json);
         }
 
         var known = new JsonObject();
