@@ -47,12 +47,13 @@ public sealed class TpmDeviceLossTests(SwtpmInstance swtpm) : IClassFixture<Swtp
         });
 
         worker.Start();
-        SpinWait.SpinUntil(() => Volatile.Read(ref succeeded) >= 5, TimeSpan.FromSeconds(30));
+        // A few unseals first, so the kill lands while the worker is mid-loop (a busy machine makes each one slow).
+        SpinWait.SpinUntil(() => Volatile.Read(ref succeeded) >= 2, TimeSpan.FromMinutes(2));
         swtpm.Kill();
         worker.Join();
         swtpm.Start();
 
-        Assert.True(succeeded >= 5);
+        Assert.True(succeeded >= 2);
         Assert.NotNull(failure);
         Assert.Equal(TpmFailure.NoDevice, failure.Failure);
         Assert.All(failedBuffer!, b => Assert.Equal(0, b));
