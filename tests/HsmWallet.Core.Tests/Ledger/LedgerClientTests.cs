@@ -5,9 +5,11 @@ namespace HsmWallet.Core.Tests.Ledger;
 
 public sealed class LedgerClientTests
 {
+    // Generous per request: a stand-in's first answer on a busy machine can take seconds; a refused
+    // connection fails at once whatever the timeout, and the hanging-endpoint test sets its own.
     private static readonly LedgerClientOptions Quick = new()
     {
-        RequestTimeout = TimeSpan.FromMilliseconds(500),
+        RequestTimeout = TimeSpan.FromSeconds(15),
         MaxRetries = 2,
         RetryDelay = TimeSpan.FromMilliseconds(10),
     };
@@ -43,7 +45,7 @@ public sealed class LedgerClientTests
     public async Task A_hanging_endpoint_times_out()
     {
         using var hanging = new HangingEndpoint();
-        using var client = new LedgerClient(new LedgerNetwork("testnet", 1, [hanging.Uri], []), Quick with { MaxRetries = 1 });
+        using var client = new LedgerClient(new LedgerNetwork("testnet", 1, [hanging.Uri], []), Quick with { RequestTimeout = TimeSpan.FromMilliseconds(500), MaxRetries = 1 });
 
         var error = await Assert.ThrowsAsync<LedgerException>(() => client.FeeAsync(CancellationToken.None));
 
