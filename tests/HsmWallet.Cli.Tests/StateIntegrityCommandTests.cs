@@ -35,6 +35,33 @@ public class StateIntegrityCommandTests
     private static void AssertSigned(CliProcess.Result result) => Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
 
     [Fact]
+    public async Task State_reseal_waits_for_a_signature_in_flight_on_any_account_before_it_accepts_the_audit_log()
+    {
+        using var home = NewHomeWithWallet();
+        AssertSigned(Sign(home, 23));
+        var store = new HsmWallet.Core.State.FileStateStore(home.Home);
+        var scope = HsmWallet.Core.Signing.TransactionSigningService.SigningScopeFor(HsmWallet.Core.Xrpl.Addresses.AccountId.ParseClassic(Account, "account"));
+        using var holding = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var signer = Task.Run(() => store.Exclusive(scope, _ =>
+        {
+            holding.Set();
+            release.Wait(TimeSpan.FromMinutes(1));
+            return 0;
+        }));
+        Assert.True(holding.Wait(TimeSpan.FromSeconds(30)));
+
+        var reseal = Task.Run(() => home.Run(null, "state", "reseal"));
+        var finishedWhileHeld = await Task.WhenAny(reseal, Task.Delay(TimeSpan.FromSeconds(3))) == reseal;
+        release.Set();
+        await signer.WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await reseal.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.False(finishedWhileHeld, "state reseal ran beside a signature holding its account's scope");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+    }
+
+    [Fact]
     public void A_deleted_counters_file_denies_tx_sign_until_the_operator_reseals_and_a_restart_alone_signs_fine()
     {
         using var home = NewHomeWithWallet();

@@ -26,7 +26,7 @@ public sealed class TransactionSigningService
     /// <summary>How many signing scopes accounts are spread over: a fixed number of locks (and lock files) however many accounts an agent names.</summary>
     public const int SigningStripes = 256;
 
-    /// <summary>The state store scope the operator's recovery (`state reseal`) holds; signatures hold their account's scope (<see cref="SigningScopeFor"/>).</summary>
+    /// <summary>The prefix of the signing scopes: signatures hold their account's (<see cref="SigningScopeFor"/>), the operator's recovery all of them (<see cref="AllSigningScopes"/>).</summary>
     public const string SigningScope = "state/signing";
 
     private readonly WalletVault _vault;
@@ -258,6 +258,10 @@ public sealed class TransactionSigningService
     /// </summary>
     public static string SigningScopeFor(AccountId account) =>
         SigningScope + "-" + StripeOf(account).ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Every scope a signature may hold, in one order: what the operator's recovery holds so no signature on any instance runs beside it.</summary>
+    public static IReadOnlyList<string> AllSigningScopes() =>
+        [.. Enumerable.Range(0, SigningStripes).Select(stripe => SigningScope + "-" + stripe.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))];
 
     private static int StripeOf(AccountId account) => account.Bytes[0] % SigningStripes;
 

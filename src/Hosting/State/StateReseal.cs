@@ -15,14 +15,23 @@ namespace HsmWallet.Hosting.State;
 /// </summary>
 public static class StateReseal
 {
-    /// <summary>Runs the recovery under the signing lock (so no signature races it); returns what was resealed.</summary>
+    /// <summary>Runs the recovery holding every signing scope (so no signature on any instance races it); returns what was resealed.</summary>
     public static JsonObject Run(IStateStore store, AuditSession audit, UnlockOptions unlock, AuditActor actor, string toolName, string correlationId)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(audit);
         ArgumentNullException.ThrowIfNull(unlock);
-        return store.Exclusive(TransactionSigningService.SigningScope, _ => RunHoldingLock(store, audit, unlock, actor, toolName, correlationId));
+        return HoldingAll(store, TransactionSigningService.AllSigningScopes(), 0, session =>
+        {
+            // A store may take a nested scope's lock with its next request (PostgreSQL batches it): one read here makes
+            // sure every lock is held before the audit chain is accepted.
+            _ = session.List("state");
+            return RunHoldingLock(store, audit, unlock, actor, toolName, correlationId);
+        });
     }
+
+    private static JsonObject HoldingAll(IStateStore store, IReadOnlyList<string> scopes, int index, Func<IStateSession, JsonObject> work) =>
+        store.Exclusive(scopes[index], session => index == scopes.Count - 1 ? work(session) : HoldingAll(store, scopes, index + 1, work));
 
     private static JsonObject RunHoldingLock(IStateStore store, AuditSession audit, UnlockOptions unlock, AuditActor actor, string toolName, string correlationId)
     {
