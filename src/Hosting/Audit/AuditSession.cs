@@ -244,6 +244,12 @@ public sealed class AuditSession : IAuditLog, IDisposable
             var sequence = current.HeadSequence()
                 ?? throw new AuditWriteException("audit: the head record is missing under entries or does not verify; restore the audit folder first (run audit verify)");
             unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(sequence.ToString(CultureInfo.InvariantCulture)));
+            lock (gate)
+            {
+                // The chain's head in a shared store is the log as it is now too (the operator checked the home).
+                options.SharedHead?.Accept(Folder, key!.ReadOnlySpan);
+            }
+
             return sequence;
         });
         lock (gate)
@@ -265,7 +271,17 @@ public sealed class AuditSession : IAuditLog, IDisposable
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             var held = key ?? throw new AuditWriteException("audit: the vault has not been unlocked in this process, so the log cannot be verified");
-            return AuditVerifier.Verify(Folder, held.ReadOnlySpan, anchor, recordedSequence);
+            var verification = AuditVerifier.Verify(Folder, held.ReadOnlySpan, anchor, recordedSequence);
+            if (options.SharedHead is not { } shared)
+            {
+                return verification;
+            }
+
+            // The log's end against its chain's head in the shared store: a home behind it, or a second writer, fails verification.
+            var comparison = shared.Verify(Folder, held.ReadOnlySpan);
+            return verification.Ok && !comparison.Ok
+                ? verification with { Ok = false, Problem = AuditProblem.SharedHead, SharedHead = comparison }
+                : verification with { SharedHead = comparison };
         }
     }
 
@@ -405,5 +421,6 @@ public sealed class AuditSession : IAuditLog, IDisposable
         LockTimeout = options.LockTimeout,
         TimeProvider = options.TimeProvider,
         Anchor = anchor,
+        SharedHead = options.SharedHead,
     };
 }
