@@ -264,6 +264,22 @@ public sealed class AuditSession : IAuditLog, IDisposable
         return accepted;
     }
 
+    /// <summary>
+    /// At a server's start-up: refuses (<see cref="AuditWriteException"/>, naming the cause and the fix) a log that does not
+    /// match its chain's head in the shared state store, before any tool runs; nothing when there is no shared head or no key yet.
+    /// </summary>
+    public void CheckSharedHead()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (options.SharedHead is { } shared && key is { } held && shared.Verify(Folder, held.ReadOnlySpan) is { Ok: false } comparison)
+            {
+                throw new AuditWriteException("audit: " + comparison.Message);
+            }
+        }
+    }
+
     /// <summary>Verifies the log with the held key and the anchor; throws <see cref="AuditWriteException"/> before the first unlock.</summary>
     public AuditVerification Verify()
     {
