@@ -84,7 +84,8 @@ public sealed class SharedAuditHead
         session.Write(DocumentFor(chain), Body(key, chain, sequence, hash));
         if (!MarkerNames(folder, key, chain))
         {
-            session.AfterCommit(() => AuditFiles.WriteAtomically(Path.Combine(folder, MarkerFileName), MarkerBytes(key, chain)));
+            var marker = MarkerBytes(key, chain);
+            session.AfterCommit(() => WriteMarker(folder, marker));
         }
     }
 
@@ -105,7 +106,8 @@ public sealed class SharedAuditHead
         Store.Exclusive(DocumentFolder + "/lock-" + chain[..32], session =>
         {
             session.Write(DocumentFor(chain), Body(key, chain, sequence, hash));
-            session.AfterCommit(() => AuditFiles.WriteAtomically(Path.Combine(folder, MarkerFileName), MarkerBytes(key, chain)));
+            var marker = MarkerBytes(key, chain);
+            session.AfterCommit(() => WriteMarker(folder, marker));
             return 0;
         });
     }
@@ -176,6 +178,19 @@ public sealed class SharedAuditHead
                 $"the shared head of this chain is at sequence {shared.Sequence}, {lastSequence - shared.Sequence} entries behind this log (the database restored from an older copy, or an old document put back); after checking, `hsmwallet state reseal` records this home's head again"))
             : new(SharedHeadStatus.Forked, chain, shared.Sequence, lastSequence, Text(
                 $"the shared head names entry {shared.Sequence} with a hash this log does not hold: another instance writes this chain (a copy of this home with its audit folder); stop it, move its audit folder away and give it a chain of its own (docs/deployment.md), then `hsmwallet state reseal` here"));
+    }
+
+    // After the commit: a marker that could not be written is tried again at the next append (the operation that just
+    // committed is not failed for it; until then a deleted document reads as not recorded yet).
+    private static void WriteMarker(string folder, byte[] marker)
+    {
+        try
+        {
+            AuditFiles.WriteAtomically(Path.Combine(folder, MarkerFileName), marker);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -266,15 +281,47 @@ public sealed class SharedAuditHead
     {
         try
         {
-            using var lines = new AuditLineStream(AuditFiles.ListLogFiles(folder));
-            if (!lines.TryNext(out var line) || !AuditLineFields.TryRead(line, out var fields) || fields.Sequence != 1 || !key.VerifyLine(line, fields))
+            // The first line of the first file only (an entry is at most 64 KiB by default; 1 MiB is every writer's limit).
+            var files = AuditFiles.ListLogFiles(folder);
+            if (files.Count == 0 || files[0].Number != 1)
+            {
+                return null;
+            }
+
+            using var stream = new FileStream(files[0].Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            var buffer = new byte[4096];
+            var length = 0;
+            int newline;
+            while ((newline = buffer.AsSpan(0, length).IndexOf((byte)'\n')) < 0)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= 1024 * 1024)
+                    {
+                        return null;
+                    }
+
+                    Array.Resize(ref buffer, buffer.Length * 4);
+                }
+
+                var read = stream.Read(buffer, length, buffer.Length - length);
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                length += read;
+            }
+
+            var line = buffer.AsSpan(0, newline);
+            if (!AuditLineFields.TryRead(line, out var fields) || fields.Sequence != 1 || !key.VerifyLine(line, fields))
             {
                 return null;
             }
 
             return Encoding.ASCII.GetString(line[fields.Hash]);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -244,10 +244,16 @@ public sealed class AuditSession : IAuditLog, IDisposable
             var sequence = current.HeadSequence()
                 ?? throw new AuditWriteException("audit: the head record is missing under entries or does not verify; restore the audit folder first (run audit verify)");
             unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(sequence.ToString(CultureInfo.InvariantCulture)));
+            SecureBuffer? held;
             lock (gate)
             {
-                // The chain's head in a shared store is the log as it is now too (the operator checked the home).
-                options.SharedHead?.Accept(Folder, key!.ReadOnlySpan);
+                held = key;
+            }
+
+            // The chain's head in a shared store is the log as it is now too (the operator checked the home).
+            if (held is not null)
+            {
+                options.SharedHead?.Accept(Folder, held.ReadOnlySpan);
             }
 
             return sequence;
@@ -270,13 +276,17 @@ public sealed class AuditSession : IAuditLog, IDisposable
     /// </summary>
     public void CheckSharedHead()
     {
+        SecureBuffer? held;
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            if (options.SharedHead is { } shared && key is { } held && shared.Verify(Folder, held.ReadOnlySpan) is { Ok: false } comparison)
-            {
-                throw new AuditWriteException("audit: " + comparison.Message);
-            }
+            held = key;
+        }
+
+        // Outside the session's lock: the database is not waited for while holding it.
+        if (options.SharedHead is { } shared && held is not null && shared.Verify(Folder, held.ReadOnlySpan) is { Ok: false } comparison)
+        {
+            throw new AuditWriteException("audit: " + comparison.Message);
         }
     }
 
