@@ -33,7 +33,10 @@ internal static class StateScaling
         var connection = MigratedDatabase(postgres);
 
         var home = NewHomeWithWallets(agents);
-        var homes = new[] { home, CopyOfHome(home), CopyOfHome(home) };
+        // Each copy gets an audit chain of its own as docs/deployment.md says (the audit folder left behind, then
+        // `state reseal`): copies sharing one chain are refused as a second writer of it.
+        using var resealStore = new PostgresStateStore(NpgsqlDataSource.Create(connection));
+        var homes = new[] { home, CopyOfHome(home, resealStore), CopyOfHome(home, resealStore) };
         var sequences = new int[agents];
         Array.Fill(sequences, 1);
         var throughput = new Dictionary<int, List<double>> { [1] = [], [2] = [], [3] = [] };
@@ -154,12 +157,28 @@ internal static class StateScaling
         return home;
     }
 
-    private static string CopyOfHome(string home)
+    // A copy for another instance; with a shared store, with a new audit chain (the operator's `state reseal` on a copy without audit/).
+    private static string CopyOfHome(string home, IStateStore? shared = null)
     {
         var copy = Directory.CreateTempSubdirectory("hsmwallet-state-bench-").FullName;
         Scratch.Folders.Add(copy);
         File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        HomeCopy.Copy(home, copy, "state", "approvals");
+        if (shared is null)
+        {
+            HomeCopy.Copy(home, copy, "state", "approvals");
+            return copy;
+        }
+
+        HomeCopy.Copy(home, copy, "state", "approvals", "audit");
+        var actor = new HsmWallet.Core.Audit.AuditActor(HsmWallet.Core.Audit.AuditActorType.User, "bench");
+        using var app = HsmWallet.Hosting.Application.WalletApplication.Open(new HsmWallet.Hosting.Application.ApplicationOptions
+        {
+            Settings = HsmWallet.Hosting.HostSettings.Resolve(copy, "testnet", null, _ => null),
+            Secrets = new HsmWallet.Core.Secrets.Sources.SecretOptions { AllowPrompt = false, GetEnvironment = _ => null },
+            Actor = actor,
+            StateStore = shared,
+        });
+        app.ResealState(new HsmWallet.Core.Signing.OperationContext("bench-copy", actor, "hsmwallet state reseal"));
         return copy;
     }
 

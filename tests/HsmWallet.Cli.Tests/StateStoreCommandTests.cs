@@ -77,6 +77,54 @@ public sealed class StateStoreCommandTests : IClassFixture<PostgresInstance>, ID
     }
 
     [Fact]
+    public void Audit_verify_on_a_shared_store_compares_the_log_with_its_chain_head_and_a_home_put_back_is_refused_until_resealed()
+    {
+        var database = postgres.CreateDatabase();
+        string[] state = ["--state", postgres.Url(database), "--state-credential", credential];
+        home.RunOk(null, ["state", "migrate", .. state]);
+        home.RunOk(null, ["init", "--unlocker", "keyfile", .. state]);
+        home.RunOk(null, ["wallet", "create", "--name", "one", .. state]);
+        var audit = Path.Combine(home.Home, "audit");
+        var backup = Path.Combine(home.Home, "..", "audit-backup");
+        CopyFolder(audit, backup);
+        File.Copy(home.VaultPath, Path.Combine(backup, "vault.json.backup"));
+        home.RunOk(null, ["wallet", "create", "--name", "two", .. state]);
+
+        var intact = home.RunOk(null, ["audit", "verify", .. state]);
+        Directory.Delete(audit, recursive: true);
+        CopyFolder(backup, audit);
+
+        // The whole home put back from the backup (the vault too, so its own record of the log is as old as the log).
+        File.Move(Path.Combine(audit, "vault.json.backup"), home.VaultPath, overwrite: true);
+        var restored = home.Run(null, ["audit", "verify", .. state]);
+        var refused = home.Run(null, ["wallet", "create", "--name", "three", .. state]);
+        home.RunOk(null, ["state", "reseal", .. state]);
+        var resealed = home.RunOk(null, ["audit", "verify", .. state]);
+
+        Assert.Equal("equal", (string)intact["shared_head"]!["status"]!);
+        Assert.Equal((long)intact["head_sequence"]!, (long)intact["shared_head"]!["shared_sequence"]!);
+        Assert.Equal(1, restored.ExitCode);
+        var shown = System.Text.Json.Nodes.JsonNode.Parse(restored.Stdout)!;
+        Assert.False((bool)shown["ok"]!);
+        Assert.Equal("shared_head", (string)shown["problem"]!);
+        Assert.Equal("behind", (string)shown["shared_head"]!["status"]!);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.True(refused.Stdout.Contains("restored from an older copy", StringComparison.Ordinal), refused.Stdout);
+        Assert.True((bool)resealed["ok"]!);
+        Assert.Equal("equal", (string)resealed["shared_head"]!["status"]!);
+    }
+
+    // The audit folder is flat: its files, owner-only, the folder 0700 (lock files stay behind, as a backup leaves them).
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var file in Directory.GetFiles(from).Where(file => !file.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+    }
+
+    [Fact]
     public void Import_into_a_database_never_migrated_is_refused_saying_to_migrate()
     {
         var database = postgres.CreateDatabase();

@@ -26,4 +26,7 @@ public enum AuditProblem
 
     /// <summary>The log is gone although the vault records that it had entries (wire name "missing").</summary>
     Missing,
+
+    /// <summary>The chain's head in the shared state store does not match the log (wire name "shared_head"; see "shared_head" in the output).</summary>
+    SharedHead,
 }

@@ -13,13 +13,25 @@ namespace HsmWallet.Core.Audit;
 /// <param name="Problem">What is wrong, or null when the log is intact.</param>
 public sealed record AuditVerification(bool Ok, long Entries, long HeadSequence, long? FirstBadSequence, AuditProblem? Problem)
 {
-    /// <summary>The fixed JSON form: {"ok","entries","head_sequence","first_bad_sequence","problem"}.</summary>
-    public JsonObject ToJson() => new()
+    /// <summary>How the log compares with its chain's head in a shared state store; null when the host keeps no shared head.</summary>
+    public SharedHeadComparison? SharedHead { get; init; }
+
+    /// <summary>The fixed JSON form: {"ok","entries","head_sequence","first_bad_sequence","problem"}, and "shared_head" when the host keeps one.</summary>
+    public JsonObject ToJson()
     {
-        ["ok"] = Ok,
-        ["entries"] = Entries,
-        ["head_sequence"] = HeadSequence,
-        ["first_bad_sequence"] = FirstBadSequence,
-        ["problem"] = Problem?.ToWire(),
-    };
+        var json = new JsonObject
+        {
+            ["ok"] = Ok,
+            ["entries"] = Entries,
+            ["head_sequence"] = HeadSequence,
+            ["first_bad_sequence"] = FirstBadSequence,
+            ["problem"] = Problem?.ToWire(),
+        };
+        if (SharedHead is { } shared)
+        {
+            json["shared_head"] = shared.ToJson();
+        }
+
+        return json;
+    }
 }

@@ -17,7 +17,7 @@ public static class AuditWireNames
 
     private static readonly string[] Results = ["success", "failure", "denied", "started"];
 
-    private static readonly string[] Problems = ["edited", "deleted", "inserted", "reordered", "truncated", "rolled_back", "unreadable", "missing"];
+    private static readonly string[] Problems = ["edited", "deleted", "inserted", "reordered", "truncated", "rolled_back", "unreadable", "missing", "shared_head"];
 
     /// <summary>Returns the spec's string for an event type, e.g. "transaction.sign".</summary>
     public static string ToWire(this AuditEventType value) => Lookup(EventTypes, (int)value, "eventType");

@@ -15,6 +15,10 @@ public sealed class AuditWriter : IAuditLog, IDisposable
     private readonly AuditKey key;
     private readonly AuditWriterOptions options;
     private readonly Lock gate = new();
+
+    [ThreadStatic]
+    private static State.IStateSession? t_sharedSession;
+
     private long expectedSequence;
     private bool disposed;
 
@@ -93,6 +97,24 @@ public sealed class AuditWriter : IAuditLog, IDisposable
             throw new AuditWriteException("audit: the entry could not be recorded (the state written before it could not be committed)", exception);
         }
 
+        if (options.SharedHead is { } shared && t_sharedSession is null)
+        {
+            // The chain's shared head is read and written in the thread's store session (or one of its own), whose lock is
+            // taken before this writer's locks, so a second append of the same session never waits for itself.
+            return shared.Around(Folder, key, session =>
+            {
+                t_sharedSession = session;
+                try
+                {
+                    return Append(auditEvent);
+                }
+                finally
+                {
+                    t_sharedSession = null;
+                }
+            });
+        }
+
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
@@ -122,6 +144,7 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                         $"audit: the log ends at sequence {lastSequence} but the vault recorded {ExpectedSequence} (deleted or truncated); run audit verify"));
                 }
 
+                options.SharedHead?.CheckBeforeAppend(t_sharedSession!, Folder, key, lastSequence, lastHash, PreviousHashOf(tail, lastSequence));
                 var entry = new AuditEntry(
                     Guid.NewGuid(),
                     lastSequence + 1,
@@ -164,9 +187,15 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                     }
                 }
 
+                if (options.SharedHead is not null)
+                {
+                    var chain = entry.Sequence == 1 ? hash : SharedAuditHead.TryChainId(Folder, key) ?? throw new AuditWriteException("audit: the first entry of the log does not verify; run audit verify");
+                    SharedAuditHead.Record(t_sharedSession!, Folder, key, chain, entry.Sequence, hash);
+                }
+
                 return entry;
             }
-            catch (Exception exception) when (exception is not AuditWriteException and not InvalidInputException and not ObjectDisposedException)
+            catch (Exception exception) when (exception is not AuditWriteException and not InvalidInputException and not ObjectDisposedException and not State.StateStoreException)
             {
                 throw new AuditWriteException("audit: the entry could not be recorded", exception);
             }
@@ -225,6 +254,11 @@ public sealed class AuditWriter : IAuditLog, IDisposable
 
         return head!;
     }
+
+    private static string? PreviousHashOf(AuditTail tail, long lastSequence) =>
+        tail.LastLine is byte[] line && AuditLineFields.TryRead(line, out var fields) && fields.Sequence == lastSequence
+            ? System.Text.Encoding.ASCII.GetString(line[fields.PreviousHash])
+            : null;
 
     private (long Sequence, string Hash) ChainEnd(AuditTail tail, AuditHead head)
     {

@@ -12,6 +12,9 @@ public sealed class AuditWriterOptions
     /// <summary>The external monotonic counter; null when none is available.</summary>
     public IAuditAnchor? Anchor { get; init; }
 
+    /// <summary>The chain's head in a shared state store (several instances on one database); null keeps it in the home only.</summary>
+    public SharedAuditHead? SharedHead { get; init; }
+
     /// <summary>How long to wait for another process's append before failing (default 10 s).</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

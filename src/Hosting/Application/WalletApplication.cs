@@ -37,7 +37,10 @@ public sealed class WalletApplication : IDisposable
         var chain = SecretSourceChain.ForHost(options.Secrets);
         _remembered = options.RemembersSecrets ? new RememberingSecretSource(chain) : null;
         _secrets = (ISecretSource?)_remembered ?? chain;
-        Audit = new AuditSession(_vault, AuditAnchorChoice.ForSlots) { KeyCreationUnlock = Unlock };
+        // A shared store (several instances on one database) also keeps each instance's audit chain head, so a home put
+        // back from an older copy or copied with its audit folder is refused; the home's files keep it in head.json only.
+        var auditOptions = new Core.Audit.AuditWriterOptions { SharedHead = StateStore is FileStateStore ? null : new Core.Audit.SharedAuditHead(StateStore) };
+        Audit = new AuditSession(_vault, AuditAnchorChoice.ForSlots, auditOptions) { KeyCreationUnlock = Unlock };
         Ledger = new LedgerClient(options.Settings.Network, time: options.Time, handler: options.LedgerHandler);
         var directory = new WalletDirectory(_vault);
         Approvals = new ApprovalStore(StateStore, options.Time);

@@ -244,6 +244,18 @@ public sealed class AuditSession : IAuditLog, IDisposable
             var sequence = current.HeadSequence()
                 ?? throw new AuditWriteException("audit: the head record is missing under entries or does not verify; restore the audit folder first (run audit verify)");
             unlocked.SetSetting(VaultSettingNames.AuditSequence, Encoding.ASCII.GetBytes(sequence.ToString(CultureInfo.InvariantCulture)));
+            SecureBuffer? held;
+            lock (gate)
+            {
+                held = key;
+            }
+
+            // The chain's head in a shared store is the log as it is now too (the operator checked the home).
+            if (held is not null)
+            {
+                options.SharedHead?.Accept(Folder, held.ReadOnlySpan);
+            }
+
             return sequence;
         });
         lock (gate)
@@ -258,6 +270,26 @@ public sealed class AuditSession : IAuditLog, IDisposable
         return accepted;
     }
 
+    /// <summary>
+    /// At a server's start-up: refuses (<see cref="AuditWriteException"/>, naming the cause and the fix) a log that does not
+    /// match its chain's head in the shared state store, before any tool runs; nothing when there is no shared head or no key yet.
+    /// </summary>
+    public void CheckSharedHead()
+    {
+        SecureBuffer? held;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            held = key;
+        }
+
+        // Outside the session's lock: the database is not waited for while holding it.
+        if (options.SharedHead is { } shared && held is not null && shared.Verify(Folder, held.ReadOnlySpan) is { Ok: false } comparison)
+        {
+            throw new AuditWriteException("audit: " + comparison.Message);
+        }
+    }
+
     /// <summary>Verifies the log with the held key and the anchor; throws <see cref="AuditWriteException"/> before the first unlock.</summary>
     public AuditVerification Verify()
     {
@@ -265,7 +297,17 @@ public sealed class AuditSession : IAuditLog, IDisposable
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             var held = key ?? throw new AuditWriteException("audit: the vault has not been unlocked in this process, so the log cannot be verified");
-            return AuditVerifier.Verify(Folder, held.ReadOnlySpan, anchor, recordedSequence);
+            var verification = AuditVerifier.Verify(Folder, held.ReadOnlySpan, anchor, recordedSequence);
+            if (options.SharedHead is not { } shared)
+            {
+                return verification;
+            }
+
+            // The log's end against its chain's head in the shared store: a home behind it, or a second writer, fails verification.
+            var comparison = shared.Verify(Folder, held.ReadOnlySpan);
+            return verification.Ok && !comparison.Ok
+                ? verification with { Ok = false, Problem = AuditProblem.SharedHead, SharedHead = comparison }
+                : verification with { SharedHead = comparison };
         }
     }
 
@@ -405,5 +447,6 @@ public sealed class AuditSession : IAuditLog, IDisposable
         LockTimeout = options.LockTimeout,
         TimeProvider = options.TimeProvider,
         Anchor = anchor,
+        SharedHead = options.SharedHead,
     };
 }

@@ -34,5 +34,9 @@ public static class ZeroConfiguration
         // The start-up unlock: keys the audit session (creating the audit key on a vault that has none yet) and
         // fills the wallet list and the recorded policy hash from the same unlock.
         services.App.OpenAudit();
+
+        // With a shared state store: a home behind its audit chain's head there (restored, cut short) or a copy running
+        // the same chain beside the original refuses every tool from the start, naming the cause (docs/audit.md).
+        services.App.Audit.CheckSharedHead();
     }
 }

@@ -43,8 +43,14 @@ public sealed class ThreeInstancesOnOnePostgresTests(PostgresInstance postgres) 
         var first = await StartAsync(homes[0], state);
         var wallet = await CallAsync(first, "wallet_create", new() { ["name"] = "team" });
         var address = wallet!["address"]!.GetValue<string>();
-        HomeCopy.Copy(homes[0], homes[1]);
-        HomeCopy.Copy(homes[0], homes[2]);
+        // Each copy gets an audit chain of its own, as docs/deployment.md says: the audit folder left behind, then
+        // `state reseal` on the copy (a copy that kept the first instance's chain would be refused as its second writer).
+        foreach (var instanceHome in homes[1..])
+        {
+            HomeCopy.Copy(homes[0], instanceHome, "audit");
+            Assert.Equal(0, CliProcess.Run(null, ["state", "reseal", "--home", instanceHome, "--network", "testnet", .. state]).ExitCode);
+        }
+
         var servers = new[] { first, await StartAsync(homes[1], state), await StartAsync(homes[2], state) };
 
         // Twenty agents ask for twenty different transactions for one Sequence, spread over the three instances: one is signed.
@@ -57,6 +63,12 @@ public sealed class ThreeInstancesOnOnePostgresTests(PostgresInstance postgres) 
         var killed = Array.IndexOf(contested, winner) % 3;
         KillServer(homes[killed]);
         var alive = servers.Where((_, index) => index != killed).ToArray();
+        var aliveHome = homes.Where((_, index) => index != killed).First();
+
+        // A copy of a running instance's home made WITH its audit folder: the same chain, so once the original has
+        // appended past it, the copy is refused from its start-up (never a second writer of that chain).
+        var copied = Path.Combine(_scratch.Path, "copied-with-audit");
+        HomeCopy.Copy(aliveHome, copied);
         foreach (var server in alive)
         {
             var again = await TrySignAsync(server, Payment(address, drops: 999_999, sequence: 7));
@@ -70,6 +82,13 @@ public sealed class ThreeInstancesOnOnePostgresTests(PostgresInstance postgres) 
             TrySignAsync(alive[agent % 2], Payment(address, drops: 5_000_000_000, sequence: 100 + agent))));
         Assert.Equal(19, payments.Count(outcome => outcome.Signed));
         Assert.All(payments.Where(outcome => !outcome.Signed), outcome => Assert.Contains(outcome.Code, new[] { "policy_denied", "approval_required", "approval_pending" }));
+
+        var copy = await StartAsync(copied, state);
+        var refused = await copy.CallToolAsync("tx_sign", new Dictionary<string, object?> { ["wallet"] = "team", ["autofill"] = false, ["tx"] = Payment(address, drops: 1_000, sequence: 500) });
+        var text = string.Concat(refused.Content.OfType<TextContentBlock>().Select(block => block.Text));
+        Assert.True(refused.IsError);
+        Assert.Equal("server_unavailable", JsonNode.Parse(text)?["error"]?["code"]?.GetValue<string>());
+        Assert.Contains("another instance runs a copy of this home with its audit folder", text, StringComparison.Ordinal);
     }
 
     private static JsonObject Payment(string account, long drops, int sequence) => new()
