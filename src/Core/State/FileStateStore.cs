@@ -14,8 +14,10 @@ namespace HsmWallet.Core.State;
 /// name (not synced), a journal of all of them (<see cref="StateJournal"/>, named after the outermost scope) is
 /// written and fsynced, then the documents are renamed into place, then the journal is removed (a full disk thus
 /// fails the commit before anything is durable). A commit point inside the session
-/// (<see cref="CommitOpenSessions()"/>, used by the audit writer before it writes its head) commits what is pending so
-/// far the same way. After taking any scope's lock, and before anything under it is read, a complete journal whose
+/// (<see cref="CommitOpenSessions(Func{IReadOnlyDictionary{string, byte[]}, AuditRedo})"/>, the audit writer's append)
+/// commits what is pending so far the same way, with the audit entry's line and the new head in the same journal, so a
+/// signature's state, line and head are durable with one fsync and applied (line, then head) before the journal is
+/// removed. After taking any scope's lock, and before anything under it is read, a complete journal whose
 /// writer is gone is applied again and a torn one is dropped, so a crash at any point leaves the session's writes
 /// all there or (before the journal's fsync returned) none of them.
 /// </para>
@@ -116,24 +118,6 @@ public sealed class FileStateStore : IStateStore
             {
                 sessions[_root] = outer;
             }
-        }
-    }
-
-    /// <summary>
-    /// Commits what the sessions open on this thread have written so far (one journal fsync each, none when nothing is
-    /// pending); they go on holding their locks. The audit writer calls it before it appends, so the audit head never
-    /// records a state document's generation before that document is durable.
-    /// </summary>
-    internal static void CommitOpenSessions()
-    {
-        if (t_sessions is not { Count: > 0 } sessions)
-        {
-            return;
-        }
-
-        foreach (var session in sessions.Values.ToList())
-        {
-            session.Commit();
         }
     }
 
