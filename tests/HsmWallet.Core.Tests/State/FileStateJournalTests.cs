@@ -416,6 +416,43 @@ public sealed class FileStateJournalTests : IDisposable
         Assert.Equal(new AuditVerification(true, 2, 2, null, null), AuditVerifier.Verify(AuditFolder, AuditTestFolder.Key));
     }
 
+    [Fact]
+    public void Signatures_of_two_instances_on_different_scopes_commit_their_entries_through_their_journals_into_one_chain()
+    {
+        const int Rounds = 15;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, 2).Select(index => new Thread(() =>
+        {
+            try
+            {
+                // Two instances, as two processes on one host: each its own store, audit writer and signing scope.
+                var store = new FileStateStore(_home.Path);
+                using var audit = new AuditWriter(AuditFolder, AuditTestFolder.Key);
+                for (var round = 0; round < Rounds; round++)
+                {
+                    store.Exclusive($"state/signing-2{index}", session =>
+                    {
+                        Increment(session, $"state/own-{index}.json");
+                        return audit.Append(AuditTestFolder.Event(1 + round));
+                    });
+                }
+            }
+            catch (Exception exception)
+            {
+                failures.Enqueue(exception);
+            }
+        })).ToList();
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => thread.Join());
+
+        Assert.Empty(failures);
+        var store = new FileStateStore(_home.Path);
+        Assert.Equal(Rounds, store.Exclusive("state/own-0.json", session => Count(session, "state/own-0.json")));
+        Assert.Equal(Rounds, store.Exclusive("state/own-1.json", session => Count(session, "state/own-1.json")));
+        Assert.Empty(Journals());
+        Assert.Equal(new AuditVerification(true, 2 * Rounds, 2 * Rounds, null, null), AuditVerifier.Verify(AuditFolder, AuditTestFolder.Key));
+    }
+
     private const string Signing = "state/signing-testnet.json";
 
     private string AuditFolder => Path.Combine(_home.Path, "audit");
