@@ -176,7 +176,8 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                     AuditFiles.WriteAtomically(headPath, head2.ToFileBytes(key), syncFolder: options.Anchor is not null || !File.Exists(headPath));
                 }
 
-                // (4) Where h1's shared head mirror hook goes: after the head is durable, before the anchor moves.
+                // (4) A hook that publishes the new head elsewhere (a shared head mirror) belongs here: the entry and head
+                // are durable on both paths above (in the journal, or fsynced), and the anchor has not moved yet.
                 if (options.Anchor is { } anchor)
                 {
                     var reached = anchor.Increment();
