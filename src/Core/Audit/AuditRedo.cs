@@ -23,6 +23,9 @@ internal sealed record AuditRedo(string Folder, string LogFile, long Sequence, b
     /// <summary>The file in an audit folder naming the state store roots whose journals may carry its entries.</summary>
     public const string JournalRootsFileName = "state-journals";
 
+    /// <summary>The most state store folders one audit folder names (a bound, so the list cannot grow without end).</summary>
+    public const int MaxRoots = 64;
+
     /// <summary>The largest head record a journal carries (as AuditHead reads).</summary>
     public const int MaxHeadBytes = 16 * 1024;
 
@@ -104,6 +107,11 @@ internal sealed record AuditRedo(string Folder, string LogFile, long Sequence, b
             return;
         }
 
+        if (roots.Count >= MaxRoots)
+        {
+            throw new InvalidInputException("audit state-journals", "must name at most 64 state store folders");
+        }
+
         AuditFiles.EnsureDirectory(folder);
         var text = string.Concat(roots.Append(root).Select(line => line + "\n"));
         ProtectedFile.WriteAtomic(Path.Combine(folder, JournalRootsFileName), Encoding.UTF8.GetBytes(text));
@@ -119,7 +127,7 @@ internal sealed record AuditRedo(string Folder, string LogFile, long Sequence, b
         }
 
         var text = Encoding.UTF8.GetString(ProtectedFile.ReadAllBytes(path, 64 * 1024));
-        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(Path.IsPathFullyQualified).Take(64)];
+        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(Path.IsPathFullyQualified).Take(MaxRoots)];
     }
 
     /// <summary>
