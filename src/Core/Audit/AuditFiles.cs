@@ -31,9 +31,7 @@ internal static class AuditFiles
 
         foreach (var path in Directory.EnumerateFiles(folder, LogPrefix + "*" + LogSuffix))
         {
-            var name = Path.GetFileName(path);
-            var digits = name.AsSpan(LogPrefix.Length, name.Length - LogPrefix.Length - LogSuffix.Length);
-            if (digits.Length >= 6 && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0)
+            if (LogNumberOf(Path.GetFileName(path)) is var number and > 0)
             {
                 files.Add((number, path));
             }
@@ -41,6 +39,19 @@ internal static class AuditFiles
 
         files.Sort((a, b) => a.Item1.CompareTo(b.Item1));
         return files;
+    }
+
+    /// <summary>The number of a log file's name (audit-NNNNNN.jsonl), or 0 when the name is not one.</summary>
+    public static int LogNumberOf(string name)
+    {
+        if (!name.StartsWith(LogPrefix, StringComparison.Ordinal) || !name.EndsWith(LogSuffix, StringComparison.Ordinal)
+            || name.Length < LogPrefix.Length + LogSuffix.Length + 6)
+        {
+            return 0;
+        }
+
+        var digits = name.AsSpan(LogPrefix.Length, name.Length - LogPrefix.Length - LogSuffix.Length);
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 ? number : 0;
     }
 
     public static void EnsureDirectory(string folder)

@@ -19,6 +19,8 @@ public static class AuditReader
         }
 
         AuditFiles.CheckPrivate(folder);
+        // Entries a state journal committed before its writer died are applied first, so they are shown.
+        AuditRedo.ReplayPending(Path.GetFullPath(folder), TimeSpan.FromSeconds(10));
         var files = AuditFiles.ListLogFiles(folder);
         var newestFirst = new List<AuditEntry>(Math.Min(count, 1024));
         var lastNonEmpty = files.FindLastIndex(file => new FileInfo(file.Path).Length > 0);

@@ -17,6 +17,8 @@ public static class AuditVerifier
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         AuditFiles.CheckPrivate(folder);
+        // Entries a state journal committed before its writer died are applied first, so they are verified, not missed.
+        AuditRedo.ReplayPending(Path.GetFullPath(folder), TimeSpan.FromSeconds(10));
         using var auditKey = new AuditKey(key);
         var anchorValue = anchor?.Read();
         var headStatus = AuditHead.TryRead(folder, auditKey, out var head);

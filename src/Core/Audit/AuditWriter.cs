@@ -5,8 +5,16 @@ namespace HsmWallet.Core.Audit;
 
 /// <summary>
 /// Appends entries to the audit chain in a folder: one HMAC chain across rotated files, days and
-/// restarts; each append is fsynced before it returns, serialized across threads and processes,
+/// restarts; each append is durable before it returns, serialized across threads and processes,
 /// and any failure throws AuditWriteException so the audited operation fails too.
+/// <para>
+/// One durable write per signature (issue 20): when the thread has a file state store session open (a signature
+/// holds its signing scope), the entry's line and the new head travel in that session's state journal with the
+/// documents it wrote (<see cref="State.FileStateStore.CommitOpenSessions(Func{IReadOnlyDictionary{string, byte[]}, AuditRedo})"/>):
+/// one fsync, then the line and head are applied without their own. Otherwise the line is fsynced and the head written
+/// as before. Every append first applies, under the audit lock, the journals of writers gone that still hold entries
+/// of this log (<see cref="AuditRedo"/>), so the chain never forks around a committed entry.
+/// </para>
 /// </summary>
 public sealed class AuditWriter : IAuditLog, IDisposable
 {
@@ -15,12 +23,11 @@ public sealed class AuditWriter : IAuditLog, IDisposable
     private readonly AuditKey key;
     private readonly AuditWriterOptions options;
     private readonly Lock gate = new();
+    private long expectedSequence;
+    private bool disposed;
 
     [ThreadStatic]
     private static State.IStateSession? t_sharedSession;
-
-    private long expectedSequence;
-    private bool disposed;
 
     /// <summary>Prepares a writer; the key (32 bytes from the vault) is copied into a pinned buffer zeroed on Dispose. Touches no file yet.</summary>
     public AuditWriter(string folder, ReadOnlySpan<byte> key, AuditWriterOptions? options = null)
@@ -86,17 +93,6 @@ public sealed class AuditWriter : IAuditLog, IDisposable
         var errorCode = auditEvent.ErrorCode is null ? null : CheckedText(auditEvent.ErrorCode, "operation.errorCode");
         var parameters = AuditSanitizer.SanitizeParameters(auditEvent.Parameters);
 
-        // What the state store sessions of this thread wrote is made durable first (one journal fsync), so the head
-        // written below never records a state document's generation that a crash could still take back.
-        try
-        {
-            State.FileStateStore.CommitOpenSessions();
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new AuditWriteException("audit: the entry could not be recorded (the state written before it could not be committed)", exception);
-        }
-
         if (options.SharedHead is { } shared && t_sharedSession is null)
         {
             // The chain's shared head is read and written in the thread's store session (or one of its own), whose lock is
@@ -123,7 +119,11 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                 AuditFiles.EnsureDirectory(Folder);
                 AuditFiles.CheckPrivate(Folder);
                 // The one file-lock mechanism of Core: audit/audit.lock, flock-style, shared with other processes.
-                using var processLock = FileLock.Acquire(Path.Combine(Folder, Path.GetFileNameWithoutExtension(AuditFiles.LockFileName)), options.LockTimeout);
+                using var processLock = AuditRedo.Lock(Folder, options.LockTimeout);
+
+                // (1) Recovery: a state journal whose writer is gone may hold the next entries of this log (committed,
+                // not yet applied); they are applied before the end of the log is read, so no entry is written over them.
+                AuditRedo.ReplayHoldingLock(Folder, options.LockTimeout);
                 var anchorValue = options.Anchor?.Read();
                 var tail = AuditTail.Read(AuditFiles.ListLogFiles(Folder), repair: true);
                 var head = LoadHead(tail, anchorValue);
@@ -166,16 +166,46 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                     throw new InvalidInputException("audit_entry", "must fit in the audit line size limit");
                 }
 
-                WriteLine(tail, line);
+                var logPath = LogPathFor(tail, line);
 
                 // The head is written for the anchor value it is about to reach, then the anchor moves:
                 // a crash in between leaves the head ahead of the anchor, which is not a rollback.
-                var head2 = new AuditHead(entry.Sequence, hash, anchorValue is ulong value ? value + 1 : null, StateSeal.Merge(head.State));
+                ulong? headAnchor = anchorValue is ulong value ? value + 1 : null;
                 var headPath = Path.Combine(Folder, AuditFiles.HeadFileName);
-                // The head's content is fsynced; its rename is synced only when an anchor will move past it (a head left
-                // behind its anchor reads as a rollback) or when it is new. Otherwise a power cut can at worst leave the
-                // previous head, which the log's fsynced entries are ahead of: the chain goes on from the log (ChainEnd).
-                AuditFiles.WriteAtomically(headPath, head2.ToFileBytes(key), syncFolder: options.Anchor is not null || !File.Exists(headPath));
+                AuditHead head2;
+
+                // (2) The one durable write: the line and the head go into the state journal of this thread's open
+                // session, with the documents it wrote (the head records their generations: they are durable together).
+                // With an anchor the head is also fsynced on its own (file and folder) before the anchor moves past it.
+                AuditHead? journaledHead = null;
+                var journaled = State.FileStateStore.CommitOpenSessions(pending =>
+                {
+                    journaledHead = new AuditHead(entry.Sequence, hash, headAnchor, StateSeal.Merge(head.State, pending));
+                    return new AuditRedo(Folder, Path.GetFileName(logPath), entry.Sequence, line, journaledHead.ToFileBytes(key), SyncHead: options.Anchor is not null);
+                });
+                if (journaled)
+                {
+                    head2 = journaledHead!;
+                }
+                else
+                {
+                    // (3) No session on this thread: the line is fsynced, then the head written. The head's content is
+                    // fsynced; its rename is synced only when an anchor will move past it (a head left behind its anchor
+                    // reads as a rollback) or when it is new. Otherwise a power cut can at worst leave the previous head,
+                    // which the log's fsynced entries are ahead of: the chain goes on from the log (ChainEnd).
+                    WriteLine(logPath, line);
+                    head2 = new AuditHead(entry.Sequence, hash, headAnchor, StateSeal.Merge(head.State));
+                    AuditFiles.WriteAtomically(headPath, head2.ToFileBytes(key), syncFolder: options.Anchor is not null || !File.Exists(headPath));
+                }
+
+                // (4) The new head is published to the shared store (PostgreSQL) in the store session: the entry and head
+                // are durable on both paths above (in the journal, or fsynced), and the anchor has not moved yet.
+                if (options.SharedHead is not null)
+                {
+                    var chain = entry.Sequence == 1 ? hash : SharedAuditHead.TryChainId(Folder, key) ?? throw new AuditWriteException("audit: the first entry of the log does not verify; run audit verify");
+                    SharedAuditHead.Record(t_sharedSession!, Folder, key, chain, entry.Sequence, hash);
+                }
+
                 if (options.Anchor is { } anchor)
                 {
                     var reached = anchor.Increment();
@@ -185,12 +215,6 @@ public sealed class AuditWriter : IAuditLog, IDisposable
                         // known; from then on it moves by one. The head follows it this one time.
                         AuditFiles.WriteAtomically(headPath, (head2 with { Anchor = reached }).ToFileBytes(key));
                     }
-                }
-
-                if (options.SharedHead is not null)
-                {
-                    var chain = entry.Sequence == 1 ? hash : SharedAuditHead.TryChainId(Folder, key) ?? throw new AuditWriteException("audit: the first entry of the log does not verify; run audit verify");
-                    SharedAuditHead.Record(t_sharedSession!, Folder, key, chain, entry.Sequence, hash);
                 }
 
                 return entry;
@@ -255,11 +279,6 @@ public sealed class AuditWriter : IAuditLog, IDisposable
         return head!;
     }
 
-    private static string? PreviousHashOf(AuditTail tail, long lastSequence) =>
-        tail.LastLine is byte[] line && AuditLineFields.TryRead(line, out var fields) && fields.Sequence == lastSequence
-            ? System.Text.Encoding.ASCII.GetString(line[fields.PreviousHash])
-            : null;
-
     private (long Sequence, string Hash) ChainEnd(AuditTail tail, AuditHead head)
     {
         if (tail.LastLine is not byte[] line)
@@ -285,7 +304,13 @@ public sealed class AuditWriter : IAuditLog, IDisposable
         return (fields.Sequence, hash);
     }
 
-    private void WriteLine(AuditTail tail, byte[] line)
+    private static string? PreviousHashOf(AuditTail tail, long lastSequence) =>
+        tail.LastLine is byte[] line && AuditLineFields.TryRead(line, out var fields) && fields.Sequence == lastSequence
+            ? System.Text.Encoding.ASCII.GetString(line[fields.PreviousHash])
+            : null;
+
+    // The log file the next line goes to: the current one, or the next number when the line would grow it past the limit.
+    private string LogPathFor(AuditTail tail, byte[] line)
     {
         var number = tail.FileNumber == 0 ? 1 : tail.FileNumber;
         if (tail.FileNumber != 0 && tail.FileLength > 0 && tail.FileLength + line.Length > options.MaxFileBytes)
@@ -293,7 +318,11 @@ public sealed class AuditWriter : IAuditLog, IDisposable
             number++;
         }
 
-        var path = Path.Combine(Folder, AuditFiles.LogFileName(number));
+        return Path.Combine(Folder, AuditFiles.LogFileName(number));
+    }
+
+    private void WriteLine(string path, byte[] line)
+    {
         var created = !File.Exists(path);
         using (var stream = new FileStream(path, new FileStreamOptions
         {

@@ -122,6 +122,47 @@ public sealed class StateSeal : IDisposable
         return merged;
     }
 
+    /// <summary>
+    /// The generations a head committed in the same journal as <paramref name="pending"/> records: <see cref="Merge(IReadOnlyDictionary{string, long}?)"/>,
+    /// raised by the sealed state documents among the pending writes (state/NAME holding this file's envelope). Safe
+    /// because the head and those documents become durable together or not at all.
+    /// </summary>
+    internal IReadOnlyDictionary<string, long>? Merge(IReadOnlyDictionary<string, long>? previous, IReadOnlyDictionary<string, byte[]?> pending)
+    {
+        var merged = Merge(previous);
+        Dictionary<string, long>? raised = null;
+        foreach (var (document, content) in pending)
+        {
+            if (content is null || !document.StartsWith("state/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var json = JsonDocument.Parse(content);
+                var root = json.RootElement;
+                if (root.ValueKind == JsonValueKind.Object
+                    && root.TryGetProperty("kind", out var kind) && kind.ValueEquals(Kind)
+                    && root.TryGetProperty("file", out var file) && file.ValueEquals(document["state/".Length..])
+                    && root.TryGetProperty("generation", out var value) && value.TryGetInt64(out var generation))
+                {
+                    raised ??= merged is null
+                        ? new Dictionary<string, long>(StringComparer.Ordinal)
+                        : new Dictionary<string, long>(merged, StringComparer.Ordinal);
+                    var name = file.GetString()!;
+                    raised[name] = Math.Max(raised.GetValueOrDefault(name), generation);
+                }
+            }
+            catch (JsonException)
+            {
+                // Not a sealed document: nothing to record.
+            }
+        }
+
+        return raised ?? merged;
+    }
+
     /// <summary>The error every integrity failure raises: the file, what is wrong, and the recovery path.</summary>
     internal static InvalidInputException Broken(string field, string problem) => new(field, problem + "; " + Recovery);
 

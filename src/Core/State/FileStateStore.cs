@@ -1,3 +1,4 @@
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Secrets.Files;
 
 namespace HsmWallet.Core.State;
@@ -13,8 +14,10 @@ namespace HsmWallet.Core.State;
 /// name (not synced), a journal of all of them (<see cref="StateJournal"/>, named after the outermost scope) is
 /// written and fsynced, then the documents are renamed into place, then the journal is removed (a full disk thus
 /// fails the commit before anything is durable). A commit point inside the session
-/// (<see cref="CommitOpenSessions"/>, used by the audit writer before it writes its head) commits what is pending so
-/// far the same way. After taking any scope's lock, and before anything under it is read, a complete journal whose
+/// (<see cref="CommitOpenSessions(Func{IReadOnlyDictionary{string, byte[]}, AuditRedo})"/>, the audit writer's append)
+/// commits what is pending so far the same way, with the audit entry's line and the new head in the same journal, so a
+/// signature's state, line and head are durable with one fsync and applied (line, then head) before the journal is
+/// removed. After taking any scope's lock, and before anything under it is read, a complete journal whose
 /// writer is gone is applied again and a torn one is dropped, so a crash at any point leaves the session's writes
 /// all there or (before the journal's fsync returned) none of them.
 /// </para>
@@ -119,22 +122,37 @@ public sealed class FileStateStore : IStateStore
     }
 
     /// <summary>
-    /// Commits what the sessions open on this thread have written so far (one journal fsync each, none when nothing is
-    /// pending); they go on holding their locks. The audit writer calls it before it appends, so the audit head never
-    /// records a state document's generation before that document is durable.
+    /// The audit writer's one durable write (issue 20): commits what the sessions open on this thread have written,
+    /// with the audit append <paramref name="build"/> makes (given the pending writes of the session that carries it,
+    /// so the new head can record their generations) in the SAME journal: one fsync makes the documents, the entry's
+    /// line and the new head durable; they are then applied without syncing and the journal removed. The caller holds
+    /// the audit lock. False (nothing done) when no session is open on this thread: the caller appends on its own.
     /// </summary>
-    internal static void CommitOpenSessions()
+    internal static bool CommitOpenSessions(Func<IReadOnlyDictionary<string, byte[]?>, AuditRedo> build)
     {
+        ArgumentNullException.ThrowIfNull(build);
         if (t_sessions is not { Count: > 0 } sessions)
         {
-            return;
+            return false;
         }
 
-        foreach (var session in sessions.Values.ToList())
+        var all = sessions.Values.ToList();
+        // Sessions on other store roots (rare) commit on their own first, so the head built below may record them too.
+        foreach (var other in all.Skip(1))
         {
-            session.Commit();
+            other.Commit();
         }
+
+        all[0].Commit(build);
+        return true;
     }
+
+    /// <summary>True when the store at <paramref name="root"/> holds any journal (before taking an audit lock to replay).</summary>
+    internal static bool HasJournals(string root) => StateJournal.HasJournals(root);
+
+    /// <summary>Applies the journals under <paramref name="root"/> that carry an append to <paramref name="auditFolder"/>; the caller holds its audit lock.</summary>
+    internal static void ReplayAuditJournals(string root, string auditFolder, TimeSpan lockTimeout) =>
+        new StateJournal(root, lockTimeout).ReplayAudit(auditFolder);
 
     // A folder of the home open to other users is refused, naming it and the fix, before anything in it is read.
     internal static void EnsureFolder(string directory, string name)
@@ -177,9 +195,9 @@ public sealed class FileStateStore : IStateStore
             store._journal.Recover(Holds, takeIdle: _locks.Count == 1);
         }
 
-        public void Commit()
+        public void Commit(Func<IReadOnlyDictionary<string, byte[]?>, AuditRedo>? buildAudit = null)
         {
-            if (_pending.Count == 0)
+            if (_pending.Count == 0 && buildAudit is null)
             {
                 RunAfterCommit();
                 return;
@@ -187,10 +205,17 @@ public sealed class FileStateStore : IStateStore
 
             // New contents first (not synced), then the journal (the fsync), then renames: a full disk fails before the
             // commit is durable, as the atomic writer always did, instead of leaving a journal no one can apply.
+            var audit = buildAudit?.Invoke(_pending);
+            if (audit is not null)
+            {
+                // Once per audit folder and store: readers that know only the audit folder find this store's journals.
+                AuditRedo.Register(audit.Folder, store._root);
+            }
+
             var staged = store._journal.Stage(_pending);
             try
             {
-                store._journal.Write(scope, [.. _locks.Select(held => held.Scope)], _pending);
+                store._journal.Write(scope, [.. _locks.Select(held => held.Scope)], _pending, audit);
             }
             catch
             {
@@ -199,6 +224,8 @@ public sealed class FileStateStore : IStateStore
             }
 
             store._journal.Install(staged, _pending);
+            // The entry's line, then the head, after the documents the head records (all durable in the journal).
+            audit?.Apply(checkTail: false);
             store._journal.Remove(scope);
             _pending.Clear();
             _pendingBytes = 0;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using HsmWallet.Core.Audit;
 using HsmWallet.Core.Secrets.Files;
 
 namespace HsmWallet.Core.State;
@@ -12,6 +13,13 @@ namespace HsmWallet.Core.State;
 /// and fsync it (the one durable write of the session), rename the staged documents into place, remove the journal. A complete journal found later is a commit whose writer is gone
 /// before it finished applying: it is applied again (every entry is a whole document, so applying twice is applying
 /// once). A torn one (bad length or checksum) is a session that never committed, and is dropped.
+/// <para>
+/// A journal may also carry one audit append (<see cref="AuditRedo"/>: the entry's line and the new audit head), so a
+/// signature's state documents, audit line and head are made durable by this one fsync. Such a journal is written,
+/// applied and removed only under its audit folder's lock (audit/audit.lock), so whoever holds that lock and finds one
+/// knows its writer is gone; replaying it takes that lock first (the order is always: scope locks, audit lock, replay
+/// lock), applies the documents, then the line (once: only when the log ends just before it) and the head.
+/// </para>
 /// </summary>
 /// <remarks>
 /// A journal is judged only by someone who has proved its writer gone, since a writer holds every scope it lists
@@ -32,7 +40,10 @@ internal sealed class StateJournal
 
     private const string Suffix = ".journal";
     private const int HashLength = 32;
-    private static readonly byte[] Magic = "hsmwallet.state.journal.v1\n"u8.ToArray();
+    private static readonly byte[] MagicV1 = "hsmwallet.state.journal.v1\n"u8.ToArray();
+
+    // Version 2 adds the optional audit append after the documents (version 1 journals of an older process still replay).
+    private static readonly byte[] Magic = "hsmwallet.state.journal.v2\n"u8.ToArray();
 
     private readonly string _root;
     private readonly TimeSpan _lockTimeout;
@@ -54,10 +65,13 @@ internal sealed class StateJournal
     /// <summary>How many bytes an entry adds to a journal.</summary>
     public static long EntrySize(string name, int contentLength) => 2 + Encoding.UTF8.GetByteCount(name) + 4 + (long)contentLength;
 
-    /// <summary>Writes and fsyncs the journal of <paramref name="scope"/>: from its return the session's writes survive a crash.</summary>
-    public void Write(string scope, IReadOnlyCollection<string> scopes, IReadOnlyDictionary<string, byte[]?> writes)
+    /// <summary>
+    /// Writes and fsyncs the journal of <paramref name="scope"/>: from its return the session's writes (and the audit
+    /// append <paramref name="audit"/>, when given: the caller holds its audit lock) survive a crash.
+    /// </summary>
+    public void Write(string scope, IReadOnlyCollection<string> scopes, IReadOnlyDictionary<string, byte[]?> writes, AuditRedo? audit = null)
     {
-        var bytes = Encode(scopes, writes);
+        var bytes = Encode(scopes, writes, audit);
         EnsureFolder();
         var path = PathOf(scope);
         // A journal left under this name is a torn one of a writer gone (this session holds the scope, and a complete
@@ -224,6 +238,10 @@ internal sealed class StateJournal
 
     private void Replay(string path, string owner, Func<string, bool> holds, bool ownerIsIdle)
     {
+        // A journal carrying an audit append is replayed under its audit lock, taken before the replay lock (the
+        // audit writer, which replays such journals holding the audit lock, takes them in the same order).
+        var auditFolder = Read(path)?.Audit?.Folder;
+        using var auditLock = auditFolder is not null && Directory.Exists(auditFolder) ? AuditRedo.Lock(auditFolder, _lockTimeout) : null;
         using var replaying = FileLock.Acquire(path, _lockTimeout);
         var journal = Read(path);
         var gone = ownerIsIdle || holds(owner) || Lists(journal, holds);
@@ -233,14 +251,63 @@ internal sealed class StateJournal
             return;
         }
 
+        if (journal?.Audit is { } audit && audit.Folder != auditFolder)
+        {
+            // Replaced meanwhile by one for another audit folder, whose lock is not held here: left to its next holder.
+            return;
+        }
+
         if (journal is { } complete)
         {
             WriteFaults.Step("journal replaying", path);
             Apply(complete.Writes);
+            complete.Audit?.Apply(checkTail: true);
         }
 
         File.Delete(path);
         WriteFaults.Step("journal replayed", path);
+    }
+
+    /// <summary>True when the store at <paramref name="root"/> has any journal (a cheap check before taking a lock).</summary>
+    public static bool HasJournals(string root)
+    {
+        var folder = Path.Combine(root, FolderName);
+        return Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*" + Suffix).Any();
+    }
+
+    /// <summary>
+    /// Applies every complete journal that carries an append to <paramref name="auditFolder"/> (with its documents) and
+    /// removes it. The caller holds that folder's audit lock, which every writer of such a journal holds until it has
+    /// removed it: so each one found is a writer gone, whoever holds its scopes now (they replay journals listing them
+    /// before reading under them, and would wait for the audit lock to do so). Torn journals are left to their scope.
+    /// </summary>
+    public void ReplayAudit(string auditFolder)
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return;
+        }
+
+        CheckFolder();
+        foreach (var path in Directory.EnumerateFiles(Folder, "*" + Suffix).ToList())
+        {
+            if (ScopeOf(path) is null || Read(path)?.Audit?.Folder != auditFolder)
+            {
+                continue;
+            }
+
+            using var replaying = FileLock.Acquire(path, _lockTimeout);
+            if (Read(path) is not { Audit: { } audit } journal || audit.Folder != auditFolder)
+            {
+                continue;
+            }
+
+            WriteFaults.Step("journal replaying", path);
+            Apply(journal.Writes);
+            audit.Apply(checkTail: true);
+            File.Delete(path);
+            WriteFaults.Step("journal replayed", path);
+        }
     }
 
     private string DocumentPath(string name) => Path.Combine(_root, name.Replace('/', Path.DirectorySeparatorChar));
@@ -253,7 +320,7 @@ internal sealed class StateJournal
         byte[] bytes;
         try
         {
-            bytes = ProtectedFile.ReadAllBytes(path, MaxBytes + (1024 * 1024));
+            bytes = ProtectedFile.ReadAllBytes(path, MaxBytes + (4 * 1024 * 1024));
         }
         catch (FileNotFoundException)
         {
@@ -271,7 +338,7 @@ internal sealed class StateJournal
         return Decode(bytes);
     }
 
-    private static byte[] Encode(IReadOnlyCollection<string> scopes, IReadOnlyDictionary<string, byte[]?> writes)
+    private static byte[] Encode(IReadOnlyCollection<string> scopes, IReadOnlyDictionary<string, byte[]?> writes, AuditRedo? audit)
     {
         using var buffer = new MemoryStream();
         buffer.Write(Magic);
@@ -289,13 +356,32 @@ internal sealed class StateJournal
             buffer.Write(content);
         }
 
+        if (audit is null)
+        {
+            buffer.WriteByte(0);
+        }
+        else
+        {
+            buffer.WriteByte(audit.SyncHead ? (byte)2 : (byte)1);
+            WriteText(buffer, audit.Folder);
+            WriteText(buffer, audit.LogFile);
+            Span<byte> sequence = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64BigEndian(sequence, audit.Sequence);
+            buffer.Write(sequence);
+            WriteInt(buffer, audit.Line.Length);
+            buffer.Write(audit.Line);
+            WriteInt(buffer, audit.Head.Length);
+            buffer.Write(audit.Head);
+        }
+
         buffer.Write(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
         return buffer.ToArray();
     }
 
     internal static Entries? Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < Magic.Length + 8 + HashLength || !bytes.StartsWith(Magic))
+        var version2 = bytes.StartsWith(Magic);
+        if (bytes.Length < Magic.Length + 8 + HashLength || !(version2 || bytes.StartsWith(MagicV1)))
         {
             return null;
         }
@@ -341,7 +427,39 @@ internal sealed class StateJournal
             writes[name] = content;
         }
 
-        return reader.AtEnd ? new Entries(scopes, writes) : null;
+        AuditRedo? audit = null;
+        if (version2)
+        {
+            var kind = reader.Byte();
+            if (kind is 1 or 2)
+            {
+                if (reader.Text() is not { } folder || !Path.IsPathFullyQualified(folder)
+                    || reader.Text() is not { } logFile || !AuditRedo.IsLogFileName(logFile)
+                    || reader.Long() is not long sequence || sequence < 1
+                    || reader.Blob(AuditRedo.MaxLineBytes) is not { Length: > 0 } line || line[^1] != (byte)'\n'
+                    || reader.Blob(AuditRedo.MaxHeadBytes) is not { } head)
+                {
+                    return null;
+                }
+
+                audit = new AuditRedo(folder, logFile, sequence, line, head, kind == 2);
+            }
+            else if (kind != 0)
+            {
+                return null;
+            }
+        }
+
+        return reader.AtEnd ? new Entries(scopes, writes, audit) : null;
+    }
+
+    private static void WriteText(MemoryStream buffer, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        Span<byte> length = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)bytes.Length));
+        buffer.Write(length);
+        buffer.Write(bytes);
     }
 
     private static void WriteInt(MemoryStream buffer, int value)
@@ -421,8 +539,8 @@ internal sealed class StateJournal
         }
     }
 
-    /// <summary>What one journal holds: the scopes its session held, and each document's new content (null: deleted).</summary>
-    internal sealed record Entries(IReadOnlyList<string> Scopes, IReadOnlyDictionary<string, byte[]?> Writes);
+    /// <summary>What one journal holds: the scopes its session held, each document's new content (null: deleted), and any audit append.</summary>
+    internal sealed record Entries(IReadOnlyList<string> Scopes, IReadOnlyDictionary<string, byte[]?> Writes, AuditRedo? Audit = null);
 
     private sealed class Reader(byte[] bytes)
     {
@@ -440,6 +558,52 @@ internal sealed class StateJournal
             var value = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(_offset, 4));
             _offset += 4;
             return value;
+        }
+
+        public int Byte() => _offset < bytes.Length ? bytes[_offset++] : -1;
+
+        public long? Long()
+        {
+            if (bytes.Length - _offset < 8)
+            {
+                return null;
+            }
+
+            var value = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(_offset, 8));
+            _offset += 8;
+            return value;
+        }
+
+        public string? Text()
+        {
+            if (bytes.Length - _offset < 2)
+            {
+                return null;
+            }
+
+            var length = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(_offset, 2));
+            _offset += 2;
+            if (bytes.Length - _offset < length)
+            {
+                return null;
+            }
+
+            var text = Encoding.UTF8.GetString(bytes, _offset, length);
+            _offset += length;
+            return text;
+        }
+
+        public byte[]? Blob(int maximum)
+        {
+            var length = Int();
+            if (length < 0 || length > maximum || bytes.Length - _offset < length)
+            {
+                return null;
+            }
+
+            var blob = bytes.AsSpan(_offset, length).ToArray();
+            _offset += length;
+            return blob;
         }
 
         public string? Name()

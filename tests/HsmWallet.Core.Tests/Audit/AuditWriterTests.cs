@@ -271,4 +271,29 @@ public class AuditWriterTests
         Assert.Equal("hsmwallet.audit.head", (string)head["kind"]!);
         Assert.Matches("^[0-9a-f]{64}$", (string)head["mac"]!);
     }
+
+    [Fact]
+    public void Appends_inside_a_state_session_go_through_its_journal_and_keep_the_anchor_one_step_per_entry()
+    {
+        using var folder = new AuditTestFolder();
+        var anchor = new InMemoryAuditAnchor(41);
+        var store = new HsmWallet.Core.State.FileStateStore(folder.Root);
+        using var writer = folder.Writer(new AuditWriterOptions { Anchor = anchor });
+        for (var n = 1; n <= 3; n++)
+        {
+            store.Exclusive("state/signing-01", session =>
+            {
+                session.Write("approvals/apv_" + n + ".json", "x"u8);
+                return writer.Append(AuditTestFolder.Event(n));
+            });
+        }
+
+        // Each append moved the anchor once, after the head it was written for; the journals are gone.
+        Assert.Equal(44UL, anchor.Read());
+        Assert.Equal(3, folder.Lines().Count);
+        Assert.Empty(Directory.GetFiles(Path.Combine(folder.Root, ".state-journal")));
+        Assert.Equal(new AuditVerification(true, 3, 3, null, null), folder.Verify(anchor));
+        var head = JsonNode.Parse(File.ReadAllText(folder.HeadPath))!;
+        Assert.Equal("44", (string)head["anchor"]!);
+    }
 }

@@ -16,6 +16,7 @@ namespace HsmWallet.Core.Tests.State;
 public sealed class FileStateJournalTests : IDisposable
 {
     private readonly TemporaryDirectory _home = new();
+    private byte[] _lastHead = [];
 
     public void Dispose() => _home.Dispose();
 
@@ -306,6 +307,200 @@ public sealed class FileStateJournalTests : IDisposable
         Assert.Equal(StateJournal.MaxEntries, store.Exclusive("approvals/store", session => session.List("approvals").Count));
         Assert.Empty(Journals());
     }
+
+    [Fact]
+    public void A_signatures_state_audit_line_and_head_are_committed_in_one_journal_and_applied_when_the_session_ends()
+    {
+        var store = new FileStateStore(_home.Path);
+        using var audit = new AuditWriter(AuditFolder, AuditTestFolder.Key);
+        store.Exclusive("state/signing-05", session =>
+        {
+            SealedStateFile.Write(session, Signing, audit.StateSeal, 0, SigningBody());
+            audit.Append(AuditTestFolder.Event(1));
+
+            // The append committed the session with its entry: the document, the line and the head are all in place.
+            Assert.True(File.Exists(Document(Signing)));
+            Assert.Single(LogLines());
+            Assert.Empty(Journals());
+            return 0;
+        });
+
+        using var key = new AuditKey(AuditTestFolder.Key);
+        Assert.Equal(AuditHeadStatus.Valid, AuditHead.TryRead(audit.Folder, key, out var head));
+        Assert.Equal(1, head!.Sequence);
+        Assert.Equal(1, head.State!["signing-testnet.json"]);
+        Assert.Equal(new AuditVerification(true, 1, 1, null, null), AuditVerifier.Verify(AuditFolder, AuditTestFolder.Key));
+        // The audit folder names this store, so readers that know only the audit folder find its journals.
+        Assert.Equal([_home.Path], AuditRedo.Roots(AuditFolder));
+    }
+
+    [Fact]
+    public void A_journal_holding_an_audit_line_is_applied_by_the_next_holder_of_its_scope_and_its_line_is_appended_once()
+    {
+        var (document, line) = LeaveCommittedSignature();
+        var store = new FileStateStore(_home.Path);
+
+        Assert.Equal(document, store.Exclusive(Signing, session => session.Read(Signing)));
+        Assert.Empty(Journals());
+        Assert.Equal(2, LogLines().Count);
+        Assert.Equal(line, LogLines()[1] + "\n");
+        Assert.Equal(new AuditVerification(true, 2, 2, null, null), AuditVerifier.Verify(AuditFolder, AuditTestFolder.Key));
+
+        // The same journal found again (a writer killed after applying it, before removing it): applying it adds nothing.
+        WriteJournal(document, line);
+        Assert.Equal(document, store.Exclusive(Signing, session => session.Read(Signing)));
+        Assert.Empty(Journals());
+        Assert.Equal(2, LogLines().Count);
+        Assert.Equal(new AuditVerification(true, 2, 2, null, null), AuditVerifier.Verify(AuditFolder, AuditTestFolder.Key));
+    }
+
+    [Fact]
+    public void A_journal_holding_an_audit_line_is_applied_before_the_next_append_of_any_writer_so_the_chain_goes_on_after_it()
+    {
+        var (document, line) = LeaveCommittedSignature();
+        using var audit = new AuditWriter(AuditFolder, AuditTestFolder.Key);
+
+        // An append with no state session (another process's refusal, say): it applies the journal first.
+        var entry = audit.Append(AuditTestFolder.Event(3));
+
+        Assert.Equal(3, entry.Sequence);
+        Assert.Equal(line, LogLines()[1] + "\n");
+        Assert.Equal(3, LogLines().Count);
+        Assert.Equal(document, File.ReadAllBytes(Document(Signing)));
+        Assert.Empty(Journals());
+        Assert.Equal(new AuditVerification(true, 3, 3, null, null), AuditVerifier.Verify(AuditFolder, AuditTestFolder.Key));
+    }
+
+    [Fact]
+    public void Audit_verify_and_show_apply_a_journal_holding_an_audit_line_first_after_cutting_a_torn_last_line()
+    {
+        var (_, line) = LeaveCommittedSignature();
+        // The killed writer had begun appending the line itself: half of it is at the end of the log.
+        File.AppendAllText(LogFile, line[..(line.Length / 2)]);
+
+        Assert.Equal(new AuditVerification(true, 2, 2, null, null), AuditVerifier.Verify(AuditFolder, AuditTestFolder.Key));
+        Assert.Equal(2, AuditReader.ReadLast(AuditFolder, 10).Count);
+        Assert.Equal(line, LogLines()[1] + "\n");
+        Assert.Empty(Journals());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(200)]
+    [InlineData(-1)]
+    public void A_torn_journal_holding_an_audit_line_applies_neither_its_state_nor_its_line(int cut)
+    {
+        LeaveCommittedSignature();
+        var path = Journals().Single();
+        var bytes = File.ReadAllBytes(path);
+        if (cut > 0)
+        {
+            File.WriteAllBytes(path, bytes[..^cut]);
+        }
+        else
+        {
+            bytes[bytes.Length / 2] ^= 0x20;
+            File.WriteAllBytes(path, bytes);
+        }
+
+        using (var audit = new AuditWriter(AuditFolder, AuditTestFolder.Key))
+        {
+            Assert.Equal(2, audit.Append(AuditTestFolder.Event(3)).Sequence);
+        }
+
+        var store = new FileStateStore(_home.Path);
+        Assert.Null(store.Exclusive("state/signing-05", session => session.Read(Signing)));
+        Assert.Empty(Journals());
+        Assert.Equal(2, LogLines().Count);
+        Assert.Contains("\"corr-3\"", LogLines()[1], StringComparison.Ordinal);
+        Assert.Equal(new AuditVerification(true, 2, 2, null, null), AuditVerifier.Verify(AuditFolder, AuditTestFolder.Key));
+    }
+
+    [Fact]
+    public void Signatures_of_two_instances_on_different_scopes_commit_their_entries_through_their_journals_into_one_chain()
+    {
+        const int Rounds = 15;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, 2).Select(index => new Thread(() =>
+        {
+            try
+            {
+                // Two instances, as two processes on one host: each its own store, audit writer and signing scope.
+                var store = new FileStateStore(_home.Path);
+                using var audit = new AuditWriter(AuditFolder, AuditTestFolder.Key);
+                for (var round = 0; round < Rounds; round++)
+                {
+                    store.Exclusive($"state/signing-2{index}", session =>
+                    {
+                        Increment(session, $"state/own-{index}.json");
+                        return audit.Append(AuditTestFolder.Event(1 + round));
+                    });
+                }
+            }
+            catch (Exception exception)
+            {
+                failures.Enqueue(exception);
+            }
+        })).ToList();
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => thread.Join());
+
+        Assert.Empty(failures);
+        var store = new FileStateStore(_home.Path);
+        Assert.Equal(Rounds, store.Exclusive("state/own-0.json", session => Count(session, "state/own-0.json")));
+        Assert.Equal(Rounds, store.Exclusive("state/own-1.json", session => Count(session, "state/own-1.json")));
+        Assert.Empty(Journals());
+        Assert.Equal(new AuditVerification(true, 2 * Rounds, 2 * Rounds, null, null), AuditVerifier.Verify(AuditFolder, AuditTestFolder.Key));
+    }
+
+    private const string Signing = "state/signing-testnet.json";
+
+    private string AuditFolder => Path.Combine(_home.Path, "audit");
+
+    private string LogFile => Path.Combine(AuditFolder, "audit-000001.jsonl");
+
+    private List<string> LogLines() => [.. File.ReadAllLines(LogFile)];
+
+    private static JsonObject SigningBody() => new() { ["version"] = 1, ["accounts"] = new JsonObject() };
+
+    // What a signer killed after its journal's fsync and before applying it leaves: entry 1 in the log, and a journal
+    // holding the signing state's first generation with entry 2's line and head. Built from a real signature whose
+    // results are then taken back. Returns the document and the line the journal holds.
+    private (byte[] Document, string Line) LeaveCommittedSignature()
+    {
+        var store = new FileStateStore(_home.Path);
+        using (var audit = new AuditWriter(AuditFolder, AuditTestFolder.Key))
+        {
+            audit.Append(AuditTestFolder.Event(1));
+        }
+
+        var log = File.ReadAllBytes(LogFile);
+        var head = File.ReadAllBytes(Path.Combine(AuditFolder, "head.json"));
+        using (var audit = new AuditWriter(AuditFolder, AuditTestFolder.Key))
+        {
+            store.Exclusive("state/signing-05", session =>
+            {
+                SealedStateFile.Write(session, Signing, audit.StateSeal, 0, SigningBody());
+                return audit.Append(AuditTestFolder.Event(2));
+            });
+        }
+
+        var document = File.ReadAllBytes(Document(Signing));
+        var line = LogLines()[1] + "\n";
+        var newHead = File.ReadAllBytes(Path.Combine(AuditFolder, "head.json"));
+        File.WriteAllBytes(LogFile, log);
+        File.WriteAllBytes(Path.Combine(AuditFolder, "head.json"), head);
+        File.Delete(Document(Signing));
+        _lastHead = newHead;
+        WriteJournal(document, line);
+        return (document, line);
+    }
+
+    private void WriteJournal(byte[] document, string line) => Journal().Write(
+        "state/signing-05",
+        ["state/signing-05", Signing],
+        new Dictionary<string, byte[]?> { [Signing] = document },
+        new AuditRedo(AuditFolder, "audit-000001.jsonl", 2, System.Text.Encoding.UTF8.GetBytes(line), _lastHead, SyncHead: false));
 
     private static void Increment(IStateSession session, string name)
     {
