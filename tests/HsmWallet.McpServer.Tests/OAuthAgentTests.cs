@@ -380,6 +380,10 @@ public sealed class OAuthAgentTests : IDisposable
         }
 
         Assert.Equal(["mcp", "wallet:sign"], OAuthSettings.Parse("https://auth.example", "https://wallet.example/mcp", ["mcp", "wallet:sign", "mcp"])!.RequiredScopes);
+        var wired = HttpSettings.Parse("127.0.0.1:8765", null, null, null, null, "http://127.0.0.1:9000/tenant", "http://127.0.0.1:8765/mcp", ["mcp"], oauthAcceptPlainJwtType: true).OAuth!;
+        Assert.Equal(["mcp"], wired.RequiredScopes);
+        Assert.Contains("JWT", wired.ValidTypes);
+        Assert.DoesNotContain("JWT", settings.ValidTypes);
     }
 
     /// <summary>Writes agents.json as a version before issuers were recorded would have, and records its hash as `hsmwallet agent` does.</summary>
