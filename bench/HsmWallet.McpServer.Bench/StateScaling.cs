@@ -11,7 +11,6 @@ using HsmWallet.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
-using Npgsql;
 
 /// <summary>
 /// Issue 19's figures, in one run on one private PostgreSQL: signatures per second with one, two and three server
@@ -67,7 +66,7 @@ internal static class StateScaling
     private static string MigratedDatabase(PostgresInstance postgres)
     {
         var connection = postgres.ConnectionString(postgres.CreateDatabase());
-        using var migrate = new PostgresStateStore(NpgsqlDataSource.Create(connection));
+        using var migrate = new PostgresStateStore(PostgresStateStore.CreateDataSource(connection));
         PostgresMigrations.Migrate(migrate);
         new LockoutGuard(migrate).Initialize();
         return connection;
@@ -80,7 +79,7 @@ internal static class StateScaling
         {
             for (var i = 0; i < instanceCount; i++)
             {
-                hosts.Add(await Instance.StartAsync(homes[i], new PostgresStateStore(NpgsqlDataSource.Create(connection))));
+                hosts.Add(await Instance.StartAsync(homes[i], new PostgresStateStore(PostgresStateStore.CreateDataSource(connection))));
             }
 
             var stop = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
@@ -109,7 +108,7 @@ internal static class StateScaling
     {
         var filesHome = NewHomeWithWallets(1);
         var databaseHome = CopyOfHome(filesHome);
-        var store = new PostgresStateStore(NpgsqlDataSource.Create(connection));
+        var store = new PostgresStateStore(PostgresStateStore.CreateDataSource(connection));
         await using var onFiles = await Instance.StartAsync(filesHome, null);
         await using var onDatabase = await Instance.StartAsync(databaseHome, store);
         long roundTripsBefore = 0;

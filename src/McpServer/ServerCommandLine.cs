@@ -52,7 +52,15 @@ public static class ServerCommandLine
         var tlsKey = new Option<string>("--tls-key") { Description = "With --http: the PEM private key file of --tls-cert (0600)." };
         var oauthIssuer = new Option<string>("--oauth-issuer")
         {
-            Description = "With --http: an OAuth 2.1 issuer (https URL; http only on loopback) whose access tokens (JWTs) also let agents in, each bound by its sub (hsmwallet agent add NAME --oauth-subject SUB).",
+            Description = "With --http: an OAuth 2.1 issuer (https URL; http only on loopback) whose access tokens (JWTs, typ at+jwt) also let agents in, each bound by this issuer and its sub (hsmwallet agent add NAME --oauth-subject SUB --oauth-issuer URL).",
+        };
+        var oauthScope = new Option<string[]>("--oauth-scope")
+        {
+            Description = "With --oauth-issuer: a scope every token's scope (or scp) must contain, else 403 insufficient_scope (repeatable: all are needed).",
+        };
+        var oauthAcceptJwtTyp = new Option<bool>("--oauth-accept-jwt-typ")
+        {
+            Description = "With --oauth-issuer: also accept access tokens whose typ is JWT, not only RFC 9068's at+jwt (Keycloak and Entra ID send JWT).",
         };
         var oauthAudience = new Option<string>("--oauth-audience")
         {
@@ -64,7 +72,7 @@ public static class ServerCommandLine
         var root = new RootCommand("hsmwallet-mcp: the HsmWallet MCP server (stdio, or Streamable HTTP with --http). Started by an MCP client; logs go to stderr and the home's logs/ folder.")
         {
             home, network, rpcUrl, passwordFile, pinFile, keyFile, recoveryKeyFile, slot, maxMessageBytes, rateStandard, rateStrict, rateCritical, approvals,
-            http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, metricsListen, state, stateCredential, oauthIssuer, oauthAudience,
+            http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, metricsListen, state, stateCredential, oauthIssuer, oauthAudience, oauthScope, oauthAcceptJwtTyp,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -100,7 +108,7 @@ public static class ServerCommandLine
                     MaxMessageBytes = messageLimit,
                     Approvals = parse.GetValue(approvals) is { } mode ? Core.Approvals.ApprovalModes.Parse(mode, "--approvals") : null,
                     Metrics = parse.GetValue(metricsListen) is { } metricsText ? Metrics.MetricsEndpoint.Parse(metricsText) : null,
-                    Http = HttpFrom(parse, http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, oauthIssuer, oauthAudience),
+                    Http = HttpFrom(parse, http, listen, allowedHost, allowedOrigin, tlsCert, tlsKey, oauthIssuer, oauthAudience, oauthScope, oauthAcceptJwtTyp),
                 };
             }
             catch (InvalidInputException error)
@@ -171,11 +179,11 @@ public static class ServerCommandLine
 
     /// <summary>The --http settings, or null for stdio; an HTTP-only option without --http is refused, naming it.</summary>
     private static Http.HttpSettings? HttpFrom(
-        ParseResult parse, Option<bool> http, Option<string> listen, Option<string[]> allowedHost, Option<string[]> allowedOrigin, Option<string> tlsCert, Option<string> tlsKey, Option<string> oauthIssuer, Option<string> oauthAudience)
+        ParseResult parse, Option<bool> http, Option<string> listen, Option<string[]> allowedHost, Option<string[]> allowedOrigin, Option<string> tlsCert, Option<string> tlsKey, Option<string> oauthIssuer, Option<string> oauthAudience, Option<string[]> oauthScope, Option<bool> oauthAcceptJwtTyp)
     {
         if (!parse.GetValue(http))
         {
-            foreach (var option in new Option[] { listen, allowedHost, allowedOrigin, tlsCert, tlsKey, oauthIssuer, oauthAudience })
+            foreach (var option in new Option[] { listen, allowedHost, allowedOrigin, tlsCert, tlsKey, oauthIssuer, oauthAudience, oauthScope, oauthAcceptJwtTyp })
             {
                 if (parse.GetResult(option) is { Implicit: false })
                 {
@@ -187,7 +195,7 @@ public static class ServerCommandLine
         }
 
         return Http.HttpSettings.Parse(
-            parse.GetValue(listen), parse.GetValue(allowedHost), parse.GetValue(allowedOrigin), parse.GetValue(tlsCert), parse.GetValue(tlsKey), parse.GetValue(oauthIssuer), parse.GetValue(oauthAudience));
+            parse.GetValue(listen), parse.GetValue(allowedHost), parse.GetValue(allowedOrigin), parse.GetValue(tlsCert), parse.GetValue(tlsKey), parse.GetValue(oauthIssuer), parse.GetValue(oauthAudience), parse.GetValue(oauthScope), parse.GetValue(oauthAcceptJwtTyp));
     }
 
     /// <summary>Core and Hosting name fields (network, rpc_url, home); the operator typed options, so the message names the option.</summary>

@@ -169,7 +169,8 @@ public sealed class AgentCommandTests : IDisposable
     [Fact]
     public void Add_with_an_OAuth_subject_prints_no_token_keeps_the_subject_and_refuses_it_twice_or_malformed()
     {
-        var added = _home.RunOk(null, "agent", "add", "robot", "--oauth-subject", "client-7f3a", "--wallets", "alpha");
+        const string Issuer = "https://auth.example/realms/ops";
+        var added = _home.RunOk(null, "agent", "add", "robot", "--oauth-subject", "client-7f3a", "--oauth-issuer", Issuer, "--wallets", "alpha");
         var file = Path.Combine(_home.Home, "agents.json");
         var content = File.ReadAllText(file);
 
@@ -177,22 +178,41 @@ public sealed class AgentCommandTests : IDisposable
         Assert.Null(added["shown_once"]);
         Assert.DoesNotContain("hwa_", added.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("client-7f3a", (string)added["oauth_subject"]!);
+        Assert.Equal(Issuer, (string)added["oauth_issuer"]!);
+        Assert.Contains("\"oauth_issuer\":\"https://auth.example/realms/ops\"", content, StringComparison.Ordinal);
         Assert.Equal(["alpha"], added["wallets"]!.AsArray().Select(wallet => (string)wallet!));
         Assert.Contains("\"oauth_subject\":\"client-7f3a\"", content, StringComparison.Ordinal);
         Assert.DoesNotContain("token_sha256", content, StringComparison.Ordinal);
         Assert.Equal("client-7f3a", (string)Assert.Single(_home.RunOk(null, "agent", "list")["agents"]!.AsArray())!["oauth_subject"]!);
 
-        var twice = _home.Run(null, "agent", "add", "robot2", "--oauth-subject", "client-7f3a");
-        var spaced = _home.Run(null, "agent", "add", "robot3", "--oauth-subject", "client 7f3a");
+        var twice = _home.Run(null, "agent", "add", "robot2", "--oauth-subject", "client-7f3a", "--oauth-issuer", Issuer);
+        var spaced = _home.Run(null, "agent", "add", "robot3", "--oauth-subject", "client 7f3a", "--oauth-issuer", Issuer);
         Assert.Equal(2, twice.ExitCode);
         Assert.Contains("--oauth-subject", twice.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, spaced.ExitCode);
         Assert.Contains("--oauth-subject", spaced.Stdout, StringComparison.Ordinal);
 
+        // No default issuer: the operator names it, as an https URL (http on loopback only); not without a subject.
+        var refusals = new[]
+        {
+            _home.Run(null, "agent", "add", "robot4", "--oauth-subject", "client-9"),
+            _home.Run(null, "agent", "add", "robot4", "--oauth-subject", "client-9", "--oauth-issuer", "http://auth.example/realms/ops"),
+            _home.Run(null, "agent", "add", "robot4", "--oauth-subject", "client-9", "--oauth-issuer", "https://auth.example/?tenant=1"),
+            _home.Run(null, "agent", "add", "robot4", "--oauth-issuer", Issuer),
+        };
+        foreach (var refused in refusals)
+        {
+            Assert.Equal(2, refused.ExitCode);
+            Assert.StartsWith("--oauth-issuer", (string)VaultHome.Error(refused)["message"]!, StringComparison.Ordinal);
+        }
+
+        // The same sub at another issuer is another principal: it may be bound to another agent.
+        _home.RunOk(null, "agent", "add", "robot-other", "--oauth-subject", "client-7f3a", "--oauth-issuer", "https://other.example");
+
         // Once revoked, the subject may be bound again (a new agent name), and a token agent still sits beside it.
         _home.RunOk(null, "agent", "revoke", "robot");
-        _home.RunOk(null, "agent", "add", "robot2", "--oauth-subject", "client-7f3a");
+        _home.RunOk(null, "agent", "add", "robot2", "--oauth-subject", "client-7f3a", "--oauth-issuer", Issuer);
         Assert.StartsWith("hwa_", (string)_home.RunOk(null, "agent", "add", "bot")["token"]!, StringComparison.Ordinal);
-        Assert.Equal(3, _home.RunOk(null, "agent", "list")["agents"]!.AsArray().Count);
+        Assert.Equal(4, _home.RunOk(null, "agent", "list")["agents"]!.AsArray().Count);
     }
 }

@@ -24,10 +24,10 @@ public sealed class OAuthAgentTests : IDisposable
 
     private static string Audience(int port) => $"http://127.0.0.1:{port}/mcp";
 
-    private Task<HttpTestServer> StartAsync() => HttpTestServer.StartAsync(port => new HttpSettings
+    private Task<HttpTestServer> StartAsync(TestIssuer? issuer = null, IReadOnlyList<string>? scopes = null, bool acceptPlainJwtType = false) => HttpTestServer.StartAsync(port => new HttpSettings
     {
         Listen = new IPEndPoint(IPAddress.Loopback, port),
-        OAuth = new OAuthSettings { Issuer = _issuer.Issuer, Audience = Audience(port) },
+        OAuth = new OAuthSettings { Issuer = (issuer ?? _issuer).Issuer, Audience = Audience(port), RequiredScopes = scopes ?? [], AcceptPlainJwtType = acceptPlainJwtType },
     });
 
     private static async Task<string> RefusedChallengeAsync(HttpTestServer server, string? token)
@@ -44,7 +44,7 @@ public sealed class OAuthAgentTests : IDisposable
     public async Task A_JWT_whose_sub_is_an_agent_calls_tools_and_the_audit_names_that_agent_and_hwa_tokens_still_work()
     {
         await using var server = await StartAsync();
-        server.Agents.AddOAuthSubject("robot", null, "client-7f3a");
+        server.Agents.AddOAuthSubject("robot", null, _issuer.Issuer, "client-7f3a");
         var hwa = server.Agents.Add("ops", null);
 
         await using var client = await server.ConnectAsync(_issuer.Mint("client-7f3a", Audience(server.Port)));
@@ -65,7 +65,7 @@ public sealed class OAuthAgentTests : IDisposable
     public async Task A_JWT_for_another_resource_from_another_issuer_expired_or_too_long_lived_is_refused_as_invalid_token()
     {
         await using var server = await StartAsync();
-        server.Agents.AddOAuthSubject("robot", null, "client-7f3a");
+        server.Agents.AddOAuthSubject("robot", null, _issuer.Issuer, "client-7f3a");
         var now = DateTime.UtcNow;
         var refusedTokens = new Dictionary<string, string>
         {
@@ -92,7 +92,7 @@ public sealed class OAuthAgentTests : IDisposable
     public async Task An_unsigned_JWT_an_HS256_one_keyed_with_the_public_key_and_one_signed_by_an_unpublished_key_are_refused()
     {
         await using var server = await StartAsync();
-        server.Agents.AddOAuthSubject("robot", null, "client-7f3a");
+        server.Agents.AddOAuthSubject("robot", null, _issuer.Issuer, "client-7f3a");
         using var stranger = SigningKey.Ecdsa("key-1");
         using var unknown = SigningKey.Rsa("key-unknown");
 
@@ -116,7 +116,7 @@ public sealed class OAuthAgentTests : IDisposable
     public async Task A_valid_JWT_whose_sub_is_unknown_or_revoked_is_refused_and_no_token_gets_a_challenge_without_error()
     {
         await using var server = await StartAsync();
-        server.Agents.AddOAuthSubject("robot", null, "client-7f3a");
+        server.Agents.AddOAuthSubject("robot", null, _issuer.Issuer, "client-7f3a");
         var token = _issuer.Mint("client-7f3a", Audience(server.Port));
         using (var ok = await server.PostInitializeAsync(token))
         {
@@ -136,7 +136,7 @@ public sealed class OAuthAgentTests : IDisposable
         Assert.DoesNotContain("error=", none, StringComparison.Ordinal);
 
         // The subject of a revoked agent may be bound again, to a new agent: its tokens then stand for that one.
-        server.Agents.AddOAuthSubject("robot2", null, "client-7f3a");
+        server.Agents.AddOAuthSubject("robot2", null, _issuer.Issuer, "client-7f3a");
         using var again = await server.PostInitializeAsync(token);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
@@ -145,7 +145,7 @@ public sealed class OAuthAgentTests : IDisposable
     public async Task A_key_the_issuer_rotates_in_is_accepted_after_one_refresh_and_more_unknown_kids_do_not_refetch_at_once()
     {
         await using var server = await StartAsync();
-        server.Agents.AddOAuthSubject("robot", null, "client-7f3a");
+        server.Agents.AddOAuthSubject("robot", null, _issuer.Issuer, "client-7f3a");
         using (var first = await server.PostInitializeAsync(_issuer.Mint("client-7f3a", Audience(server.Port))))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -172,6 +172,128 @@ public sealed class OAuthAgentTests : IDisposable
         }
 
         Assert.Equal(2, _issuer.KeyFetches);
+    }
+
+    [Fact]
+    public async Task The_same_sub_at_another_issuer_is_not_the_agent_bound_at_the_first_one_after_the_server_changes_issuer()
+    {
+        using var other = TestIssuer.Start();
+        await using var server = await StartAsync(issuer: other);
+        var admin = server.Agents.Add("admin", null);
+        await using (var adminClient = await server.ConnectAsync(admin))
+        {
+            await server.CallAsync(adminClient, "wallet_create", new { name = "alpha" });
+        }
+
+        // Bound under the first issuer; the server now trusts the other one, which has a client with the same sub.
+        server.Agents.AddOAuthSubject("robot", ["alpha"], _issuer.Issuer, "client-7f3a");
+        var sameSubOtherIssuer = other.Mint("client-7f3a", Audience(server.Port));
+        var challenge = await RefusedChallengeAsync(server, sameSubOtherIssuer);
+        Assert.Contains("error=\"invalid_token\"", challenge, StringComparison.Ordinal);
+        Assert.Contains("iss and sub", challenge, StringComparison.Ordinal);
+
+        // The first issuer's own token is refused too (its iss is not the server's issuer any more).
+        var firstIssuers = await RefusedChallengeAsync(server, _issuer.Mint("client-7f3a", Audience(server.Port)));
+        Assert.Contains("error=\"invalid_token\"", firstIssuers, StringComparison.Ordinal);
+
+        // Bound again under the new issuer, the sub is a new agent of its own, with its own wallets and audit name.
+        server.Agents.AddOAuthSubject("robot-new", null, other.Issuer, "client-7f3a");
+        await using var client = await server.ConnectAsync(sameSubOtherIssuer);
+        var (error, created) = await server.CallAsync(client, "wallet_create", new { name = "beta" });
+        Assert.False(error, created.ToJsonString());
+        var entry = server.AuditEntries("wallet.create")[^1];
+        Assert.Contains("agent:robot-new", entry.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("agent:robot\"", entry.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_agent_recorded_without_an_issuer_by_an_older_version_is_listed_but_no_token_lets_it_in_until_bound_again()
+    {
+        await using var server = await StartAsync();
+        WriteVersionOneAgentList(server.Home, """{"name":"legacy","wallets":null,"created":"2026-11-01T00:00:00.0000000+00:00","revoked":false,"oauth_subject":"client-7f3a"}""");
+        var legacy = Assert.Single(server.Agents.List());
+        Assert.True(legacy.LacksIssuer);
+        Assert.Null(server.Agents.AuthenticateSubject(_issuer.Issuer, "client-7f3a"));
+
+        var token = _issuer.Mint("client-7f3a", Audience(server.Port));
+        var challenge = await RefusedChallengeAsync(server, token);
+        Assert.Contains("error=\"invalid_token\"", challenge, StringComparison.Ordinal);
+        Assert.Contains("--oauth-issuer", challenge, StringComparison.Ordinal);
+
+        // The operator's fix: revoke it and bind the subject again with its issuer (written as version 2).
+        server.Agents.Revoke("legacy");
+        server.Agents.AddOAuthSubject("legacy-2", null, _issuer.Issuer, "client-7f3a");
+        using var accepted = await server.PostInitializeAsync(token);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var written = JsonNode.Parse(File.ReadAllText(Path.Combine(server.Home, "agents.json")))!;
+        Assert.Equal(2, written["version"]!.GetValue<int>());
+        Assert.Equal(_issuer.Issuer, written["agents"]![1]!["oauth_issuer"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_token_whose_typ_is_not_at_jwt_is_refused_unless_the_server_accepts_plain_JWT()
+    {
+        await using var strict = await StartAsync();
+        strict.Agents.AddOAuthSubject("robot", null, _issuer.Issuer, "client-7f3a");
+        foreach (var type in new[] { "JWT", "id+jwt" })
+        {
+            var challenge = await RefusedChallengeAsync(strict, _issuer.Mint("client-7f3a", Audience(strict.Port), type: type));
+            Assert.Contains("error=\"invalid_token\"", challenge, StringComparison.Ordinal);
+            Assert.Contains("typ is not at+jwt", challenge, StringComparison.Ordinal);
+        }
+
+        using (var mediaType = await strict.PostInitializeAsync(_issuer.Mint("client-7f3a", Audience(strict.Port), type: "application/at+jwt")))
+        {
+            Assert.Equal(HttpStatusCode.OK, mediaType.StatusCode);
+        }
+
+        await using var lenient = await StartAsync(acceptPlainJwtType: true);
+        lenient.Agents.AddOAuthSubject("robot", null, _issuer.Issuer, "client-7f3a");
+        using (var plain = await lenient.PostInitializeAsync(_issuer.Mint("client-7f3a", Audience(lenient.Port), type: "JWT")))
+        {
+            Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        }
+
+        var stillRefused = await RefusedChallengeAsync(lenient, _issuer.Mint("client-7f3a", Audience(lenient.Port), type: "id+jwt"));
+        Assert.Contains("typ", stillRefused, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_valid_token_without_the_required_scope_is_refused_with_403_insufficient_scope_naming_the_scope()
+    {
+        await using var server = await StartAsync(scopes: ["wallet:sign"]);
+        server.Agents.AddOAuthSubject("robot", null, _issuer.Issuer, "client-7f3a");
+
+        foreach (var scope in new object[] { "mcp", "mcp wallet:signer", new[] { "mcp" } })
+        {
+            using var refused = await server.PostInitializeAsync(_issuer.Mint("client-7f3a", Audience(server.Port), scope: scope));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            var challenge = Assert.Single(refused.Headers.WwwAuthenticate);
+            Assert.Equal("Bearer", challenge.Scheme);
+            Assert.Contains("error=\"insufficient_scope\"", challenge.Parameter, StringComparison.Ordinal);
+            Assert.Contains("scope=\"wallet:sign\"", challenge.Parameter, StringComparison.Ordinal);
+            Assert.Contains($"resource_metadata=\"http://127.0.0.1:{server.Port}/.well-known/oauth-protected-resource/mcp\"", challenge.Parameter, StringComparison.Ordinal);
+        }
+
+        // The scope in a space-separated scope, or in an scp array (Okta) or string (Entra ID), is enough.
+        var granted = new[]
+        {
+            _issuer.Mint("client-7f3a", Audience(server.Port), scope: "mcp wallet:sign"),
+            _issuer.MintClaims(Audience(server.Port), new Dictionary<string, object> { ["sub"] = "client-7f3a", ["scp"] = new[] { "mcp", "wallet:sign" } }),
+            _issuer.MintClaims(Audience(server.Port), new Dictionary<string, object> { ["sub"] = "client-7f3a", ["scp"] = "wallet:sign" }),
+        };
+        foreach (var token in granted)
+        {
+            using var accepted = await server.PostInitializeAsync(token);
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        // Without a token the 401 names the scope too, and so does the protected resource metadata.
+        var none = await RefusedChallengeAsync(server, null);
+        Assert.Contains("scope=\"wallet:sign\"", none, StringComparison.Ordinal);
+        using var metadata = await server.Http.GetAsync(new Uri($"http://127.0.0.1:{server.Port}/.well-known/oauth-protected-resource/mcp"));
+        var document = JsonNode.Parse(await metadata.Content.ReadAsStringAsync())!;
+        Assert.Equal(["wallet:sign"], document["scopes_supported"]!.AsArray().Select(item => item!.GetValue<string>()));
     }
 
     [Fact]
@@ -202,7 +324,7 @@ public sealed class OAuthAgentTests : IDisposable
         await using var admin = await server.ConnectAsync(server.Agents.Add("admin", null));
         await server.CallAsync(admin, "wallet_create", new { name = "alpha" });
         await server.CallAsync(admin, "wallet_create", new { name = "beta" });
-        server.Agents.AddOAuthSubject("robot", ["alpha"], "client-7f3a");
+        server.Agents.AddOAuthSubject("robot", ["alpha"], _issuer.Issuer, "client-7f3a");
         await using var robot = await server.ConnectAsync(_issuer.Mint("client-7f3a", Audience(server.Port)));
 
         var (_, listed) = await server.CallAsync(robot, "wallet_list");
@@ -221,7 +343,7 @@ public sealed class OAuthAgentTests : IDisposable
     {
         _issuer.MetadataBody = metadata;
         await using var server = await StartAsync();
-        server.Agents.AddOAuthSubject("robot", null, "client-7f3a");
+        server.Agents.AddOAuthSubject("robot", null, _issuer.Issuer, "client-7f3a");
         using var response = await server.PostInitializeAsync(_issuer.Mint("client-7f3a", Audience(server.Port)));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(0, _issuer.KeyFetches);
@@ -246,5 +368,37 @@ public sealed class OAuthAgentTests : IDisposable
         var settings = HttpSettings.Parse("127.0.0.1:8765", null, null, null, null, "http://127.0.0.1:9000/tenant", "http://127.0.0.1:8765/mcp").OAuth!;
         Assert.Equal("http://127.0.0.1:8765/.well-known/oauth-protected-resource/mcp", settings.ResourceMetadataUrl.AbsoluteUri);
         Assert.Null(HttpSettings.Parse("127.0.0.1:8765", null, null, null, null).OAuth);
+
+        var scopeAlone = Assert.Throws<Core.InvalidInputException>(() => OAuthSettings.Parse(null, null, ["mcp"]));
+        Assert.Equal("--oauth-scope", scopeAlone.Field);
+        var typAlone = Assert.Throws<Core.InvalidInputException>(() => OAuthSettings.Parse(null, null, null, acceptPlainJwtType: true));
+        Assert.Equal("--oauth-accept-jwt-typ", typAlone.Field);
+        foreach (var bad in new[] { "a\"b", "a b", "a\\b", string.Empty })
+        {
+            var badScope = Assert.Throws<Core.InvalidInputException>(() => OAuthSettings.Parse("https://auth.example", "https://wallet.example/mcp", [bad]));
+            Assert.Equal("--oauth-scope", badScope.Field);
+        }
+
+        Assert.Equal(["mcp", "wallet:sign"], OAuthSettings.Parse("https://auth.example", "https://wallet.example/mcp", ["mcp", "wallet:sign", "mcp"])!.RequiredScopes);
+        var wired = HttpSettings.Parse("127.0.0.1:8765", null, null, null, null, "http://127.0.0.1:9000/tenant", "http://127.0.0.1:8765/mcp", ["mcp"], oauthAcceptPlainJwtType: true).OAuth!;
+        Assert.Equal(["mcp"], wired.RequiredScopes);
+        Assert.Contains("JWT", wired.ValidTypes);
+        Assert.DoesNotContain("JWT", settings.ValidTypes);
+    }
+
+    /// <summary>Writes agents.json as a version before issuers were recorded would have, and records its hash as `hsmwallet agent` does.</summary>
+    private static void WriteVersionOneAgentList(string home, string agentJson)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes($$"""{"version":1,"agents":[{{agentJson}}]}""");
+        var path = Path.Combine(home, "agents.json");
+        File.WriteAllBytes(path, bytes);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var vault = new Core.Vault.WalletVault(Core.Vault.WalletHome.At(home), KeyProviders.StandardKeyProviders.CreateRegistry());
+        var unlock = new Core.Vault.UnlockOptions(Core.Secrets.Sources.SecretSourceChain.ForHost(new Core.Secrets.Sources.SecretOptions { AllowPrompt = false }));
+        vault.Update(unlock, unlocked =>
+        {
+            unlocked.SetSetting(Core.Vault.VaultSettingNames.AgentsSha256, System.Security.Cryptography.SHA256.HashData(bytes));
+            return true;
+        });
     }
 }

@@ -73,7 +73,8 @@ public sealed class WalletFreeze
     {
         try
         {
-            var bytes = shared.Exclusive(SharedDocument, session => session.Read(SharedDocument));
+            // A freeze committed on any instance is seen by the next read; the signature checks again under its lock.
+            var bytes = shared.ReadCommitted(SharedDocument);
             if (bytes is null)
             {
                 return FreezeSide.Absent;

@@ -101,11 +101,9 @@ public sealed class PolicyCounters
 
         try
         {
-            _store.Exclusive(Document, session =>
-            {
-                Refresh(session);
-                return true;
-            });
+            // The committed document, read without its lock: a decision previewed with it is made again, and its totals
+            // added to, under the lock (Record), where the document is read once more in the signature's session.
+            Refresh(_store.ReadCommitted(Document));
         }
         catch (InvalidInputException exception) when (exception.Field.StartsWith("state/", StringComparison.Ordinal))
         {
@@ -122,9 +120,10 @@ public sealed class PolicyCounters
         }
     }
 
-    private void Refresh(IStateSession session)
+    private void Refresh(IStateSession session) => Refresh(session.Read(Document));
+
+    private void Refresh(byte[]? content)
     {
-        var content = session.Read(Document);
         if (_loaded && content is not null && _seen is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(content), _seen))
         {
             return;

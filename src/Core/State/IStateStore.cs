@@ -26,4 +26,13 @@ public interface IStateStore
     /// unlock still counts). Never call it on a scope an enclosing session on this thread holds.
     /// </summary>
     T ExclusiveOnItsOwn<T>(string scope, Func<IStateSession, T> work) => Exclusive(scope, work);
+
+    /// <summary>
+    /// Document <paramref name="name"/> as last made durable (null when there is none), for a reading that decides
+    /// nothing on its own: a check made before a lock is taken and made again under it (the freeze marker and the
+    /// counters a decision is previewed with). Whole: never a write half done. A backend may read it without taking its
+    /// lock (a database: one statement instead of lock, read and commit); inside a session on this thread it is read in
+    /// that session, under its lock, as <see cref="Exclusive{T}"/> would.
+    /// </summary>
+    byte[]? ReadCommitted(string name) => Exclusive(name, session => session.Read(name));
 }

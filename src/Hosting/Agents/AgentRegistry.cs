@@ -19,8 +19,16 @@ namespace HsmWallet.Hosting.Agents;
 /// The `sub` of the OAuth 2.1 access tokens (JWTs from the --oauth-issuer) that stand for this agent, or null for an agent
 /// with a bearer token of its own; such an agent has no token of its own.
 /// </param>
-public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, DateTimeOffset Created, bool Revoked, string? PolicySha256 = null, string? OAuthSubject = null)
+/// <param name="OAuthIssuer">
+/// The issuer (the tokens' `iss`, exactly) whose <paramref name="OAuthSubject"/> this agent is: a `sub` is unique only
+/// within its issuer. Null for a token agent, and for an OAuth agent recorded before issuers were (agents.json version
+/// 1), which no token lets in until the operator binds it again with its issuer.
+/// </param>
+public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, DateTimeOffset Created, bool Revoked, string? PolicySha256 = null, string? OAuthSubject = null, string? OAuthIssuer = null)
 {
+    /// <summary>True for an OAuth agent recorded without its issuer (an older agents.json): refused until bound again with one.</summary>
+    public bool LacksIssuer => OAuthSubject is not null && OAuthIssuer is null;
+
     /// <summary>True when this agent may see and use the wallet named <paramref name="walletName"/>.</summary>
     public bool Sees(string walletName) => Wallets is null || Wallets.Contains(walletName, StringComparer.Ordinal);
 }
@@ -36,8 +44,9 @@ public sealed record AgentRecord(string Name, IReadOnlyList<string>? Wallets, Da
 /// itself, restore a revoked agent or delete the list (each refuses every request until the operator repairs it).
 /// An agent may have its own policy section (agents/NAME.policy.json, 0600, written atomically), trusted only while its
 /// canonical SHA-256 matches the one its entry records; it tightens the home's policy for that agent's signatures.
-/// An agent may instead be bound to an OAuth subject (`agent add --oauth-subject`): it has no token of its own, and the
-/// server lets in an access token of its OAuth issuer only when the token's `sub` names such an agent, not revoked.
+/// An agent may instead be bound to an OAuth issuer and subject (`agent add --oauth-subject SUB --oauth-issuer URL`): it
+/// has no token of its own, and the server lets in an access token only when the token's validated `iss` and `sub` are
+/// exactly that pair, not revoked. A `sub` alone names nobody: the same `sub` at another issuer is another principal.
 /// </summary>
 public sealed class AgentRegistry : IAgentPolicySource
 {
@@ -58,6 +67,12 @@ public sealed class AgentRegistry : IAgentPolicySource
 
     /// <summary>The longest OAuth subject an agent may be bound to (OpenID Connect's bound on `sub`).</summary>
     public const int MaximumSubjectLength = 255;
+
+    /// <summary>The longest OAuth issuer identifier an agent may be bound to (the server's --oauth-issuer has the same bound).</summary>
+    public const int MaximumIssuerLength = 2048;
+
+    /// <summary>The format version written: 2 records each OAuth agent's issuer (version 1 files are still read).</summary>
+    public const int FormatVersion = 2;
 
     private const int MaximumFileBytes = 256 * 1024;
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
@@ -103,21 +118,22 @@ public sealed class AgentRegistry : IAgentPolicySource
     /// bearer token: the only time it exists outside the agent's client. With <paramref name="policy"/>, that is its own
     /// policy section from the start.
     /// </summary>
-    public string Add(string name, IReadOnlyList<string>? wallets, PolicyDocument? policy = null) => Insert(name, wallets, oauthSubject: null, policy).Token!;
+    public string Add(string name, IReadOnlyList<string>? wallets, PolicyDocument? policy = null) => Insert(name, wallets, oauth: null, policy).Token!;
 
     /// <summary>
     /// Adds agent <paramref name="name"/> (limited to <paramref name="wallets"/>, null: every wallet) that has no token
-    /// of its own: it is let in by an access token (JWT) of the server's OAuth issuer whose `sub` is
-    /// <paramref name="subject"/>. A subject names at most one agent that is not revoked. With <paramref name="policy"/>,
-    /// that is its own policy section from the start.
+    /// of its own: it is let in by an access token (JWT) whose validated `iss` is exactly <paramref name="issuer"/> and
+    /// whose `sub` is <paramref name="subject"/>. An (issuer, subject) pair names at most one agent that is not revoked.
+    /// With <paramref name="policy"/>, that is its own policy section from the start.
     /// </summary>
-    public AgentRecord AddOAuthSubject(string name, IReadOnlyList<string>? wallets, string subject, PolicyDocument? policy = null)
+    public AgentRecord AddOAuthSubject(string name, IReadOnlyList<string>? wallets, string issuer, string subject, PolicyDocument? policy = null)
     {
+        CheckIssuer(issuer);
         CheckSubject(subject);
-        return Insert(name, wallets, subject, policy).Record;
+        return Insert(name, wallets, (issuer, subject), policy).Record;
     }
 
-    private (AgentRecord Record, string? Token) Insert(string name, IReadOnlyList<string>? wallets, string? oauthSubject, PolicyDocument? policy)
+    private (AgentRecord Record, string? Token) Insert(string name, IReadOnlyList<string>? wallets, (string Issuer, string Subject)? oauth, PolicyDocument? policy)
     {
         CheckName(name, "name");
         if (wallets is not null)
@@ -146,10 +162,10 @@ public sealed class AgentRegistry : IAgentPolicySource
             throw new InvalidInputException("name", $"cannot be added: a home holds at most {MaximumAgents} agents (revoked ones count)");
         }
 
-        if (oauthSubject is not null
-            && entries.Any(entry => !entry.Record.Revoked && string.Equals(entry.Record.OAuthSubject, oauthSubject, StringComparison.Ordinal)))
+        if (oauth is { } pair
+            && entries.Any(entry => !entry.Record.Revoked && IsBoundTo(entry.Record, pair.Issuer, pair.Subject)))
         {
-            throw new InvalidInputException("--oauth-subject", "is already the subject of an agent that is not revoked (revoke that one first)");
+            throw new InvalidInputException("--oauth-subject", "is already the subject of an agent of that --oauth-issuer that is not revoked (revoke that one first)");
         }
 
         if (policy is not null)
@@ -158,9 +174,9 @@ public sealed class AgentRegistry : IAgentPolicySource
             PolicyFile.Save(PolicyPath(name), policy);
         }
 
-        if (oauthSubject is not null)
+        if (oauth is { } bind)
         {
-            var bound = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false, policy?.Sha256, oauthSubject);
+            var bound = new AgentRecord(name, wallets is null ? null : [.. wallets.Distinct(StringComparer.Ordinal)], _time.GetUtcNow(), false, policy?.Sha256, bind.Subject, bind.Issuer);
             entries.Add(new Entry(bound, []));
             Write(entries);
             return (bound, null);
@@ -301,19 +317,60 @@ public sealed class AgentRegistry : IAgentPolicySource
     }
 
     /// <summary>
-    /// The agent bound to OAuth subject <paramref name="subject"/> (the `sub` of an access token the caller already
-    /// validated), or null when no agent that is not revoked has it.
+    /// The agent bound to <paramref name="issuer"/> and <paramref name="subject"/> (the `iss` and `sub` of an access token
+    /// the caller already validated), or null when no agent that is not revoked has exactly that pair. An agent recorded
+    /// without an issuer (agents.json version 1) never matches: which issuer its `sub` belonged to is not known.
     /// </summary>
-    public AgentRecord? AuthenticateSubject(string? subject)
+    public AgentRecord? AuthenticateSubject(string? issuer, string? subject)
     {
-        if (string.IsNullOrEmpty(subject) || subject.Length > MaximumSubjectLength)
+        if (string.IsNullOrEmpty(subject) || subject.Length > MaximumSubjectLength || string.IsNullOrEmpty(issuer) || issuer.Length > MaximumIssuerLength)
         {
             return null;
         }
 
-        var found = Read().Where(entry => !entry.Record.Revoked && string.Equals(entry.Record.OAuthSubject, subject, StringComparison.Ordinal)).ToList();
+        var found = Read().Where(entry => !entry.Record.Revoked && IsBoundTo(entry.Record, issuer, subject)).ToList();
         return found.Count == 1 ? found[0].Record : null;
     }
+
+    /// <summary>
+    /// The names of the agents that are not revoked and bound to <paramref name="subject"/> without an issuer (recorded by
+    /// an older version): a request with that `sub` is refused, and the server's log names them so the operator re-binds them.
+    /// </summary>
+    public IReadOnlyList<string> WithoutIssuer(string? subject) =>
+        string.IsNullOrEmpty(subject)
+            ? []
+            : [.. Read().Where(entry => !entry.Record.Revoked && entry.Record.LacksIssuer && string.Equals(entry.Record.OAuthSubject, subject, StringComparison.Ordinal)).Select(entry => entry.Record.Name)];
+
+    /// <summary>
+    /// Checks an OAuth issuer identifier as `agent add --oauth-issuer` takes it: an absolute https URL (http only for a
+    /// loopback host), no query, fragment or user info, at most <see cref="MaximumIssuerLength"/> characters. It is kept
+    /// exactly as given and compared character for character with a token's `iss` (as the server's --oauth-issuer is).
+    /// </summary>
+    public static void CheckIssuer(string? issuer, string field = "--oauth-issuer")
+    {
+        if (string.IsNullOrEmpty(issuer)
+            || issuer.Length > MaximumIssuerLength
+            || !Uri.TryCreate(issuer, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("https" or "http")
+            || !string.IsNullOrEmpty(uri.Query)
+            || !string.IsNullOrEmpty(uri.Fragment)
+            || !string.IsNullOrEmpty(uri.UserInfo)
+            || issuer.Contains('#', StringComparison.Ordinal)
+            || !issuer.All(c => c is > ' ' and < (char)0x7F))
+        {
+            throw new InvalidInputException(field, "must be the OAuth issuer identifier exactly as its tokens' iss names it: an absolute https URL without query or fragment");
+        }
+
+        if (uri.Scheme == "http" && !(uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address))))
+        {
+            throw new InvalidInputException(field, "must be an https URL (http only for a loopback host), as hsmwallet-mcp --oauth-issuer must be");
+        }
+    }
+
+    private static bool IsBoundTo(AgentRecord record, string issuer, string subject) =>
+        record.OAuthIssuer is not null
+        && string.Equals(record.OAuthIssuer, issuer, StringComparison.Ordinal)
+        && string.Equals(record.OAuthSubject, subject, StringComparison.Ordinal);
 
     /// <summary>Checks an OAuth subject: 1 to 255 printable ASCII characters, no space (what issuers put in `sub`).</summary>
     public static void CheckSubject(string? subject)
@@ -374,6 +431,13 @@ public sealed class AgentRegistry : IAgentPolicySource
         try
         {
             var root = JsonNode.Parse(bytes)!.AsObject();
+            var version = root["version"]!.GetValue<int>();
+            if (version is < 1 or > FormatVersion)
+            {
+                // A newer format may bind agents in a way this version does not know how to check: nothing is let in.
+                throw new FormatException("an agent list of a version this one does not know");
+            }
+
             var entries = new List<Entry>();
             foreach (var node in root["agents"]!.AsArray())
             {
@@ -388,6 +452,13 @@ public sealed class AgentRegistry : IAgentPolicySource
                     throw new FormatException("an agent with both a token and an OAuth subject");
                 }
 
+                // A version 1 entry has no issuer: it is read (listed, revocable) but never matches a token.
+                var issuer = agent["oauth_issuer"]?.GetValue<string>();
+                if (issuer is not null && subject is null)
+                {
+                    throw new FormatException("an OAuth issuer without a subject");
+                }
+
                 entries.Add(new Entry(
                     new AgentRecord(
                         agent["name"]!.GetValue<string>(),
@@ -395,7 +466,8 @@ public sealed class AgentRegistry : IAgentPolicySource
                         DateTimeOffset.Parse(agent["created"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
                         agent["revoked"]!.GetValue<bool>(),
                         agent["policy_sha256"]?.GetValue<string>(),
-                        subject),
+                        subject,
+                        issuer),
                     tokenHash));
             }
 
@@ -430,12 +502,16 @@ public sealed class AgentRegistry : IAgentPolicySource
                 // No token of its own: the hash field is left out rather than holding a hash no token has.
                 agent.Remove("token_sha256");
                 agent["oauth_subject"] = subject;
+                if (entry.Record.OAuthIssuer is { } issuer)
+                {
+                    agent["oauth_issuer"] = issuer;
+                }
             }
 
             agents.Add((JsonNode)agent);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(new JsonObject { ["version"] = 1, ["agents"] = agents }.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(new JsonObject { ["version"] = FormatVersion, ["agents"] = agents }.ToJsonString());
         ProtectedFile.WriteAtomic(_path, bytes, MaximumFileBytes);
         // The file first, then its hash in the vault: between the two the list is refused (closed), never trusted unrecorded.
         var hash = SHA256.HashData(bytes);

@@ -36,7 +36,7 @@ public static class StateStoreChoice
     public static PostgresStateStore? Open(string? state, string? credentialPath, string? credentialsDirectory, TimeSpan? lockTimeout = null)
     {
         var settings = Settings(state, credentialPath, credentialsDirectory);
-        return settings is null ? null : new PostgresStateStore(new NpgsqlDataSourceBuilder(settings.ConnectionString).Build(), lockTimeout);
+        return settings is null ? null : new PostgresStateStore(PostgresStateStore.CreateDataSource(settings.ConnectionString), lockTimeout);
     }
 
     /// <summary>The connection settings <paramref name="state"/> names with the password filled in, or null for files.</summary>

@@ -16,8 +16,9 @@ namespace HsmWallet.McpServer.Http;
 /// its own host), Origin absent or allowed (403), a bearer token of an agent that is not revoked (401 with
 /// WWW-Authenticate). Only then does the request reach the SDK, and each tool call the same pipeline as over stdio.
 /// With --oauth-issuer a bearer token may also be an access token (JWT) of that issuer, let in only when it is valid
-/// (<see cref="OAuthTokenValidator"/>) and its `sub` names an agent that is not revoked (`agent add --oauth-subject`);
-/// the protected resource metadata (RFC 9728) is then served, and every 401 points to it.
+/// (<see cref="OAuthTokenValidator"/>) and its `iss` and `sub` together name an agent that is not revoked
+/// (`agent add --oauth-subject SUB --oauth-issuer URL`); a valid token without a scope --oauth-scope requires gets 403
+/// insufficient_scope. The protected resource metadata (RFC 9728) is then served, and every 401 and 403 points to it.
 /// </summary>
 public static partial class HttpFront
 {
@@ -70,8 +71,10 @@ public static partial class HttpFront
         var metadataPaths = settings.OAuth is { } paths
             ? new HashSet<string>(StringComparer.Ordinal) { OAuthSettings.MetadataPath, OAuthSettings.MetadataPath + paths.ResourcePath }
             : null;
+        // The MCP authorization spec: the challenge names the scopes needed, so a client asks its issuer for them.
+        var scopeParameter = settings.OAuth is { RequiredScopes.Count: > 0 } scoped ? $", scope=\"{string.Join(' ', scoped.RequiredScopes)}\"" : string.Empty;
         var challenge = settings.OAuth is { } challenged
-            ? $"Bearer realm=\"hsmwallet-mcp\", resource_metadata=\"{challenged.ResourceMetadataUrl.AbsoluteUri}\""
+            ? $"Bearer realm=\"hsmwallet-mcp\", resource_metadata=\"{challenged.ResourceMetadataUrl.AbsoluteUri}\"{scopeParameter}"
             : "Bearer realm=\"hsmwallet-mcp\"";
         app.Use(async (context, next) =>
         {
@@ -115,9 +118,32 @@ public static partial class HttpFront
                     return;
                 }
 
-                var subject = validation.Subject;
-                refusal = validation.Refusal ?? "the token's sub is no agent of this server, or a revoked one (hsmwallet agent add NAME --oauth-subject SUB)";
-                lookup = registry => subject is null ? null : registry.AuthenticateSubject(subject);
+                if (validation.InsufficientScope)
+                {
+                    // RFC 6750 section 3.1: a valid token without the scope the resource needs is 403, not 401.
+                    response.Headers.WWWAuthenticate = challenge + $", error=\"insufficient_scope\", error_description=\"{validation.Refusal}\"";
+                    await Refuse(response, StatusCodes.Status403Forbidden, validation.Refusal!).ConfigureAwait(false);
+                    return;
+                }
+
+                var (issuer, subject) = (validation.Issuer, validation.Subject);
+                refusal = validation.Refusal ?? "the token's iss and sub name no agent of this server, or a revoked one (hsmwallet agent add NAME --oauth-subject SUB --oauth-issuer ISSUER)";
+                lookup = registry =>
+                {
+                    if (subject is null)
+                    {
+                        return null;
+                    }
+
+                    var found = registry.AuthenticateSubject(issuer, subject);
+                    if (found is null && registry.WithoutIssuer(subject) is { Count: > 0 } unbound)
+                    {
+                        // Not told to the client: the operator's log says which agents need binding to their issuer.
+                        LogAgentWithoutIssuer(app.Logger, string.Join(", ", unbound));
+                    }
+
+                    return found;
+                };
             }
 
             AgentRecord? agent;
@@ -189,6 +215,11 @@ public static partial class HttpFront
             ["bearer_methods_supported"] = new System.Text.Json.Nodes.JsonArray("header"),
             ["resource_name"] = "hsmwallet-mcp",
         };
+        if (oauth.RequiredScopes.Count > 0)
+        {
+            document["scopes_supported"] = new System.Text.Json.Nodes.JsonArray([.. oauth.RequiredScopes.Select(scope => (System.Text.Json.Nodes.JsonNode)scope)]);
+        }
+
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(document.ToJsonString()).ConfigureAwait(false);
@@ -196,6 +227,9 @@ public static partial class HttpFront
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "refused a request: the OAuth issuer's metadata or keys could not be fetched (--oauth-issuer)")]
     private static partial void LogIssuerUnavailable(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "refused a token whose sub is bound to agent(s) {Agents} without an issuer (agents.json from an older version); the operator revokes them and adds them again with --oauth-issuer")]
+    private static partial void LogAgentWithoutIssuer(ILogger logger, string agents);
 
     private static async Task Refuse(HttpResponse response, int status, string message)
     {

@@ -8,7 +8,8 @@ namespace HsmWallet.McpServer.Http;
 /// How `hsmwallet-mcp --http` listens (docs/deployment.md): one address and port (127.0.0.1:8765 by default), the
 /// Host names a request may carry (the listen authority, localhost too on loopback, plus --allowed-host), the browser
 /// origins allowed (none unless --allowed-origin), and TLS from PEM files. A non-loopback address needs TLS.
-/// Optionally an OAuth 2.1 issuer whose access tokens also let agents in (--oauth-issuer, --oauth-audience).
+/// Optionally an OAuth 2.1 issuer whose access tokens also let agents in (--oauth-issuer, --oauth-audience, --oauth-scope,
+/// --oauth-accept-jwt-typ).
 /// </summary>
 public sealed record HttpSettings
 {
@@ -49,7 +50,7 @@ public sealed record HttpSettings
     public bool Tls => TlsCertificateFile is not null;
 
     /// <summary>Builds the settings from the options, checking each and naming the option that is wrong.</summary>
-    public static HttpSettings Parse(string? listen, IReadOnlyList<string>? allowedHosts, IReadOnlyList<string>? allowedOrigins, string? tlsCertificate, string? tlsKey, string? oauthIssuer = null, string? oauthAudience = null)
+    public static HttpSettings Parse(string? listen, IReadOnlyList<string>? allowedHosts, IReadOnlyList<string>? allowedOrigins, string? tlsCertificate, string? tlsKey, string? oauthIssuer = null, string? oauthAudience = null, IReadOnlyList<string>? oauthScopes = null, bool oauthAcceptPlainJwtType = false)
     {
         var endpoint = listen is null ? new IPEndPoint(IPAddress.Loopback, DefaultPort) : ParseEndpoint(listen, "--listen");
         if ((tlsCertificate is null) != (tlsKey is null))
@@ -91,7 +92,7 @@ public sealed record HttpSettings
             AllowedOrigins = origins,
             TlsCertificateFile = tlsCertificate,
             TlsKeyFile = tlsKey,
-            OAuth = OAuthSettings.Parse(oauthIssuer, oauthAudience),
+            OAuth = OAuthSettings.Parse(oauthIssuer, oauthAudience, oauthScopes, oauthAcceptPlainJwtType),
         };
     }
 

@@ -7,7 +7,8 @@ namespace HsmWallet.McpServer.Http;
 /// The OAuth 2.1 authorization server whose access tokens (JWTs) let agents in beside the `hwa_` bearer tokens
 /// (hsmwallet-mcp --http --oauth-issuer URL --oauth-audience URI, docs/deployment.md): the issuer as its tokens' `iss`
 /// names it, and this server's resource URI, which a token's `aud` must contain (RFC 8707), so a token the issuer minted
-/// for another resource is refused here.
+/// for another resource is refused here; the scopes a token must carry (--oauth-scope), and whether a `typ` of plain JWT
+/// is accepted beside RFC 9068's at+jwt (--oauth-accept-jwt-typ, for issuers that do not type their access tokens).
 /// </summary>
 public sealed record OAuthSettings
 {
@@ -19,6 +20,27 @@ public sealed record OAuthSettings
 
     /// <summary>This server's resource URI: a token's `aud` must contain it, and the metadata document names it.</summary>
     public required string Audience { get; init; }
+
+    /// <summary>The `typ` values of an RFC 9068 access token (the short form and the media type).</summary>
+    public static IReadOnlyList<string> AccessTokenTypes { get; } = ["at+jwt", "application/at+jwt"];
+
+    /// <summary>The most --oauth-scope values (each one a token must carry).</summary>
+    public const int MaximumScopes = 16;
+
+    /// <summary>
+    /// --oauth-scope: scopes a token's `scope` (or `scp`) must all contain, else 403 insufficient_scope; empty: none
+    /// required. Each is an RFC 6749 scope-token (printable ASCII without space, '"' or '\'), so it is safe in a header.
+    /// </summary>
+    public IReadOnlyList<string> RequiredScopes { get; init; } = [];
+
+    /// <summary>
+    /// --oauth-accept-jwt-typ: also accept a `typ` of JWT (Keycloak and Entra ID type their access tokens so), not only
+    /// at+jwt; then only the `aud` binding tells an access token from an ID token of the same issuer.
+    /// </summary>
+    public bool AcceptPlainJwtType { get; init; }
+
+    /// <summary>The `typ` values a token may carry under these settings.</summary>
+    public IReadOnlyList<string> ValidTypes => AcceptPlainJwtType ? [.. AccessTokenTypes, "JWT"] : AccessTokenTypes;
 
     /// <summary>How far a token's `exp` and `nbf` may be off the server's clock.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromMinutes(1);
@@ -56,14 +78,25 @@ public sealed record OAuthSettings
     /// Builds the settings from --oauth-issuer and --oauth-audience (both needed together): each an absolute https URL
     /// (http only for a loopback host), no query and no fragment; naming the option that is wrong.
     /// </summary>
-    public static OAuthSettings? Parse(string? issuer, string? audience)
+    public static OAuthSettings? Parse(string? issuer, string? audience, IReadOnlyList<string>? scopes = null, bool acceptPlainJwtType = false)
     {
         if (issuer is null)
         {
+            if (scopes is { Count: > 0 })
+            {
+                throw new InvalidInputException("--oauth-scope", "is used with --oauth-issuer only");
+            }
+
+            if (acceptPlainJwtType)
+            {
+                throw new InvalidInputException("--oauth-accept-jwt-typ", "is used with --oauth-issuer only");
+            }
+
             return audience is null ? null : throw new InvalidInputException("--oauth-audience", "is used with --oauth-issuer only");
         }
 
-        CheckUrl(issuer, "--oauth-issuer", "the authorization server's issuer identifier (its tokens' iss)");
+        // The same rule as `agent add --oauth-issuer`, so whatever the server is started with an agent can be bound to.
+        Hosting.Agents.AgentRegistry.CheckIssuer(issuer, "--oauth-issuer");
         if (audience is null)
         {
             throw new InvalidInputException(
@@ -72,7 +105,22 @@ public sealed record OAuthSettings
         }
 
         CheckUrl(audience, "--oauth-audience", "this server's resource URI as agents reach it");
-        return new OAuthSettings { Issuer = issuer, Audience = audience };
+        var required = (scopes ?? []).Distinct(StringComparer.Ordinal).ToList();
+        if (required.Count > MaximumScopes)
+        {
+            throw new InvalidInputException("--oauth-scope", $"may be given at most {MaximumScopes} times");
+        }
+
+        foreach (var scope in required)
+        {
+            // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ); it is echoed in WWW-Authenticate.
+            if (scope.Length is 0 or > 128 || !scope.All(c => c is '!' or (>= '#' and <= '[') or (>= ']' and <= '~')))
+            {
+                throw new InvalidInputException("--oauth-scope", "must be a scope token: 1 to 128 printable ASCII characters without space, '\"' or '\\'");
+            }
+        }
+
+        return new OAuthSettings { Issuer = issuer, Audience = audience, RequiredScopes = required, AcceptPlainJwtType = acceptPlainJwtType };
     }
 
     private static void CheckUrl(string text, string option, string what)

@@ -8,14 +8,22 @@ namespace HsmWallet.McpServer.Http;
 /// <param name="Subject">The validated token's `sub`, or null when the token is refused.</param>
 /// <param name="Refusal">Why the token is refused (an RFC 6750 error_description: no token content), or null.</param>
 /// <param name="Unavailable">True when the issuer's keys could not be had, so no token can be checked (503, not 401).</param>
-public sealed record OAuthValidation(string? Subject, string? Refusal, bool Unavailable = false);
+public sealed record OAuthValidation(string? Subject, string? Refusal, bool Unavailable = false)
+{
+    /// <summary>The validated token's `iss` (an agent is bound to an issuer and a subject together), or null when refused.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>True when the token is valid but lacks a scope --oauth-scope requires (403 insufficient_scope, not 401).</summary>
+    public bool InsufficientScope { get; init; }
+}
 
 /// <summary>
 /// Validates access tokens (JWTs) of the operator's OAuth 2.1 issuer with Microsoft.IdentityModel's
 /// <see cref="JsonWebTokenHandler"/>: the signature with the issuer's published keys and an asymmetric algorithm only
 /// (RS*, PS*, ES*; never `none` nor HS*), `iss` exactly the issuer, `aud` containing this server's resource (RFC 8707),
 /// `exp` required and `nbf` honoured with a small skew, a `sub`, and a lifetime no longer than
-/// <see cref="OAuthSettings.MaximumTokenLifetime"/>. The keys come from the issuer's metadata (RFC 8414
+/// <see cref="OAuthSettings.MaximumTokenLifetime"/>, a `typ` of at+jwt (RFC 9068; the library's ValidTypes, plain JWT
+/// too only with --oauth-accept-jwt-typ), and every --oauth-scope in its `scope` or `scp` claim. The keys come from the issuer's metadata (RFC 8414
 /// /.well-known/oauth-authorization-server, else OpenID Connect discovery) and its jwks_uri, parsed by the library
 /// (<see cref="OpenIdConnectConfiguration"/>, <see cref="JsonWebKeySet"/>); they are kept, fetched again after
 /// <see cref="OAuthSettings.KeyRefreshAge"/>, and at once when a token names an unknown `kid` (then at most once per
@@ -104,6 +112,7 @@ public sealed class OAuthTokenValidator : IDisposable
             IssuerSigningKeys = keys.Keys,
             ValidAlgorithms = Algorithms,
             ValidateIssuerSigningKey = false,
+            ValidTypes = _settings.ValidTypes,
         };
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
@@ -123,7 +132,22 @@ public sealed class OAuthTokenValidator : IDisposable
             return new OAuthValidation(null, "the token has no sub (the agent's subject)");
         }
 
-        return new OAuthValidation(jwt.Subject, null);
+        if (_settings.RequiredScopes.Count > 0)
+        {
+            // RFC 9068 `scope` is a space-separated string; Entra ID's `scp` is one too, Okta's an array: the library
+            // gives an array claim as one claim per element, so both shapes are read the same way.
+            var granted = jwt.Claims
+                .Where(claim => claim.Type is "scope" or "scp")
+                .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .ToHashSet(StringComparer.Ordinal);
+            var missing = _settings.RequiredScopes.Where(scope => !granted.Contains(scope)).ToList();
+            if (missing.Count > 0)
+            {
+                return new OAuthValidation(null, $"the token's scope lacks {string.Join(' ', missing)} (--oauth-scope)") { InsufficientScope = true };
+            }
+        }
+
+        return new OAuthValidation(jwt.Subject, null) { Issuer = jwt.Issuer };
     }
 
     /// <summary>Closes the HTTP client that fetches the issuer's documents.</summary>
@@ -145,6 +169,7 @@ public sealed class OAuthTokenValidator : IDisposable
         SecurityTokenSignatureKeyNotFoundException => "the token's kid names no key of the OAuth issuer",
         SecurityTokenInvalidSignatureException => "the token's signature is not one of the OAuth issuer's keys",
         SecurityTokenMalformedException => "the token is not a well-formed JWT",
+        SecurityTokenInvalidTypeException => "the token's typ is not at+jwt (an RFC 9068 access token; an ID token or other JWT is not one)",
         _ => "the token is not a valid access token of this server's OAuth issuer",
     };
 

@@ -1,7 +1,6 @@
 using HsmWallet.Core.State;
 using HsmWallet.Hosting.State.Postgres;
 using HsmWallet.Tests.Fixtures;
-using Npgsql;
 
 namespace HsmWallet.Hosting.Tests.State;
 
@@ -24,10 +23,10 @@ public sealed class PostgresStateStoreContractTests : StateStoreContractTests, I
     {
         this.postgres = postgres;
         database = postgres.CreateDatabase();
-        PostgresMigrations.Migrate(Track(new PostgresStateStore(NpgsqlDataSource.Create(postgres.ConnectionString(database)))));
+        PostgresMigrations.Migrate(Track(new PostgresStateStore(PostgresStateStore.CreateDataSource(postgres.ConnectionString(database)))));
     }
 
-    protected override IStateStore OpenStore() => Track(new PostgresStateStore(NpgsqlDataSource.Create(postgres.ConnectionString(database))));
+    protected override IStateStore OpenStore() => Track(new PostgresStateStore(PostgresStateStore.CreateDataSource(postgres.ConnectionString(database))));
 
     public void Dispose() => stores.ForEach(store => store.Dispose());
 

@@ -206,6 +206,93 @@ public sealed class PostgresStateStoreTests(PostgresInstance postgres) : IDispos
     }
 
     [Fact]
+    public void A_committed_read_is_one_request_that_sees_the_last_commit_and_never_a_write_still_in_progress()
+    {
+        var database = MigratedDatabase();
+        var writer = Open(database);
+        var reader = Open(database, TimeSpan.FromMilliseconds(200));
+        writer.Exclusive("state/freeze.json", session =>
+        {
+            session.Write("state/freeze.json", [1]);
+            return 0;
+        });
+
+        Assert.Null(reader.ReadCommitted("state/none.json")); // the first use also checks the schema version, once
+        var before = reader.RoundTrips;
+        Assert.Equal(new byte[] { 1 }, reader.ReadCommitted("state/freeze.json"));
+        Assert.Equal(1, reader.RoundTrips - before);
+
+        // A writer holding the lock with a newer version not yet committed: the reader neither waits nor sees it.
+        var seen = writer.Exclusive("state/freeze.json", session =>
+        {
+            session.Write("state/freeze.json", [2]);
+            byte[]? during = null;
+            var other = new Thread(() => during = reader.ReadCommitted("state/freeze.json"));
+            other.Start();
+            other.Join();
+            return during;
+        });
+        Assert.Equal(new byte[] { 1 }, seen);
+        Assert.Equal(new byte[] { 2 }, reader.ReadCommitted("state/freeze.json"));
+    }
+
+    [Fact]
+    public void A_committed_read_inside_a_session_joins_it_and_holds_the_documents_lock_until_the_commit()
+    {
+        var database = MigratedDatabase();
+        var holder = Open(database);
+        var waiter = Open(database, TimeSpan.FromMilliseconds(200));
+        var error = holder.Exclusive("state/signing-00.json", _ =>
+        {
+            // As the freeze marker is read again under the signing lock: a freeze waits for this signature's commit.
+            Assert.Null(holder.ReadCommitted("state/freeze.json"));
+            StateStoreException? refused = null;
+            var other = new Thread(() => refused = Assert.Throws<StateStoreException>(
+                () => waiter.Exclusive("state/freeze.json", session => session.Read("state/freeze.json"))));
+            other.Start();
+            other.Join();
+            return refused!;
+        });
+        Assert.Contains("the lock on state/freeze.json was not had", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_document_read_again_under_its_own_lock_costs_no_request_and_a_nested_call_undone_is_not_remembered()
+    {
+        var database = MigratedDatabase();
+        var store = Open(database);
+        store.Exclusive("state/policy-counters.json", session =>
+        {
+            session.Write("state/policy-counters.json", [1]);
+            return 0;
+        });
+
+        var requests = store.Exclusive("state/signing-00.json", _ =>
+        {
+            var before = store.RoundTrips;
+            var first = store.Exclusive("state/policy-counters.json", nested => nested.Read("state/policy-counters.json"));
+            first![0] = 9; // the caller's copy: changing it changes nothing the session keeps
+            var again = store.Exclusive("state/policy-counters.json", nested => nested.Read("state/policy-counters.json"));
+            Assert.Equal(new byte[] { 1 }, again);
+            var used = store.RoundTrips - before;
+
+            // A nested call that writes and then throws is rolled back: the next read is the database's, not the write.
+            Assert.Throws<InvalidOperationException>(() => store.Exclusive<int>("state/policy-counters.json", nested =>
+            {
+                nested.Write("state/policy-counters.json", [2]);
+                throw new InvalidOperationException("refused after the write");
+            }));
+            Assert.Equal(new byte[] { 1 }, store.Exclusive("state/policy-counters.json", nested => nested.Read("state/policy-counters.json")));
+
+            // A document whose own scope is not held is read from the database every time.
+            Assert.Null(store.Exclusive("state/policy-counters.json", nested => nested.Read("state/other.json")));
+            return used;
+        });
+
+        Assert.Equal(1, requests);
+    }
+
+    [Fact]
     public void Nested_calls_that_throw_before_and_after_writing_undo_only_their_own_writes()
     {
         var database = MigratedDatabase();

@@ -82,8 +82,11 @@ public sealed class TestIssuer : IDisposable
         }
     }
 
-    /// <summary>An access token as this issuer mints one: sub, aud, an hour's life, signed by <paramref name="key"/> (default: the first key).</summary>
-    public string Mint(string subject, string audience, SigningKey? key = null, string? issuer = null, DateTime? expires = null, DateTime? notBefore = null)
+    /// <summary>
+    /// An access token as an RFC 9068 issuer mints one: typ at+jwt, sub, aud, scope "mcp", an hour's life, signed by
+    /// <paramref name="key"/> (default: the first key); <paramref name="type"/> and <paramref name="scope"/> change them.
+    /// </summary>
+    public string Mint(string subject, string audience, SigningKey? key = null, string? issuer = null, DateTime? expires = null, DateTime? notBefore = null, string type = "at+jwt", object? scope = null)
     {
         var now = DateTime.UtcNow;
         var descriptor = new SecurityTokenDescriptor
@@ -93,8 +96,9 @@ public sealed class TestIssuer : IDisposable
             IssuedAt = notBefore ?? now.AddMinutes(-1),
             NotBefore = notBefore ?? now.AddMinutes(-1),
             Expires = expires ?? now.AddHours(1),
-            Claims = new Dictionary<string, object> { ["sub"] = subject, ["scope"] = "mcp" },
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["scope"] = scope ?? "mcp" },
             SigningCredentials = (key ?? Key).Credentials,
+            TokenType = type,
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
@@ -112,6 +116,7 @@ public sealed class TestIssuer : IDisposable
             Expires = now.AddHours(1),
             Claims = claims,
             SigningCredentials = Key.Credentials,
+            TokenType = "at+jwt",
         });
     }
 

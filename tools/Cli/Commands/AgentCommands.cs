@@ -9,10 +9,10 @@ using HsmWallet.Hosting.Agents;
 namespace HsmWallet.Cli.Commands;
 
 /// <summary>
-/// `hsmwallet agent add NAME [--wallets a,b] [--policy FILE] [--oauth-subject SUB]`, `agent list`, `agent revoke NAME`
-/// and `agent policy NAME FILE|--clear`: the agents that may call hsmwallet-mcp --http, each with its own bearer token
-/// (printed once by add, kept only as a hash in the home's agents.json) or bound to the `sub` of its OAuth issuer's
-/// access tokens (no token of its own), its own wallets and optionally its own policy section (docs/policy.md,
+/// `hsmwallet agent add NAME [--wallets a,b] [--policy FILE] [--oauth-subject SUB --oauth-issuer URL]`, `agent list`,
+/// `agent revoke NAME` and `agent policy NAME FILE|--clear`: the agents that may call hsmwallet-mcp --http, each with its
+/// own bearer token (printed once by add, kept only as a hash in the home's agents.json) or bound to an OAuth issuer and
+/// the `sub` of its access tokens (no token of its own; a `sub` alone would name another issuer's principal too), its own wallets and optionally its own policy section (docs/policy.md,
 /// Per-agent sections), which only tightens the home's policy. add, revoke and policy are audited changes (they open
 /// the vault, so only the operator who can unlock it changes who may call, and under what).
 /// </summary>
@@ -36,9 +36,13 @@ internal static class AgentCommands
         var policy = new Option<string?>("--policy") { Description = "Its own policy section (the policy file format, docs/policy.md), or - for stdin: applied on top of the home's policy, it can only tighten it." };
         var subject = new Option<string?>("--oauth-subject")
         {
-            Description = "Bind the agent to the sub of access tokens (JWTs) from hsmwallet-mcp's --oauth-issuer instead of issuing a token: none is printed.",
+            Description = "Bind the agent to the sub of access tokens (JWTs) from --oauth-issuer instead of issuing a token: none is printed.",
         };
-        var command = new Command("add", "Issue a bearer token for a new agent (printed once on stdout, stored only as its SHA-256), or bind it to an OAuth subject.") { name, wallets, policy, subject };
+        var issuer = new Option<string?>("--oauth-issuer")
+        {
+            Description = "With --oauth-subject (needed): the issuer whose sub it is, exactly as its tokens' iss and hsmwallet-mcp's --oauth-issuer name it.",
+        };
+        var command = new Command("add", "Issue a bearer token for a new agent (printed once on stdout, stored only as its SHA-256), or bind it to an OAuth issuer and subject.") { name, wallets, policy, subject, issuer };
         command.SetAction(parse => CommandRunner.ExecuteAudited(context, parse, AuditEventType.ConfigChange, (app, _) =>
         {
             var list = parse.GetValue(wallets) is { } text
@@ -48,8 +52,17 @@ internal static class AgentCommands
             var registry = app.Agents;
             if (parse.GetValue(subject) is { } sub)
             {
+                // A sub is unique only within its issuer: no default issuer, the operator names the one it belongs to.
+                var iss = parse.GetValue(issuer)
+                    ?? throw new Core.InvalidInputException("--oauth-issuer", "is needed with --oauth-subject: the issuer whose sub it is (exactly hsmwallet-mcp's --oauth-issuer)");
+
                 // No token exists for such an agent: its issuer's tokens carry the identity, so nothing is shown once.
-                return Describe(registry.AddOAuthSubject(parse.GetValue(name)!, list, sub, section));
+                return Describe(registry.AddOAuthSubject(parse.GetValue(name)!, list, iss, sub, section));
+            }
+
+            if (parse.GetValue(issuer) is not null)
+            {
+                throw new Core.InvalidInputException("--oauth-issuer", "is used with --oauth-subject only");
             }
 
             var token = registry.Add(parse.GetValue(name)!, list, section);
@@ -120,6 +133,11 @@ internal static class AgentCommands
         if (agent.OAuthSubject is { } subject)
         {
             json["oauth_subject"] = subject;
+            json["oauth_issuer"] = agent.OAuthIssuer;
+            if (agent.LacksIssuer && !agent.Revoked)
+            {
+                json["refused"] = "bound without an issuer (an older agents.json): no token lets it in; revoke it and add it again with --oauth-subject and --oauth-issuer";
+            }
         }
 
         return json;

@@ -28,7 +28,9 @@ namespace HsmWallet.Hosting.State.Postgres;
 /// A nested call on the same thread joins the outer transaction (PostgreSQL advisory locks are re-entrant) and adds
 /// its own lock; it runs inside a savepoint, so when it throws its writes are undone even if the outer call goes on.
 /// The nested lock and savepoint are sent with the nested call's first statement (one round trip, not three), and a
-/// savepoint is never released (the commit ends it), so a nested call costs no request of its own.
+/// savepoint is never released (the commit ends it), so a nested call costs no request of its own. A document read
+/// or written under the scope of its own name is kept for the rest of the session (no other session can write it
+/// before this one commits), so reading it again costs no request; a nested call that throws forgets them all.
 /// Everything one outermost call wrote is ONE commit when it returns (all writes of one signature are durable
 /// together), and nothing when it throws. Documents are limited to <see cref="MaxDocumentBytes"/> (refused, naming
 /// the rule, before anything is sent). Any database failure is a <see cref="StateStoreException"/> whose message
@@ -73,6 +75,26 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
 
     /// <summary>How many requests this store sent to the server and waited for (the bench reports them per signature; each costs a network round trip).</summary>
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
+
+    /// <summary>How many statements each connection keeps prepared (Npgsql's Max Auto Prepare) unless the connection string says otherwise.</summary>
+    public const int AutoPreparedStatements = 32;
+
+    /// <summary>
+    /// A data source for <paramref name="connectionString"/> as the store is meant to run: the few statements it sends
+    /// are prepared automatically on each connection (Max Auto Prepare, unless the string sets it), so the server parses
+    /// and plans them once per connection rather than once per request; nothing else is changed (synchronous_commit and
+    /// the rest stay the server's: a commit is durable when it returns).
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (settings.MaxAutoPrepare == 0)
+        {
+            settings.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        return new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+    }
 
     /// <summary>The advisory lock key of <paramref name="scope"/>: the first 8 bytes of SHA-256(prefix, scope), the same in every instance and version.</summary>
     public static long LockKey(string scope)
@@ -138,6 +160,51 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
             {
                 sessions[this] = outer;
             }
+        }
+    }
+
+    /// <summary>
+    /// The committed document <paramref name="name"/> in one statement, without its lock or a transaction of its own
+    /// (a single SELECT sees one committed version: never a write half done): for readings checked again under the
+    /// lock. Inside a session on this thread it is read in that session under its lock, as a nested call would.
+    /// </summary>
+    public byte[]? ReadCommitted(string name)
+    {
+        StateName.Check(name);
+        if (t_sessions is { } sessions && sessions.ContainsKey(this))
+        {
+            return Exclusive(name, session => session.Read(name));
+        }
+
+        EnsureSchema();
+        return Guard("read", name, () =>
+        {
+            try
+            {
+                return ReadOnce(name);
+            }
+            catch (Exception error) when (Session.IsBrokenConnection(error))
+            {
+                // A pooled connection the server dropped while idle: nothing was read, so once more on a fresh one.
+                return ReadOnce(name);
+            }
+        });
+    }
+
+    private byte[]? ReadOnce(string name)
+    {
+        using var connection = _dataSource.OpenConnection();
+        try
+        {
+            using var command = new NpgsqlCommand($"SELECT content FROM {DocumentsTable} WHERE name = $1", connection);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = name });
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? reader.GetFieldValue<byte[]>(0) : null;
+        }
+        catch (Exception error) when (Session.IsBrokenConnection(error))
+        {
+            NpgsqlConnection.ClearPool(connection);
+            throw;
         }
     }
 
@@ -231,6 +298,11 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
         private readonly HashSet<string> _scopes = new(StringComparer.Ordinal);
         private readonly List<NpgsqlBatchCommand> _deferred = [];
         private readonly List<Action> _afterCommit = [];
+
+        // Documents this session read or wrote while holding the lock of the scope of the same name (every writer of a
+        // document holds that scope), so no other session can change them before this one commits: a second read of
+        // one (the freeze marker, the counters, the signing state re-read under the lock) is answered from here.
+        private readonly Dictionary<string, byte[]?> _held = new(StringComparer.Ordinal);
         private string _scope;
         private int _savepoints;
 
@@ -260,7 +332,7 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
             }
         });
 
-        private static bool IsBrokenConnection(Exception error) =>
+        internal static bool IsBrokenConnection(Exception error) =>
             error is NpgsqlException and not PostgresException
             || error is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown };
 
@@ -316,8 +388,10 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
                 }
                 catch
                 {
-                    // What the nested call asked to run after the commit is undone with its writes.
+                    // What the nested call asked to run after the commit is undone with its writes, and so is what
+                    // this session knew of the documents (some of it may be the undone writes).
                     _afterCommit.RemoveRange(callbacksBefore, _afterCommit.Count - callbacksBefore);
+                    _held.Clear();
 
                     // A savepoint still waiting to be sent marks nothing to undo; one sent is rolled back to.
                     if (!_deferred.Remove(savepointCommand) && TryExecute("ROLLBACK TO SAVEPOINT " + savepoint))
@@ -341,7 +415,12 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
         public byte[]? Read(string name)
         {
             StateName.Check(name);
-            return Run("read", _scope, () =>
+            if (_held.TryGetValue(name, out var known))
+            {
+                return known?.ToArray();
+            }
+
+            var read = Run("read", _scope, () =>
             {
                 var main = new NpgsqlBatchCommand($"SELECT content FROM {DocumentsTable} WHERE name = $1");
                 main.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = name });
@@ -355,6 +434,8 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
                 });
                 return content;
             });
+            Remember(name, read);
+            return read?.ToArray();
         }
 
         public void Write(string name, ReadOnlySpan<byte> content)
@@ -372,17 +453,33 @@ public sealed class PostgresStateStore : IStateStore, IDisposable
                 main.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = bytes });
                 return Send(main);
             });
+            Remember(name, bytes);
         }
 
         public bool Delete(string name)
         {
             StateName.Check(name);
-            return Run("write", _scope, () =>
+            var deleted = Run("write", _scope, () =>
             {
                 var main = new NpgsqlBatchCommand($"DELETE FROM {DocumentsTable} WHERE name = $1");
                 main.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = name });
                 return Send(main) > 0;
             });
+            Remember(name, null);
+            return deleted;
+        }
+
+        // Kept only for a document whose own scope this session holds (its lock went out with, or before, this statement).
+        private void Remember(string name, byte[]? content)
+        {
+            if (_scopes.Contains(name))
+            {
+                _held[name] = content;
+            }
+            else
+            {
+                _held.Remove(name);
+            }
         }
 
         public IReadOnlyList<string> List(string folder)
