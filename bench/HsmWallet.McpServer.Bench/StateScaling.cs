@@ -34,7 +34,7 @@ internal static class StateScaling
         var home = NewHomeWithWallets(agents);
         // Each copy gets an audit chain of its own as docs/deployment.md says (the audit folder left behind, then
         // `state reseal`): copies sharing one chain are refused as a second writer of it.
-        using var resealStore = new PostgresStateStore(NpgsqlDataSource.Create(connection));
+        using var resealStore = new PostgresStateStore(PostgresStateStore.CreateDataSource(connection));
         var homes = new[] { home, CopyOfHome(home, resealStore), CopyOfHome(home, resealStore) };
         var sequences = new int[agents];
         Array.Fill(sequences, 1);
