@@ -58,9 +58,24 @@ public static class ServerProcess
 
     // CoreCLR (the .NET tool) always opens the port before Main. The native AOT binary is built without EventPipe
     // (EventSourceSupport is off), so it has no port, and restarting it would only cost a second start; should a build
-    // ever turn it on, its socket is there and the restart happens as for CoreCLR.
+    // ever turn it on, its socket is there and the restart happens as for CoreCLR. The temporary folder is only listed
+    // when EventPipe can be in the binary at all: listing a busy /tmp cost 35 ms of a 165 ms start (docs/performance.md).
     private static bool RuntimeServesDiagnostics() =>
-        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported || OwnDiagnosticsSockets().Count > 0;
+        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
+        || (EventPipeMayBeLinked(name => AppContext.TryGetSwitch(name, out var on) ? on : null) && OwnDiagnosticsSockets().Count > 0);
+
+    /// <summary>The runtime switch a build's EventSourceSupport sets (native AOT: EventPipe is linked in only when it is true).</summary>
+    internal const string EventSourceSwitch = "System.Diagnostics.Tracing.EventSource.IsSupported";
+
+    /// <summary>
+    /// False only when the build turned EventSource off (<see cref="EventSourceSwitch"/> false): a native AOT binary then has
+    /// no EventPipe and no diagnostics port. A binary without the switch is treated as having the port, so it is looked for.
+    /// </summary>
+    internal static bool EventPipeMayBeLinked(Func<string, bool?> appSwitch)
+    {
+        ArgumentNullException.ThrowIfNull(appSwitch);
+        return appSwitch(EventSourceSwitch) != false;
+    }
 
     private static List<string> OwnDiagnosticsSockets()
     {

@@ -35,8 +35,10 @@ public sealed class LedgerClient : IDisposable
     /// <summary>Whether <paramref name="marker"/> has the shape of the page markers the account reads return (hex, digits, commas).</summary>
     public static bool IsPageMarker(string? marker) => AccountReads.IsMarker(marker);
 
-    private readonly HttpClient _http;
-    private readonly ResiliencePipeline _pipeline;
+    // Made at the first request, not with the client: the MCP server opens one at start and an offline server never
+    // asks the ledger anything (both cost about 7 ms of a native AOT start, docs/performance.md).
+    private readonly Lazy<HttpClient> _http;
+    private readonly Lazy<ResiliencePipeline> _pipeline;
     private readonly LedgerClientOptions _options;
     private uint? _networkId;
 
@@ -53,9 +55,13 @@ public sealed class LedgerClient : IDisposable
         _options = options ?? new LedgerClientOptions();
         Time = time ?? TimeProvider.System;
         _networkId = network.NetworkId;
-        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        _http.Timeout = Timeout.InfiniteTimeSpan;
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = Time }
+        _http = new Lazy<HttpClient>(() =>
+        {
+            var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+            http.Timeout = Timeout.InfiniteTimeSpan;
+            return http;
+        });
+        _pipeline = new Lazy<ResiliencePipeline>(() => new ResiliencePipelineBuilder { TimeProvider = Time }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<IOException>().Handle<WebSocketException>(),
@@ -65,7 +71,7 @@ public sealed class LedgerClient : IDisposable
                 UseJitter = true,
             })
             .AddTimeout(_options.RequestTimeout)
-            .Build();
+            .Build());
     }
 
     /// <summary>The network this client talks to.</summary>
@@ -89,7 +95,7 @@ public sealed class LedgerClient : IDisposable
         JsonObject result;
         try
         {
-            result = await _pipeline.ExecuteAsync(
+            result = await _pipeline.Value.ExecuteAsync(
                 async token =>
                 {
                     var endpoint = Network.JsonRpcEndpoints[attempt++ % Network.JsonRpcEndpoints.Count];
@@ -253,7 +259,13 @@ public sealed class LedgerClient : IDisposable
         RequestAsync("tx", new JsonObject { ["transaction"] = hash, ["binary"] = false }, cancellationToken);
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_http.IsValueCreated)
+        {
+            _http.Value.Dispose();
+        }
+    }
 
     internal static uint ReadUInt(JsonNode? node, string field) =>
         uint.TryParse(node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node?.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
@@ -335,7 +347,7 @@ public sealed class LedgerClient : IDisposable
     {
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = JsonType;
-        using var response = await _http.PostAsync(endpoint, content, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.Value.PostAsync(endpoint, content, cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode >= 500 || response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
         {
             throw new HttpRequestException("server answered " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), null, response.StatusCode);

@@ -83,7 +83,7 @@ public static class ServerHost
         // answered (or its first tool call, or StartupFallback after start): neither the unlock's reads nor its KDF
         // compete with the first answers. The pipeline lets no tool run before they finished, and a failure refuses them.
         var started = services;
-        startup.Defer(started is null ? static () => Task.CompletedTask : () => Task.Run(() =>
+        startup.Defer(started is null ? static () => Task.CompletedTask : () => CompactWhenDone(Task.Run(() =>
         {
             try
             {
@@ -102,7 +102,7 @@ public static class ServerHost
                     serilog.Error("start-up unlock failed ({ErrorType}); tools that unlock will refuse until the configuration is fixed", error.GetType().Name);
                 }
             }
-        }), parts.StartupFallback ?? StartupFallback);
+        })), parts.StartupFallback ?? StartupFallback);
         using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: false);
         var pipelineOptions = (parts.Pipeline ?? new ToolPipelineOptions()) with { RateLimits = parts.Options.RateLimits };
         var pipeline = new ToolPipeline(
@@ -197,6 +197,16 @@ public static class ServerHost
         };
         mcp.WithStreamServerTransport(input, output);
         return ((HostApplicationBuilder)builder).Build();
+    }
+
+    /// <summary>
+    /// Once the start-up has run, one compacting collection that gives the heap the building of the host and the start-up
+    /// left behind back to the system (docs/performance.md: idle memory); it runs beside the first tool call, not before it.
+    /// </summary>
+    private static Task CompactWhenDone(Task startup)
+    {
+        _ = startup.ContinueWith(static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        return startup;
     }
 
     /// <summary>Why the server is not ready to serve tools (/readyz), or null: started, vault readable, audit log open and writable.</summary>
