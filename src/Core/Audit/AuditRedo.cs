@@ -36,6 +36,37 @@ internal sealed record AuditRedo(string Folder, string LogFile, long Sequence, b
     public static FileLock Lock(string folder, TimeSpan timeout) =>
         FileLock.Acquire(Path.Combine(folder, Path.GetFileNameWithoutExtension(AuditFiles.LockFileName)), timeout);
 
+    /// <summary>
+    /// Takes, before the journal is written, the room the live append needs once it is durable: the new head in a
+    /// temporary file beside head.json and the line's blocks reserved at the end of its log (a new log file created,
+    /// and its folder synced). So a full disk fails the append before its commit, instead of leaving a committed journal
+    /// that no one can apply (nor read the home past) until space returns. Returns the head's temporary file for
+    /// <see cref="Apply(bool, string?)"/>; <see cref="ProtectedFile.DiscardTemporary"/> it when the journal fails.
+    /// </summary>
+    public string Stage()
+    {
+        var logPath = Path.Combine(Folder, LogFile);
+        var created = !File.Exists(logPath);
+        using (var stream = new FileStream(logPath, new FileStreamOptions
+        {
+            Mode = FileMode.Append,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite,
+            UnixCreateMode = AuditFiles.OwnerOnlyFile,
+            BufferSize = 0,
+        }))
+        {
+            UnixFiles.ReserveAtEnd(stream.SafeFileHandle, Line.Length);
+        }
+
+        if (created)
+        {
+            AuditFiles.FsyncDirectory(Folder);
+        }
+
+        return ProtectedFile.WriteTemporary(Path.Combine(Folder, AuditFiles.HeadFileName), Head, MaxHeadBytes, sync: SyncHead);
+    }
+
     /// <summary>True when <paramref name="name"/> is a log file name a journal may carry an entry for (checked when decoding).</summary>
     public static bool IsLogFileName(string name) => AuditFiles.LogNumberOf(name) > 0;
 
@@ -44,7 +75,7 @@ internal sealed record AuditRedo(string Folder, string LogFile, long Sequence, b
     /// holds the audit lock. With <paramref name="checkTail"/> (a replay) the log's end decides whether the line is
     /// still missing; without it (the live append, which has just read the end under the same lock) it is appended.
     /// </summary>
-    public void Apply(bool checkTail)
+    public void Apply(bool checkTail, string? stagedHead = null)
     {
         if (!Directory.Exists(Folder))
         {
@@ -88,7 +119,16 @@ internal sealed record AuditRedo(string Folder, string LogFile, long Sequence, b
         }
 
         var headPath = Path.Combine(Folder, AuditFiles.HeadFileName);
-        if (HeadSequence(headPath) < Sequence)
+        if (stagedHead is not null)
+        {
+            // The live append (under the lock since it read the head): the head staged before the journal goes in place.
+            ProtectedFile.MoveIntoPlace(stagedHead, headPath);
+            if (SyncHead)
+            {
+                UnixFiles.SyncDirectory(Folder);
+            }
+        }
+        else if (HeadSequence(headPath) < Sequence)
         {
             ProtectedFile.WriteAtomic(headPath, Head, MaxHeadBytes, syncFile: SyncHead, syncFolder: SyncHead);
         }

@@ -213,19 +213,26 @@ public sealed class FileStateStore : IStateStore
             }
 
             var staged = store._journal.Stage(_pending);
+            string? stagedHead = null;
             try
             {
+                stagedHead = audit?.Stage();
                 store._journal.Write(scope, [.. _locks.Select(held => held.Scope)], _pending, audit);
             }
             catch
             {
                 StateJournal.Discard(staged);
+                if (stagedHead is not null)
+                {
+                    ProtectedFile.DiscardTemporary(stagedHead);
+                }
+
                 throw;
             }
 
             store._journal.Install(staged, _pending);
             // The entry's line, then the head, after the documents the head records (all durable in the journal).
-            audit?.Apply(checkTail: false);
+            audit?.Apply(checkTail: false, stagedHead);
             store._journal.Remove(scope);
             _pending.Clear();
             _pendingBytes = 0;

@@ -47,6 +47,9 @@ public sealed class OnTokenWalletTests : IAsyncDisposable
             RetryDelay = TimeSpan.FromMilliseconds(10),
             PollInterval = TimeSpan.FromMilliseconds(20),
             MaxWait = TimeSpan.FromSeconds(30),
+            // Ledgers close every 50 ms here: 400 of them (20 s) between autofill and submit, so a busy machine does not
+            // see the transaction expire (tefMAX_LEDGER) before it is sent.
+            LastLedgerOffset = 400,
         });
         _vault = new WalletVault(WalletHome.At(_directory.Combine("home")), StandardKeyProviders.CreateRegistry());
         _vault.Create(new CountingPinSource(SoftHsmFixture.UserPin), new Pkcs11KeyProvider(softHsm.AesGcm));

@@ -122,6 +122,42 @@ internal static partial class UnixFiles
         }
     }
 
+    /// <summary>
+    /// Reserves <paramref name="length"/> bytes of blocks past the end of the file (fallocate with FALLOC_FL_KEEP_SIZE:
+    /// the size and the content stay as they are), so a later append of that many bytes needs no new space. Throws
+    /// IOException ("No space left on device") when the file system has no room; where it cannot reserve (no fallocate
+    /// support), nothing happens and the append takes its chance as before.
+    /// </summary>
+    public static void ReserveAtEnd(SafeFileHandle handle, long length)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (!OperatingSystem.IsLinux() || length <= 0)
+        {
+            return;
+        }
+
+        const int keepSize = 1;
+        const int noSpace = 28;
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            var descriptor = (int)handle.DangerousGetHandle();
+            var end = RandomAccess.GetLength(handle);
+            if (Fallocate(descriptor, keepSize, end, length) != 0 && Marshal.GetLastPInvokeError() == noSpace)
+            {
+                throw new IOException("No space left on device");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     private static void EnsureLinux()
     {
         if (!OperatingSystem.IsLinux())
@@ -141,6 +177,9 @@ internal static partial class UnixFiles
 
     [LibraryImport(LibC, EntryPoint = "fsync", SetLastError = true)]
     private static partial int FileSync(int descriptor);
+
+    [LibraryImport(LibC, EntryPoint = "fallocate", SetLastError = true)]
+    private static partial int Fallocate(int descriptor, int mode, long offset, long length);
 
     [LibraryImport(LibC, EntryPoint = "sync_file_range", SetLastError = true)]
     private static partial int SyncFileRange(int descriptor, long offset, long length, uint flags);
