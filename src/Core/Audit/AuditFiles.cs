@@ -103,4 +103,34 @@ internal static class AuditFiles
 
     /// <summary>Makes a directory's entries (a new or renamed file) durable.</summary>
     public static void FsyncDirectory(string directory) => UnixFiles.SyncDirectory(directory);
+
+    /// <summary>Opens a log file the one way every appender does: at its end, created owner-only when new, readers not shut out, unbuffered.</summary>
+    public static FileStream OpenLogForAppend(string path) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.Append,
+        Access = FileAccess.Write,
+        Share = FileShare.ReadWrite,
+        UnixCreateMode = OwnerOnlyFile,
+        BufferSize = 0,
+    });
+
+    /// <summary>
+    /// Appends <paramref name="line"/> to the log opened by <see cref="OpenLogForAppend"/>: one write, or two under the
+    /// crash harness (WriteFaults) so it can die with a torn last line.
+    /// </summary>
+    public static void AppendLine(FileStream stream, string path, ReadOnlySpan<byte> line)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        WriteFaults.Step("before the line is appended", path);
+        if (WriteFaults.Enabled)
+        {
+            stream.Write(line[..(line.Length / 2)]);
+            WriteFaults.Step("line half appended", path);
+            stream.Write(line[(line.Length / 2)..]);
+        }
+        else
+        {
+            stream.Write(line);
+        }
+    }
 }

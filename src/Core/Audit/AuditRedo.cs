@@ -47,14 +47,7 @@ internal sealed record AuditRedo(string Folder, string LogFile, long Sequence, b
     {
         var logPath = Path.Combine(Folder, LogFile);
         var created = !File.Exists(logPath);
-        using (var stream = new FileStream(logPath, new FileStreamOptions
-        {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite,
-            UnixCreateMode = AuditFiles.OwnerOnlyFile,
-            BufferSize = 0,
-        }))
+        using (var stream = AuditFiles.OpenLogForAppend(logPath))
         {
             UnixFiles.ReserveAtEnd(stream.SafeFileHandle, Line.Length);
         }
@@ -221,28 +214,10 @@ internal sealed record AuditRedo(string Folder, string LogFile, long Sequence, b
     {
         var path = Path.Combine(Folder, LogFile);
         var created = !File.Exists(path);
-        using (var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite,
-            UnixCreateMode = AuditFiles.OwnerOnlyFile,
-            BufferSize = 0,
-        }))
+        using (var stream = AuditFiles.OpenLogForAppend(path))
         {
             var start = stream.Position;
-            WriteFaults.Step("before the line is appended", path);
-            if (WriteFaults.Enabled)
-            {
-                // Test-only: the same bytes in two writes, so the harness can die with a torn last line.
-                stream.Write(Line.AsSpan(0, Line.Length / 2));
-                WriteFaults.Step("line half appended", path);
-                stream.Write(Line.AsSpan(Line.Length / 2));
-            }
-            else
-            {
-                stream.Write(Line);
-            }
+            AuditFiles.AppendLine(stream, path, Line);
 
             // Not an fsync: starts the write-back of the line now, so on ext4 (data=ordered) its blocks and the file's
             // new size are in the file system journal before the state journal's removal that follows (an append

@@ -324,28 +324,9 @@ public sealed class AuditWriter : IAuditLog, IDisposable
     private void WriteLine(string path, byte[] line)
     {
         var created = !File.Exists(path);
-        using (var stream = new FileStream(path, new FileStreamOptions
+        using (var stream = AuditFiles.OpenLogForAppend(path))
         {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite,
-            UnixCreateMode = AuditFiles.OwnerOnlyFile,
-            BufferSize = 0,
-        }))
-        {
-            WriteFaults.Step("before the line is appended", path);
-            if (WriteFaults.Enabled)
-            {
-                // Test-only: the same bytes in two writes, so the harness can die with a torn last line.
-                stream.Write(line.AsSpan(0, line.Length / 2));
-                WriteFaults.Step("line half appended", path);
-                stream.Write(line.AsSpan(line.Length / 2));
-            }
-            else
-            {
-                stream.Write(line);
-            }
-
+            AuditFiles.AppendLine(stream, path, line);
             stream.Flush(flushToDisk: true);
             WriteFaults.Step("line appended", path);
         }
