@@ -606,24 +606,7 @@ internal sealed class StateJournal
             return blob;
         }
 
-        public string? Name()
-        {
-            if (bytes.Length - _offset < 2)
-            {
-                return null;
-            }
-
-            var length = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(_offset, 2));
-            _offset += 2;
-            if (bytes.Length - _offset < length)
-            {
-                return null;
-            }
-
-            var name = Encoding.UTF8.GetString(bytes, _offset, length);
-            _offset += length;
-            return IsName(name) ? name : null;
-        }
+        public string? Name() => Text() is { } name && IsName(name) ? name : null;
 
         public bool Content(out byte[]? content)
         {
