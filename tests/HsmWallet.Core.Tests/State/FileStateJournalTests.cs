@@ -22,6 +22,20 @@ public sealed class FileStateJournalTests : IDisposable
 
     private string JournalFolder => Path.Combine(_home.Path, StateJournal.FolderName);
 
+    // Cut short by a crash (cut > 0: that many bytes off the end), or not kept as written by the disk (one byte flipped).
+    private static void Tear(string path, int cut)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (cut > 0)
+        {
+            File.WriteAllBytes(path, bytes[..^cut]);
+            return;
+        }
+
+        bytes[bytes.Length / 2] ^= 0x20;
+        File.WriteAllBytes(path, bytes);
+    }
+
     [Fact]
     public void A_session_writes_its_documents_only_when_it_ends_and_leaves_no_journal_behind()
     {
@@ -122,19 +136,7 @@ public sealed class FileStateJournalTests : IDisposable
         var store = new FileStateStore(_home.Path);
         Write(store, "state/policy-counters.json", "committed");
         Journal().Write("state/signing-02", ["state/signing-02", "state/policy-counters.json"], new Dictionary<string, byte[]?> { ["state/policy-counters.json"] = "torn"u8.ToArray() });
-        var path = Journals().Single();
-        var bytes = File.ReadAllBytes(path);
-        if (cut > 0)
-        {
-            // A write cut short by the crash.
-            File.WriteAllBytes(path, bytes[..^cut]);
-        }
-        else
-        {
-            // A journal whose content the disk did not keep as written.
-            bytes[bytes.Length / 2] ^= 0x20;
-            File.WriteAllBytes(path, bytes);
-        }
+        Tear(Journals().Single(), cut);
 
         Assert.Equal("committed"u8.ToArray(), store.Exclusive("state/policy-counters.json", session => session.Read("state/policy-counters.json")));
         Assert.Equal("committed", File.ReadAllText(Document("state/policy-counters.json")));
@@ -391,17 +393,7 @@ public sealed class FileStateJournalTests : IDisposable
     public void A_torn_journal_holding_an_audit_line_applies_neither_its_state_nor_its_line(int cut)
     {
         LeaveCommittedSignature();
-        var path = Journals().Single();
-        var bytes = File.ReadAllBytes(path);
-        if (cut > 0)
-        {
-            File.WriteAllBytes(path, bytes[..^cut]);
-        }
-        else
-        {
-            bytes[bytes.Length / 2] ^= 0x20;
-            File.WriteAllBytes(path, bytes);
-        }
+        Tear(Journals().Single(), cut);
 
         using (var audit = new AuditWriter(AuditFolder, AuditTestFolder.Key))
         {
